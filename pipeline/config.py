@@ -1,0 +1,160 @@
+"""The topic.yaml schema: pydantic models that reject unknown keys."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from pipeline.yamlsrc import load_with_lines, validate
+
+BCP47 = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?$")
+STAGES_WITH_REVIEW = ("outline", "drafts")
+
+
+class Strict(BaseModel):
+    """Base for every config block: unknown keys are errors, not silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class LectureSpec(Strict):
+    """A lecture the person wants, in an explicit outline."""
+
+    title: str = Field(min_length=1)
+    id: str | None = None
+    objectives: list[str] = []
+    key_points: list[str] = []
+    key_terms: list[str] = []
+    minutes: float | None = Field(default=None, ge=0.5, le=120)
+
+
+class SectionSpec(Strict):
+    """A section the person wants, in an explicit outline."""
+
+    title: str = Field(min_length=1)
+    id: str | None = None
+    lectures: list[LectureSpec] = Field(min_length=1)
+
+
+class LLMConfig(Strict):
+    """Which language model writes the text; provider `none` means manual mode."""
+
+    provider: str = "none"
+    model: str = "gpt-4o-mini"
+    base_url: str | None = None
+    temperature: float = Field(default=0.4, ge=0, le=2)
+    concurrency: int = Field(default=4, ge=1, le=32)
+    timeout_s: float = Field(default=120, ge=1, le=3600)
+    max_retries: int = Field(default=4, ge=0, le=10)
+
+
+class VoiceConfig(Strict):
+    """Which voice narrates, and how."""
+
+    provider: str = "piper"
+    voice: str | None = None
+    model: str | None = None
+    speed: float = Field(default=1.0, ge=0.5, le=2)
+    stability: float | None = Field(default=None, ge=0, le=1)
+    similarity: float | None = Field(default=None, ge=0, le=1)
+    style: float | None = Field(default=None, ge=0, le=1)
+    instructions: str | None = None
+    concurrency: int = Field(default=2, ge=1, le=16)
+
+
+class NarrationConfig(Strict):
+    """How narration is turned into speech and mastered."""
+
+    lexicon: dict[str, str] = {}
+    sentence_pause: float = Field(default=0.35, ge=0, le=5)
+    slide_pause: float = Field(default=0.8, ge=0, le=10)
+    empty_note: Literal["error", "pause"] = "error"
+    loudness_lufs: float = Field(default=-16, ge=-30, le=-10)
+
+
+class VideoConfig(Strict):
+    """How lectures are rendered."""
+
+    resolution: Literal[720, 1080] = 1080
+    captions: Literal["sidecar", "burn"] = "sidecar"
+    intro: bool = False
+    outro: bool = False
+    music: str | None = None
+    music_db: float = Field(default=-24, ge=-60, le=0)
+    watermark: str | None = None
+    min_slide_seconds: float = Field(default=2.0, ge=0.5, le=30)
+
+
+class BookConfig(Strict):
+    """Extra facts for the e-book and its KDP listing."""
+
+    cover: str | None = None
+    preface: str | None = None
+    publisher: str | None = None
+    description: str | None = None
+    keywords: list[str] = []
+    categories: list[str] = []
+
+
+class UdemyConfig(Strict):
+    """Extra facts for the Udemy landing page."""
+
+    category: str | None = None
+    requirements: list[str] = []
+
+
+class Topic(Strict):
+    """Everything a person writes in courses/<slug>/topic.yaml."""
+
+    title: str = Field(min_length=1, max_length=200)
+    subtitle: str = ""
+    author: str = Field(min_length=1)
+    language: str = "en"
+    audience: str = ""
+    level: Literal["beginner", "intermediate", "advanced", "all"] = "beginner"
+    goals: list[str] = []
+    sections: int = Field(default=3, ge=1, le=30)
+    lectures_per_section: int = Field(default=3, ge=1, le=30)
+    minutes_per_lecture: float = Field(default=6, ge=1, le=60)
+    outline: list[SectionSpec] | None = None
+    llm: LLMConfig = LLMConfig()
+    voice: VoiceConfig = VoiceConfig()
+    narration: NarrationConfig = NarrationConfig()
+    video: VideoConfig = VideoConfig()
+    book: BookConfig = BookConfig()
+    udemy: UdemyConfig = UdemyConfig()
+    theme: str = "default"
+    review: list[Literal["outline", "drafts"]] = list(STAGES_WITH_REVIEW)
+    budget_usd: float = Field(default=5.0, ge=0, le=10000)
+
+    @field_validator("title", "author")
+    @classmethod
+    def _not_blank(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("must not be empty")
+        return v.strip()
+
+    @field_validator("language")
+    @classmethod
+    def _bcp47(cls, v: str) -> str:
+        if not BCP47.match(v):
+            raise ValueError(f"'{v}' is not a BCP-47 language tag; use e.g. en, en-US, zh-CN")
+        return v
+
+    @property
+    def uses_llm(self) -> bool:
+        """True when a language model writes text (so AI use must be disclosed)."""
+        return self.llm.provider != "none"
+
+
+def load_topic(path: Path) -> Topic:
+    """Read and validate topic.yaml, reporting every problem with its line."""
+    data, lines = load_with_lines(path)
+    if data is not None and not isinstance(data, dict):
+        from pipeline.errors import ConfigError
+
+        raise ConfigError(f"{path}:1: expected a mapping of keys (title: ..., author: ...)")
+    return validate(Topic, data, path, lines)

@@ -1,0 +1,149 @@
+"""Paths and ids of one course: every stage finds its files through here."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from pipeline.config import Topic, load_topic
+from pipeline.errors import ConfigError, InputError
+from pipeline.models import Lecture, Outline, Quiz, load_outline, load_quiz
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+
+def project_root() -> Path:
+    """The Lectern project folder (holds courses/, assets/, output/)."""
+    env = os.environ.get("LECTERN_ROOT")
+    return Path(env).resolve() if env else Path.cwd().resolve()
+
+
+def check_slug(slug: str, root: Path) -> None:
+    """Reject topic names that are not a plain folder name; list the ones that exist."""
+    if not slug:
+        raise ConfigError("no topic given: run e.g. `make course TOPIC=example`"
+                          f"{_known(root)}")
+    if not SLUG.match(slug):
+        raise ConfigError(f"TOPIC '{slug}' is not a valid topic name: use lowercase letters, "
+                          "digits, '-' and '_' only (no '/', '..' or spaces)")
+    if not (root / "courses" / slug).is_dir():
+        raise ConfigError(f"no course '{slug}' in {root / 'courses'}: create it with "
+                          f"`make new TOPIC={slug}`{_known(root)}")
+
+
+def _known(root: Path) -> str:
+    names = list_topics(root)
+    return f". Existing topics: {', '.join(names)}" if names else ""
+
+
+def list_topics(root: Path) -> list[str]:
+    """Course folders that hold a topic.yaml."""
+    base = root / "courses"
+    return sorted(p.parent.name for p in base.glob("*/topic.yaml")) if base.is_dir() else []
+
+
+@dataclass
+class Course:
+    """One course: its config, outline and the paths of every file made for it."""
+
+    slug: str
+    root: Path
+
+    @classmethod
+    def load(cls, slug: str, root: Path | None = None) -> Course:
+        """Find a course by slug and validate its topic.yaml."""
+        root = (root or project_root()).resolve()
+        check_slug(slug, root)
+        course = cls(slug, root)
+        if not course.topic_path.exists():
+            raise ConfigError(f"{course.topic_path}: file not found; create it with "
+                              f"`make new TOPIC={slug}`")
+        _ = course.topic
+        return course
+
+    # --- sources (courses/<slug>/, the person's) ---
+    @property
+    def dir(self) -> Path:
+        return self.root / "courses" / self.slug
+
+    @property
+    def topic_path(self) -> Path:
+        return self.dir / "topic.yaml"
+
+    @cached_property
+    def topic(self) -> Topic:
+        return load_topic(self.topic_path)
+
+    @property
+    def outline_path(self) -> Path:
+        return self.dir / "outline.yaml"
+
+    @cached_property
+    def outline(self) -> Outline:
+        if not self.outline_path.exists():
+            raise InputError(f"{self.outline_path}: no outline yet; run "
+                             f"`make outline TOPIC={self.slug}`")
+        return load_outline(self.outline_path)
+
+    def lecture(self, lecture_id: str) -> Lecture:
+        """The outline entry of a lecture id, or a clear error listing valid ids."""
+        for lec in self.outline.lectures:
+            if lec.id == lecture_id:
+                return lec
+        ids = ", ".join(x.id for x in self.outline.lectures)
+        raise InputError(f"{self.outline_path}: no lecture '{lecture_id}'; lectures: {ids}")
+
+    def lecture_path(self, lecture_id: str) -> Path:
+        return self.dir / "lectures" / f"{lecture_id}.md"
+
+    def slides_path(self, lecture_id: str) -> Path:
+        return self.dir / "slides" / f"{lecture_id}.md"
+
+    def quiz_path(self, section_id: str) -> Path:
+        return self.dir / "quizzes" / f"{section_id}.yaml"
+
+    def quiz(self, section_id: str) -> Quiz:
+        return load_quiz(self.quiz_path(section_id))
+
+    @property
+    def approvals_path(self) -> Path:
+        return self.dir / "approvals.yaml"
+
+    @property
+    def state_dir(self) -> Path:
+        """Pipeline bookkeeping kept with the sources (committed with them)."""
+        return self.dir / ".lectern"
+
+    @property
+    def image_dirs(self) -> list[Path]:
+        """Where slide and book images are looked up."""
+        return [self.dir, self.root]
+
+    # --- outputs (output/<slug>/, rebuildable) ---
+    @property
+    def out(self) -> Path:
+        return self.root / "output" / self.slug
+
+    def deck_path(self, lecture_id: str) -> Path:
+        return self.out / "decks" / f"{lecture_id}.pptx"
+
+    def frames_dir(self, lecture_id: str) -> Path:
+        return self.out / "frames" / lecture_id
+
+    def audio_dir(self, lecture_id: str) -> Path:
+        return self.out / "audio" / lecture_id
+
+    def video_path(self, lecture_id: str) -> Path:
+        return self.out / "video" / f"{lecture_id}.mp4"
+
+    @property
+    def epub_path(self) -> Path:
+        return self.out / "book" / f"{self.slug}.epub"
+
+    @property
+    def cache_dir(self) -> Path:
+        """Content-addressed cache of paid calls, shared by all courses."""
+        return self.root / "output" / ".cache"

@@ -1,0 +1,273 @@
+"""The slide-script format (slides/<id>.md): a strict parser and a writer.
+
+See docs/formats.md. Parsing errors name the file and line and say what is allowed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.errors import InputError
+
+KINDS = ("title", "bullets", "code", "image", "columns", "quote", "summary")
+DIRECTIVES = {
+    "title": {"subtitle"},
+    "bullets": set(),
+    "code": {"line-numbers", "caption"},
+    "image": {"image", "caption"},
+    "columns": {"left", "right"},
+    "quote": {"by"},
+    "summary": set(),
+}
+COMMON_DIRECTIVES = {"pause"}
+HEADING = re.compile(r"^##\s+\[(?P<kind>[^\]]*)\]\s*(?P<title>.*)$")
+DIRECTIVE = re.compile(r"^@(?P<key>[a-z-]+):\s*(?P<value>.*)$")
+BULLET = re.compile(r"^(?P<indent>\s*)[-*]\s+(?P<text>.+)$")
+
+
+@dataclass
+class Bullet:
+    """A bullet point; level 0 or 1."""
+
+    text: str
+    level: int = 0
+
+
+@dataclass
+class Slide:
+    """One slide of a lecture's script."""
+
+    kind: str
+    title: str
+    line: int
+    note: str = ""
+    subtitle: str = ""
+    bullets: list[Bullet] = field(default_factory=list)
+    code: str = ""
+    language: str = ""
+    line_numbers: bool = False
+    caption: str = ""
+    image: Path | None = None
+    left_title: str = ""
+    left: list[Bullet] = field(default_factory=list)
+    right_title: str = ""
+    right: list[Bullet] = field(default_factory=list)
+    quote: str = ""
+    by: str = ""
+    pause: float = 0.0
+
+
+@dataclass
+class _Cursor:
+    """Where the parser is, for error messages."""
+
+    path: Path
+    line: int = 0
+
+    def fail(self, line: int, message: str) -> InputError:
+        return InputError(f"{self.path}:{line}: {message}")
+
+
+def parse_file(path: Path, image_dirs: list[Path] | None = None,
+               allow_empty_notes: bool = False) -> list[Slide]:
+    """Parse a slide script file; raise InputError at the first problem."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: slide script not found; write it or run `make scripts`")
+    return parse_text(path.read_text(encoding="utf-8"), path, image_dirs, allow_empty_notes)
+
+
+def parse_text(text: str, path: Path, image_dirs: list[Path] | None = None,
+               allow_empty_notes: bool = False) -> list[Slide]:
+    """Parse slide-script text."""
+    cur = _Cursor(Path(path))
+    slides = [_parse_slide(chunk, start, cur, image_dirs or [], allow_empty_notes)
+              for chunk, start in _split(text)]
+    if not slides:
+        raise cur.fail(1, "no slides found; start a slide with `## [bullets] Title`")
+    return slides
+
+
+def _split(text: str) -> list[tuple[list[str], int]]:
+    """Split into slides at `---` lines outside code fences; keep 1-based start lines."""
+    chunks, current, start, in_fence = [], [], 1, False
+    for i, line in enumerate(text.splitlines(), 1):
+        if line.strip().startswith("```"):
+            in_fence = not in_fence
+        if line.strip() == "---" and not in_fence:
+            chunks.append((current, start))
+            current, start = [], i + 1
+            continue
+        current.append(line)
+    chunks.append((current, start))
+    return [(c, s) for c, s in chunks if any(x.strip() for x in c)]
+
+
+def _parse_slide(lines: list[str], start: int, cur: _Cursor, image_dirs: list[Path],
+                 allow_empty: bool) -> Slide:
+    """Parse the lines of one slide."""
+    first = next(i for i, x in enumerate(lines) if x.strip())
+    line_no = start + first
+    m = HEADING.match(lines[first].strip())
+    if not m:
+        raise cur.fail(line_no, "a slide must start with `## [kind] Title` "
+                       f"(kinds: {', '.join(KINDS)})")
+    kind, title = m["kind"].strip(), m["title"].strip()
+    if kind not in KINDS:
+        raise cur.fail(line_no, f"unknown slide kind '{kind}'; use one of: {', '.join(KINDS)}")
+    slide = Slide(kind=kind, title=title, line=line_no)
+    body, note, note_line = _split_note(lines[first + 1:], line_no + 1, cur)
+    _parse_body(slide, body, cur, image_dirs)
+    slide.note = note
+    if not note and not allow_empty:
+        raise cur.fail(note_line or line_no, f"slide '{title}' has no narration: add a "
+                       "`Note:` line followed by what the voice should say")
+    return slide
+
+
+def _split_note(lines: list[str], first_line: int, cur: _Cursor):
+    """Separate the body from the `Note:` narration block."""
+    for i, line in enumerate(lines):
+        if line.strip().lower().startswith("note:"):
+            rest = line.strip()[5:].strip()
+            note_lines = ([rest] if rest else []) + [x.strip() for x in lines[i + 1:]]
+            note = " ".join(x for x in note_lines if x).strip()
+            body = [(first_line + j, x) for j, x in enumerate(lines[:i])]
+            return body, note, first_line + i
+    return [(first_line + j, x) for j, x in enumerate(lines)], "", None
+
+
+def _parse_body(slide: Slide, body: list[tuple[int, str]], cur: _Cursor,
+                image_dirs: list[Path]) -> None:
+    """Fill the slide's fields from its body lines."""
+    fence: list[str] | None = None
+    column = None
+    text_lines: list[str] = []
+    for no, line in body:
+        stripped = line.strip()
+        if stripped.startswith("```"):
+            if fence is None:
+                fence, slide.language = [], stripped[3:].strip()
+                if slide.kind != "code":
+                    raise cur.fail(no, f"code blocks belong on a `code` slide, not `{slide.kind}`")
+            else:
+                slide.code, fence = "\n".join(fence), None
+                fence = None
+            continue
+        if fence is not None:
+            fence.append(line.rstrip())
+            continue
+        if not stripped:
+            continue
+        d = DIRECTIVE.match(stripped)
+        if d:
+            column = _directive(slide, d["key"], d["value"].strip(), no, cur, image_dirs) or column
+            continue
+        b = BULLET.match(line)
+        if b and slide.kind in ("bullets", "summary", "columns"):
+            _add_bullet(slide, column, b, no, cur)
+            continue
+        if slide.kind == "quote":
+            text_lines.append(stripped.lstrip("> ").strip())
+            continue
+        raise cur.fail(no, f"unexpected text on a `{slide.kind}` slide: '{stripped[:40]}'. "
+                       "See docs/formats.md for what each kind holds")
+    if fence is not None:
+        raise cur.fail(body[-1][0] if body else slide.line, "code block is not closed with ```")
+    _check_complete(slide, " ".join(text_lines), cur)
+
+
+def _directive(slide: Slide, key: str, value: str, no: int, cur: _Cursor,
+               image_dirs: list[Path]) -> str | None:
+    """Apply one `@key: value` directive; return the column it opens, if any."""
+    allowed = DIRECTIVES[slide.kind] | COMMON_DIRECTIVES
+    if key not in allowed:
+        names = ", ".join(f"@{k}" for k in sorted(allowed))
+        raise cur.fail(no, f"unknown directive @{key} on a `{slide.kind}` slide; allowed: {names}")
+    if key == "pause":
+        try:
+            slide.pause = float(value)
+        except ValueError:
+            raise cur.fail(no, f"@pause must be a number of seconds, not '{value}'") from None
+    elif key == "image":
+        slide.image = _find_image(value, no, cur, image_dirs)
+    elif key == "line-numbers":
+        slide.line_numbers = value.lower() in ("on", "yes", "true", "1")
+    elif key in ("left", "right"):
+        setattr(slide, f"{key}_title", value)
+        return key
+    else:
+        setattr(slide, {"subtitle": "subtitle", "caption": "caption", "by": "by"}[key], value)
+    return None
+
+
+def _find_image(value: str, no: int, cur: _Cursor, image_dirs: list[Path]) -> Path:
+    """Resolve an image path against the course folder and assets/."""
+    for base in image_dirs:
+        candidate = (base / value).resolve()
+        if candidate.is_file():
+            return candidate
+    where = " or ".join(str(d) for d in image_dirs) or "the course folder"
+    raise cur.fail(no, f"image '{value}' not found (looked in {where})")
+
+
+def _add_bullet(slide: Slide, column: str | None, b: re.Match, no: int, cur: _Cursor) -> None:
+    """Append a bullet to the slide or to the open column."""
+    level = 1 if len(b["indent"].expandtabs(2)) >= 2 else 0
+    target = slide.bullets
+    if slide.kind == "columns":
+        if column is None:
+            raise cur.fail(no, "on a `columns` slide, start a column with `@left: Heading`")
+        target = slide.left if column == "left" else slide.right
+    if level == 1 and not target:
+        raise cur.fail(no, "a nested bullet needs a bullet above it")
+    target.append(Bullet(b["text"].strip(), level))
+
+
+def _check_complete(slide: Slide, quote: str, cur: _Cursor) -> None:
+    """Each kind needs its content."""
+    slide.quote = quote
+    need = {
+        "bullets": (slide.bullets, "at least one `- item`"),
+        "summary": (slide.bullets, "at least one `- item`"),
+        "code": (slide.code.strip(), "a fenced code block"),
+        "image": (slide.image, "an `@image: path`"),
+        "columns": (slide.left or slide.right, "`@left:`/`@right:` columns with items"),
+        "quote": (quote, "the quote text"),
+    }
+    if slide.kind in need and not need[slide.kind][0]:
+        raise cur.fail(slide.line, f"`{slide.kind}` slide '{slide.title}' needs "
+                       f"{need[slide.kind][1]}")
+
+
+def render_text(slides: list[Slide], course_dir: Path | None = None) -> str:
+    """Write slides back in the slide-script format (used by the script stage)."""
+    return "\n---\n\n".join(_render_slide(s, course_dir) for s in slides)
+
+
+def _render_slide(s: Slide, course_dir: Path | None) -> str:
+    out = [f"## [{s.kind}] {s.title}"]
+    if s.subtitle:
+        out.append(f"@subtitle: {s.subtitle}")
+    out += [("  " * b.level) + f"- {b.text}" for b in s.bullets]
+    if s.kind == "code":
+        out += ([f"@caption: {s.caption}"] if s.caption else [])
+        out += ["@line-numbers: on"] if s.line_numbers else []
+        out += [f"```{s.language}", s.code, "```"]
+    if s.image is not None:
+        img = Path(s.image)
+        rel = img.relative_to(course_dir) if course_dir and img.is_relative_to(course_dir) else img
+        out.append(f"@image: {rel}")
+    for side in ("left", "right"):
+        if getattr(s, f"{side}_title") or getattr(s, side):
+            out.append(f"@{side}: {getattr(s, f'{side}_title')}")
+            out += [("  " * b.level) + f"- {b.text}" for b in getattr(s, side)]
+    if s.kind == "quote":
+        out.append(s.quote)
+        out += [f"@by: {s.by}"] if s.by else []
+    if s.pause:
+        out.append(f"@pause: {s.pause:g}")
+    out += ["", "Note:", s.note, ""]
+    return "\n".join(out)

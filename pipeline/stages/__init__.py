@@ -1,0 +1,34 @@
+"""The stages, by the name the Makefile and CLI use.
+
+Each entry points at `module:function`; modules are imported only when their stage
+runs, so `python -m pipeline status` starts fast. Every stage function takes
+`(course, lectures=None, force=False)` and turns input files into output files.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+
+STAGES: dict[str, str] = {
+    "outline": "pipeline.stages.outline:run",
+    "drafts": "pipeline.stages.draft:run",
+    "scripts": "pipeline.stages.script:run",
+    "quizzes": "pipeline.stages.quiz:run",
+    "decks": "pipeline.stages.deck:run",
+    "frames": "pipeline.stages.frames:run",
+    "narration": "pipeline.stages.narrate:run",
+    "video": "pipeline.stages.render:run",
+    "book": "pipeline.stages.book:run",
+    "udemy": "pipeline.stages.udemy:run",
+    "kdp": "pipeline.stages.kdp:run",
+}
+
+# Stages that work per lecture (the Makefile has one rule per lecture for these).
+PER_LECTURE = ("drafts", "scripts", "decks", "frames", "narration", "video")
+
+
+def get(name: str) -> Callable:
+    """Import and return a stage's function."""
+    module, func = STAGES[name].split(":")
+    return getattr(importlib.import_module(module), func)

@@ -1,0 +1,62 @@
+"""draft stage: outline.yaml → lectures/<id>.md (an LLM writes them; in manual mode a
+scaffold the person fills in)."""
+
+from __future__ import annotations
+
+from pipeline import log, protect, review
+from pipeline.course import Course
+from pipeline.fsutil import hash_json
+from pipeline.models import Lecture
+
+
+def target(course: Course, lecture_id: str):
+    """The file this stage writes for a lecture."""
+    return course.lecture_path(lecture_id)
+
+
+def key(course: Course, lecture_id: str) -> str:
+    """Hash of what a lecture's draft is made from: its outline entry and the course."""
+    t = course.topic
+    llm = t.llm.model_dump(include={"provider", "model", "temperature"}) if t.uses_llm else None
+    return hash_json({"lecture": course.lecture(lecture_id).model_dump(), "llm": llm,
+                      "course": [t.title, t.language, t.audience, t.level]})
+
+
+def run(course: Course, only: list[str] | None = None, force: bool = False) -> None:
+    """Write every (or the given) lecture draft that is not current."""
+    review.checkpoint(course, "outline")
+    ids = only or [lec.id for lec in course.outline.lectures]
+    todo = [i for i in ids if force or not protect.is_current(course.dir, target(course, i),
+                                                              key(course, i))]
+    if not todo:
+        return
+    if course.topic.uses_llm:
+        from pipeline.stages import draft_llm
+
+        draft_llm.write_drafts(course, todo, force)
+        return
+    for lecture_id in todo:
+        save(course, lecture_id, scaffold(course.lecture(lecture_id)), force)
+    log.info("manual mode: write the lectures above, then approve them with "
+             f"`make approve TOPIC={course.slug} STAGE=drafts`")
+
+
+def save(course: Course, lecture_id: str, text: str, force: bool) -> str:
+    """Write one draft through edit protection and report it."""
+    path = target(course, lecture_id)
+    outcome = protect.write(course.dir, path, text, key(course, lecture_id), force)
+    log.outcome(course, path, outcome)
+    return outcome
+
+
+def scaffold(lecture: Lecture) -> str:
+    """A starting file for a person writing the lecture by hand."""
+    lines = [f"# {lecture.title}", "",
+             "<!-- Write this lecture as book prose. It becomes a chapter section of the",
+             "     e-book, and the slide script is derived from its headings, lists,",
+             "     code blocks and paragraphs. Delete this comment when done. -->", ""]
+    if lecture.objectives:
+        lines += ["<!-- Objectives: " + "; ".join(lecture.objectives) + " -->", ""]
+    for point in lecture.key_points or ["Introduction"]:
+        lines += [f"## {point}", "", "TODO: write this part.", ""]
+    return "\n".join(lines)

@@ -1,0 +1,48 @@
+"""quiz stage: a section's lecture drafts → quizzes/<section>.yaml (LLM), or checks the
+quizzes a person wrote by hand in manual mode."""
+
+from __future__ import annotations
+
+from pipeline import log, protect, review
+from pipeline.course import Course
+from pipeline.fsutil import hash_json, sha256_file
+
+
+def target(course: Course, section_id: str):
+    """The file this stage writes for a section."""
+    return course.quiz_path(section_id)
+
+
+def key(course: Course, section_id: str) -> str:
+    """Hash of the section's lecture texts and how quizzes are made."""
+    section = next(s for s in course.outline.sections if s.id == section_id)
+    texts = [sha256_file(p) if (p := course.lecture_path(x.id)).exists() else None
+             for x in section.lectures]
+    t = course.topic
+    llm = t.llm.model_dump(include={"provider", "model", "temperature"}) if t.uses_llm else None
+    return hash_json({"lectures": texts, "llm": llm, "language": t.language})
+
+
+def run(course: Course, only: list[str] | None = None, force: bool = False) -> None:
+    """Make or check the quiz of every (or the given) section."""
+    review.checkpoint(course, "drafts")
+    for section in course.outline.sections:
+        if only and section.id not in only:
+            continue
+        path, k = target(course, section.id), key(course, section.id)
+        if path.exists():
+            course.quiz(section.id)  # validate now: a broken quiz is reported at its stage
+        if not force and protect.is_current(course.dir, path, k):
+            continue
+        if course.topic.uses_llm:
+            from pipeline.stages import quiz_llm
+
+            outcome = protect.write(course.dir, path, quiz_llm.generate(course, section.id),
+                                    k, force)
+            log.outcome(course, path, outcome)
+        elif not path.exists():
+            log.warn(f"courses/{course.slug}/quizzes/{section.id}.yaml is missing: with no LLM "
+                     "configured, write it by hand (format: docs/formats.md). The book and the "
+                     "Udemy bundle leave this section's quiz out until then.")
+        else:
+            protect.set_source(course.dir, path, k)

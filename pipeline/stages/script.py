@@ -1,0 +1,134 @@
+"""script stage: lectures/<id>.md → slides/<id>.md.
+
+With an LLM configured the script is written for speaking; without one it is derived
+deterministically: headings become slides, lists bullets, code blocks code slides, and
+paragraphs the narration.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline import log, protect, review, slides
+from pipeline.course import Course
+from pipeline.errors import InputError
+from pipeline.fsutil import hash_json, sha256_file
+from pipeline.slides import Bullet, Slide
+from pipeline.textutil import first_sentence, strip_markdown
+
+MAX_BULLETS = 5
+
+
+def target(course: Course, lecture_id: str):
+    """The file this stage writes for a lecture."""
+    return course.slides_path(lecture_id)
+
+
+def key(course: Course, lecture_id: str) -> str:
+    """Hash of the lecture text and of how scripts are made."""
+    src = course.lecture_path(lecture_id)
+    if not src.exists():
+        raise InputError(f"{src}: lecture draft missing; run `make drafts TOPIC={course.slug}`")
+    t = course.topic
+    llm = t.llm.model_dump(include={"provider", "model", "temperature"}) if t.uses_llm else None
+    return hash_json({"lecture": sha256_file(src), "llm": llm, "version": 1})
+
+
+def run(course: Course, only: list[str] | None = None, force: bool = False) -> None:
+    """Write the slide script of every lecture whose draft changed."""
+    review.checkpoint(course, "drafts")
+    for lecture_id in only or [lec.id for lec in course.outline.lectures]:
+        k = key(course, lecture_id)
+        if not force and protect.is_current(course.dir, target(course, lecture_id), k):
+            continue
+        text = _generate(course, lecture_id)
+        outcome = protect.write(course.dir, target(course, lecture_id), text, k, force)
+        log.outcome(course, target(course, lecture_id), outcome)
+
+
+def _generate(course: Course, lecture_id: str) -> str:
+    if course.topic.uses_llm:
+        from pipeline.stages import script_llm
+
+        return script_llm.generate(course, lecture_id)
+    md = course.lecture_path(lecture_id).read_text(encoding="utf-8")
+    return slides.render_text(derive(md, course.lecture(lecture_id).title,
+                                      course.outline.section_of(lecture_id).title))
+
+
+def derive(markdown: str, title: str, section_title: str = "") -> list[Slide]:
+    """Deterministic slides from lecture markdown (manual mode)."""
+    blocks = _sections(markdown)
+    intro = blocks.pop(0) if blocks and blocks[0][0] is None else (None, [])
+    intro_text = _paragraph_text(intro[1]) or f"This lecture is about {title}."
+    out = [Slide("title", title, 0, note=intro_text, subtitle=section_title)]
+    for heading, lines in blocks:
+        out += _slides_for(heading, lines)
+    points = [s.title for s in out[1:] if s.kind != "code"][:MAX_BULLETS] or [title]
+    out.append(Slide("summary", "Summary", 0, bullets=[Bullet(p) for p in points],
+                     note="To sum up: " + "; ".join(points) + "."))
+    return out
+
+
+def _sections(markdown: str) -> list[tuple[str | None, list[str]]]:
+    """Split at `##` headings (the `#` title line is dropped)."""
+    out: list[tuple[str | None, list[str]]] = [(None, [])]
+    in_fence = False
+    for line in markdown.splitlines():
+        in_fence ^= line.strip().startswith("```")
+        if not in_fence and re.match(r"^#\s", line):
+            continue
+        if not in_fence and re.match(r"^#{2,3}\s", line):
+            out.append((strip_markdown(line.lstrip("#")), []))
+        else:
+            out[-1][1].append(line)
+    return out
+
+
+def _slides_for(heading: str, lines: list[str]) -> list[Slide]:
+    """One section → a bullets slide (lists or paragraph leads) plus its code slides."""
+    paragraphs, bullets, codes = _parse_blocks(lines)
+    note = " ".join(paragraphs) or heading + "."
+    if not bullets:
+        bullets = [Bullet(first_sentence(p)) for p in paragraphs[:MAX_BULLETS]]
+    out = []
+    if bullets:
+        out.append(Slide("bullets", heading, 0, note=note, bullets=bullets[:MAX_BULLETS * 2]))
+    for lang, code in codes:
+        code_note = paragraphs[-1] if paragraphs else f"Here is the code for {heading}."
+        out.append(Slide("code", heading, 0, note=code_note if out else note,
+                         code=code, language=lang))
+    return out or [Slide("bullets", heading, 0, note=note, bullets=[Bullet(heading)])]
+
+
+def _parse_blocks(lines: list[str]):
+    """Paragraph texts, list items and fenced code blocks of a section."""
+    paragraphs, bullets, codes, para, fence, lang = [], [], [], [], None, ""
+    for line in lines + [""]:
+        if line.strip().startswith("```"):
+            if fence is None:
+                fence, lang = [], line.strip()[3:].strip()
+            else:
+                codes.append((lang, "\n".join(fence)))
+                fence = None
+            continue
+        if fence is not None:
+            fence.append(line.rstrip())
+            continue
+        item = re.match(r"^(\s*)(?:[-*+]|\d+\.)\s+(.*)$", line)
+        if item:
+            bullets.append(Bullet(strip_markdown(item[2]), 1 if len(item[1]) >= 2 else 0))
+        elif line.strip().startswith("|"):
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if not all(set(c) <= set("-: ") for c in cells):
+                bullets.append(Bullet(strip_markdown(" — ".join(c for c in cells if c))))
+        elif line.strip() and not line.strip().startswith(("<!--", "!", ">")):
+            para.append(line.strip())
+        elif para:
+            paragraphs.append(strip_markdown(" ".join(para)))
+            para = []
+    return paragraphs, bullets, codes
+
+
+def _paragraph_text(lines: list[str]) -> str:
+    return " ".join(_parse_blocks(lines)[0])
