@@ -35,14 +35,14 @@ $(SETUP_STAMP): pyproject.toml
 ifneq ($(filter $(TOPIC_TARGETS),$(MAKECMDGOALS)),)
 TOPIC_OK := $(shell [[ '$(TOPIC)' =~ ^[a-z0-9][a-z0-9_-]{0,63}$$ ]] && [ -f courses/$(TOPIC)/topic.yaml ] && echo yes)
 ifneq ($(TOPIC_OK),yes)
-$(error $(shell test -x $(PY) && $(LECTERN) check-topic '$(TOPIC)' 2>&1 || echo "TOPIC='$(TOPIC)': give an existing course, e.g. TOPIC=example"))
+$(error $(shell if [ -x $(PY) ]; then $(LECTERN) check-topic '$(TOPIC)' 2>&1 | sed 's/^error: //'; else echo "TOPIC='$(TOPIC)': run make setup first"; fi))
 endif
 endif
 
 # Per-lecture rules, generated from the outline once it exists.
 ifneq ($(and $(TOPIC_OK),$(wildcard $(C)/outline.yaml)),)
 -include $(O)/rules.mk
-$(O)/rules.mk: $(C)/outline.yaml
+$(O)/rules.mk: $(C)/outline.yaml pipeline/rules.py
 	@$(LECTERN) rules $(TOPIC) >/dev/null
 endif
 

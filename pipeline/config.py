@@ -63,6 +63,11 @@ class VoiceConfig(Strict):
     style: float | None = Field(default=None, ge=0, le=1)
     instructions: str | None = None
     concurrency: int = Field(default=2, ge=1, le=16)
+    # Cloud voices: a self-hosted or test server; None uses the provider's own
+    # (or OPENAI_BASE_URL / ELEVENLABS_BASE_URL from the environment).
+    base_url: str | None = None
+    max_retries: int = Field(default=4, ge=0, le=10)
+    timeout_s: float = Field(default=120, ge=1, le=3600)
 
 
 class NarrationConfig(Strict):
@@ -72,7 +77,11 @@ class NarrationConfig(Strict):
     sentence_pause: float = Field(default=0.35, ge=0, le=5)
     slide_pause: float = Field(default=0.8, ge=0, le=10)
     empty_note: Literal["error", "pause"] = "error"
+    empty_note_seconds: float = Field(default=3.0, ge=0.5, le=60)
+    lead_in: float = Field(default=0.3, ge=0, le=5)
     loudness_lufs: float = Field(default=-16, ge=-30, le=-10)
+    true_peak_db: float = Field(default=-1.5, ge=-9, le=-1)
+    room_tone_db: float = Field(default=-66, ge=-90, le=-50)
 
 
 class VideoConfig(Strict):

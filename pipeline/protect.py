@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import os
 import shutil
 import time
 from contextlib import contextmanager
@@ -71,7 +72,7 @@ def is_current(course_dir: Path, path: Path, key: str) -> bool:
     """True when the file exists and was made from inputs hashing to `key`.
 
     A file the person wrote by hand (no entry) is adopted: their text is the version
-    for the current inputs.
+    for the current inputs. A current file is touched so Make's timestamps agree.
     """
     path = Path(path)
     if not path.exists():
@@ -81,8 +82,10 @@ def is_current(course_dir: Path, path: Path, key: str) -> bool:
         entry = data.get(m.rel(path))
         if entry is None:
             data[m.rel(path)] = {"written": None, "source": key}
-            return True
-        return entry.get("source") == key
+        elif entry.get("source") != key:
+            return False
+    os.utime(path)
+    return True
 
 
 def write(course_dir: Path, path: Path, text: str, key: str, force: bool = False) -> str:

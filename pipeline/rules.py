@@ -15,11 +15,12 @@ SECTIONS := {sections}
 
 
 def lecture_rules(lec_id: str) -> str:
-    """The per-lecture chain: draft → script → deck → frames; script → narration; → video."""
+    """The per-lecture chain: script → deck → frames; script → narration; → video.
+
+    Drafts have one grouped rule in the Makefile: one process drafts them concurrently.
+    """
     c, o = "$(C)", "$(O)"
     return f"""
-{c}/lectures/{lec_id}.md: {c}/outline.yaml
-\t$(LECTERN) drafts $(TOPIC) --lecture {lec_id}
 {c}/slides/{lec_id}.md: {c}/lectures/{lec_id}.md
 \t$(LECTERN) scripts $(TOPIC) --lecture {lec_id}
 {o}/decks/{lec_id}.pptx: {c}/slides/{lec_id}.md {c}/topic.yaml

@@ -1,0 +1,1 @@
+"""The Udemy bundle's parts: file layout, practice-test CSV, landing page, image, probes."""

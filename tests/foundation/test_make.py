@@ -1,0 +1,104 @@
+"""The Makefile: checkpoints stop `make course` normally, per-lecture rules, -j2."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, make_project
+
+MANUAL_TOPIC = """\
+title: "Shell Basics"
+author: "Ada"
+review: [outline, drafts]
+outline:
+  - title: Getting around
+    lectures:
+      - title: Where am I
+      - title: Moving between folders
+"""
+
+
+@pytest.fixture
+def mk_project(tmp_path) -> Path:
+    """A project with the real Makefile, sharing this checkout's venv and package."""
+    if not shutil.which("make"):
+        pytest.skip("make is not installed")
+    root = make_project(tmp_path / "proj")
+    for name in ("Makefile", "pyproject.toml"):
+        shutil.copy2(REPO / name, root / name)
+    shutil.copytree(REPO / "scripts", root / "scripts")
+    (root / ".venv").symlink_to(REPO / ".venv")
+    (root / "pipeline").symlink_to(REPO / "pipeline")
+    return root
+
+
+def make(root: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    clean_env = {k: v for k, v in os.environ.items() if k not in ("AUTO_APPROVE", "FORCE")}
+    return subprocess.run(["make", "--no-print-directory", *args], cwd=root,
+                          env={**clean_env, "LECTERN_ROOT": str(root), **(env or {})},
+                          capture_output=True, text=True, timeout=600)
+
+
+def test_course_stops_at_each_checkpoint_normally(mk_project):
+    (mk_project / "courses" / "shell").mkdir()
+    (mk_project / "courses" / "shell" / "topic.yaml").write_text(MANUAL_TOPIC)
+    first = make(mk_project, "course", "TOPIC=shell")
+    assert first.returncode == 0, first.stderr
+    assert "Review checkpoint 'outline'" in first.stderr
+    assert "make approve TOPIC=shell STAGE=outline" in first.stderr
+    assert (mk_project / "courses" / "shell" / "outline.yaml").exists()
+    assert not (mk_project / "courses" / "shell" / "lectures").exists()
+
+    assert make(mk_project, "approve", "TOPIC=shell", "STAGE=outline").returncode == 0
+    second = make(mk_project, "course", "TOPIC=shell")
+    assert second.returncode == 0, second.stderr
+    assert "Review checkpoint 'drafts'" in second.stderr
+    drafts = sorted(p.name for p in (mk_project / "courses" / "shell" / "lectures").iterdir())
+    assert drafts == ["01-01-where-am-i.md", "01-02-moving-between-folders.md"]
+
+
+def test_approve_before_output_exists_is_a_clear_error(mk_project):
+    (mk_project / "courses" / "shell").mkdir()
+    (mk_project / "courses" / "shell" / "topic.yaml").write_text(MANUAL_TOPIC)
+    result = make(mk_project, "approve", "TOPIC=shell", "STAGE=drafts")
+    assert result.returncode != 0
+    assert "make outline TOPIC=shell" in result.stderr
+
+
+@pytest.mark.parametrize("topic", ["../etc", "a/b", "has space", "nope"])
+def test_bad_topic_is_refused_before_anything_runs(mk_project, topic):
+    result = make(mk_project, "course", f"TOPIC={topic}")
+    assert result.returncode != 0
+    assert "TOPIC" in result.stderr or "no course" in result.stderr
+    assert not (mk_project / "output" / "nope").exists()
+
+
+def test_editing_one_lecture_rebuilds_only_its_script(mk_project):
+    env = {"AUTO_APPROVE": "1"}
+    assert make(mk_project, "scripts", "quizzes", "TOPIC=example", env=env).returncode == 0
+    assert "scripts example" not in make(mk_project, "scripts", "TOPIC=example", env=env).stdout
+    lecture = mk_project / "courses" / "example" / "lectures" / "02-02-nested-comprehensions.md"
+    lecture.write_text(lecture.read_text() + "\n## A last word\n\nKeep it readable.\n")
+    result = make(mk_project, "scripts", "TOPIC=example", env=env)
+    assert result.returncode == 0, result.stderr
+    ran = [line for line in result.stdout.splitlines() if "pipeline scripts" in line]
+    assert ran == [".venv/bin/python -m pipeline scripts example --lecture "
+                   "02-02-nested-comprehensions"]
+
+
+def test_parallel_make_keeps_every_edit_and_a_valid_manifest(mk_project):
+    lectures = sorted((mk_project / "courses" / "example" / "lectures").glob("*.md"))
+    for lecture in lectures:
+        lecture.write_text(lecture.read_text() + "\n## Recap\n\nThat is all.\n")
+    result = make(mk_project, "-j2", "scripts", "quizzes", "TOPIC=example",
+                  env={"AUTO_APPROVE": "1"})
+    assert result.returncode == 0, result.stderr
+    proposed = sorted((mk_project / "courses" / "example" / "slides").glob("*.proposed.md"))
+    assert len(proposed) == len(lectures)  # hand-written scripts kept, proposals beside
+    manifest = (mk_project / "courses" / "example" / ".lectern" / "manifest.json").read_text()
+    assert manifest.count('"slides/') == len(lectures)
