@@ -49,6 +49,16 @@ class LLMConfig(Strict):
     concurrency: int = Field(default=4, ge=1, le=32)
     timeout_s: float = Field(default=120, ge=1, le=3600)
     max_retries: int = Field(default=4, ge=0, le=10)
+    # Backoff for 429/5xx/timeouts: base * 2**attempt seconds, at most retry_max_s
+    # (a server's Retry-After wins when it gives one).
+    retry_base_s: float = Field(default=1.0, ge=0, le=60)
+    retry_max_s: float = Field(default=30, ge=0, le=600)
+    # Invalid or truncated answers are sent back with the error this many times.
+    repair_attempts: int = Field(default=2, ge=0, le=5)
+    max_tokens: int | None = Field(default=None, ge=16, le=200_000)
+    # Prices in USD per million tokens, for models Lectern does not know (0 for local).
+    price_in_per_mtok: float | None = Field(default=None, ge=0, le=1000)
+    price_out_per_mtok: float | None = Field(default=None, ge=0, le=1000)
 
 
 class VoiceConfig(Strict):

@@ -47,7 +47,8 @@ def approve(course: Course, stage: str) -> str:
         "files": {_rel(course, f): sha256_file(f) for f in files},
     }
     atomic_write_text(course.approvals_path, HEADER + yaml.safe_dump(data, sort_keys=False))
-    return f"approved {stage}: {len(files)} file(s) recorded in {_rel(course, course.approvals_path)}"
+    where = _rel(course, course.approvals_path)
+    return f"approved {stage}: {len(files)} file(s) recorded in {where}"
 
 
 def _user() -> str:
@@ -94,6 +95,7 @@ def checkpoint(course: Course, stage: str) -> None:
     lines += [f"  courses/{course.slug}/{rel}" for rel in changed[:20]]
     if len(changed) > 20:
         lines.append(f"  … and {len(changed) - 20} more")
+    slug = course.slug
     lines += ["When they read right, approve and continue with:",
-              f"  make approve TOPIC={course.slug} STAGE={stage} && make course TOPIC={course.slug}"]
+              f"  make approve TOPIC={slug} STAGE={stage} && make course TOPIC={slug}"]
     raise CheckpointPending("\n".join(lines))

@@ -36,8 +36,8 @@ def lecture_rules(lec_id: str) -> str:
 
 def section_rules(course: Course, section_id: str) -> str:
     """A section's quiz depends on its lectures' drafts."""
-    deps = " ".join(f"$(C)/lectures/{lec.id}.md"
-                    for lec in next(s for s in course.outline.sections if s.id == section_id).lectures)
+    section = next(s for s in course.outline.sections if s.id == section_id)
+    deps = " ".join(f"$(C)/lectures/{lec.id}.md" for lec in section.lectures)
     return f"""
 $(C)/quizzes/{section_id}.yaml: {deps}
 \t$(LECTERN) quizzes $(TOPIC) --section {section_id}

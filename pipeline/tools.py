@@ -54,7 +54,8 @@ def run(cmd: list[str], what: str, timeout: float | None = None,
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=cwd)
     except subprocess.TimeoutExpired:
-        raise LecternError(f"{what}: {Path(cmd[0]).name} did not finish in {timeout:.0f}s") from None
+        name = Path(cmd[0]).name
+        raise LecternError(f"{what}: {name} did not finish in {timeout:.0f}s") from None
     if proc.returncode != 0:
         tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-8:])
         raise LecternError(f"{what}: {Path(cmd[0]).name} failed (exit {proc.returncode}):\n{tail}")

@@ -86,30 +86,37 @@ def _sections(markdown: str) -> list[tuple[str | None, list[str]]]:
 
 
 def _slides_for(heading: str, lines: list[str]) -> list[Slide]:
-    """One section → a bullets slide (lists or paragraph leads) plus its code slides."""
+    """One section → a bullets slide (lists or paragraph leads) plus its code slides.
+
+    Paragraphs before the first code block narrate the bullets; the paragraphs after
+    each code block narrate that code.
+    """
     paragraphs, bullets, codes = _parse_blocks(lines)
-    note = " ".join(paragraphs) or heading + "."
+    cuts = [pos for pos, _, _ in codes] + [len(paragraphs)]
+    lead = paragraphs[:cuts[0]] if codes else paragraphs
     if not bullets:
-        bullets = [Bullet(first_sentence(p)) for p in paragraphs[:MAX_BULLETS]]
+        bullets = [Bullet(first_sentence(p)) for p in (lead or paragraphs)[:MAX_BULLETS]]
     out = []
     if bullets:
+        note = " ".join(lead) or " ".join(paragraphs) or heading + "."
         out.append(Slide("bullets", heading, 0, note=note, bullets=bullets[:MAX_BULLETS * 2]))
-    for lang, code in codes:
-        code_note = paragraphs[-1] if paragraphs else f"Here is the code for {heading}."
-        out.append(Slide("code", heading, 0, note=code_note if out else note,
-                         code=code, language=lang))
-    return out or [Slide("bullets", heading, 0, note=note, bullets=[Bullet(heading)])]
+    for i, (_, lang, code) in enumerate(codes):
+        said = paragraphs[cuts[i]:cuts[i + 1]] or lead or [f"Here is the code for {heading}."]
+        out.append(Slide("code", heading, 0, note=" ".join(said), code=code, language=lang))
+    return out or [Slide("bullets", heading, 0, note=heading + ".", bullets=[Bullet(heading)])]
 
 
 def _parse_blocks(lines: list[str]):
-    """Paragraph texts, list items and fenced code blocks of a section."""
+    """Paragraph texts, list items (and table rows), and code blocks with the number of
+    paragraphs that came before each."""
     paragraphs, bullets, codes, para, fence, lang = [], [], [], [], None, ""
+    table_rows = 0
     for line in lines + [""]:
         if line.strip().startswith("```"):
             if fence is None:
                 fence, lang = [], line.strip()[3:].strip()
             else:
-                codes.append((lang, "\n".join(fence)))
+                codes.append((len(paragraphs), lang, "\n".join(fence)))
                 fence = None
             continue
         if fence is not None:
@@ -117,17 +124,29 @@ def _parse_blocks(lines: list[str]):
             continue
         item = re.match(r"^(\s*)(?:[-*+]|\d+\.)\s+(.*)$", line)
         if item:
-            bullets.append(Bullet(strip_markdown(item[2]), 1 if len(item[1]) >= 2 else 0))
+            bullets.append(Bullet(first_sentence(strip_markdown(item[2])),
+                                  1 if len(item[1]) >= 2 else 0))
         elif line.strip().startswith("|"):
-            cells = [c.strip() for c in line.strip().strip("|").split("|")]
-            if not all(set(c) <= set("-: ") for c in cells):
-                bullets.append(Bullet(strip_markdown(" — ".join(c for c in cells if c))))
+            table_rows += 1
+            row = _table_bullet(line) if table_rows > 2 else None  # skip header + rule
+            bullets += [row] if row else []
         elif line.strip() and not line.strip().startswith(("<!--", "!", ">")):
             para.append(line.strip())
         elif para:
             paragraphs.append(strip_markdown(" ".join(para)))
             para = []
+        if not line.strip().startswith("|"):
+            table_rows = 0
     return paragraphs, bullets, codes
+
+
+def _table_bullet(line: str) -> Bullet | None:
+    """A table row as a bullet: `first cell: last cell`."""
+    cells = [strip_markdown(c) for c in line.strip().strip("|").split("|") if c.strip()]
+    if not cells:
+        return None
+    text = cells[0] if len(cells) == 1 else f"{cells[0]}: {cells[-1]}"
+    return Bullet(first_sentence(text))
 
 
 def _paragraph_text(lines: list[str]) -> str:

@@ -1,0 +1,59 @@
+"""LLM providers: a small base class and a registry keyed by name (entry points)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib.metadata import entry_points
+from pathlib import Path
+
+from pipeline.config import LLMConfig
+from pipeline.errors import ConfigError
+
+GROUP = "lectern.llm"
+
+
+@dataclass
+class Reply:
+    """What one call returned: the text and what it cost in tokens."""
+
+    text: str
+    tokens_in: int = 0
+    tokens_out: int = 0
+    finish_reason: str = "stop"
+
+
+class LLMProvider:
+    """Base class: turn chat messages (and an optional JSON schema) into a Reply."""
+
+    name = "base"
+
+    def __init__(self, cfg: LLMConfig, root: Path):
+        self.cfg, self.root = cfg, Path(root)
+
+    @property
+    def endpoint(self) -> str:
+        """Where calls go (part of the cache key; never holds a secret)."""
+        return ""
+
+    def secrets(self) -> list[str]:
+        """Strings that must never appear in a message, log or file."""
+        return []
+
+    def complete(self, messages: list[dict], schema: dict | None = None,
+                 max_tokens: int | None = None) -> Reply:
+        """Make one call (transport retries included); raise ProviderError on failure."""
+        raise NotImplementedError
+
+
+def names() -> list[str]:
+    """Registered provider names."""
+    return sorted(ep.name for ep in entry_points(group=GROUP))
+
+
+def get(name: str, where: str = "topic.yaml") -> type[LLMProvider]:
+    """The provider class registered under `name`."""
+    found = [ep for ep in entry_points(group=GROUP) if ep.name == name]
+    if not found:
+        raise ConfigError(f"{where}: llm.provider '{name}' is not known; use one of: "
+                          f"{', '.join(names() + ['none'])}")
+    return found[0].load()

@@ -1,0 +1,168 @@
+"""OpenAI and any OpenAI-compatible server (Ollama, vLLM, llama.cpp, LM Studio, Azure)."""
+
+from __future__ import annotations
+
+import os
+import random
+import time
+from functools import cached_property
+from pathlib import Path
+
+import openai
+
+from pipeline import log
+from pipeline.errors import ProviderError
+from pipeline.providers.llm import LLMProvider, Reply
+
+# Local servers ignore the key, but the SDK insists on one.
+NO_KEY = "not-needed"
+# Indirection so tests can record the delays chosen instead of sleeping them.
+_sleep = time.sleep
+
+
+def read_dotenv(path: Path) -> dict[str, str]:
+    """KEY=VALUE lines of a .env file (comments, `export` and quotes allowed)."""
+    if not path.is_file():
+        return {}
+    out = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip().removeprefix("export ").strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        name, _, value = line.partition("=")
+        out[name.strip()] = value.strip().strip("'\"")
+    return out
+
+
+class OpenAIProvider(LLMProvider):
+    """Chat Completions through the official SDK, with our own retry policy."""
+
+    name = "openai"
+
+    @cached_property
+    def _env(self) -> dict[str, str]:
+        # The environment wins over .env, as with every dotenv tool.
+        return {**read_dotenv(self.root / ".env"), **os.environ}
+
+    @property
+    def endpoint(self) -> str:
+        return (self.cfg.base_url or self._env.get("OPENAI_BASE_URL") or
+                "https://api.openai.com/v1").rstrip("/")
+
+    def _key(self) -> str:
+        key = self._env.get("OPENAI_API_KEY", "").strip()
+        if key:
+            return key
+        if self.cfg.base_url or self._env.get("OPENAI_BASE_URL"):
+            return NO_KEY
+        raise ProviderError(
+            "no OpenAI API key and no server to talk to. Fix it one of two ways: "
+            "(1) set OPENAI_API_KEY in your environment or in a `.env` file at "
+            f"{self.root / '.env'} (git-ignored), or (2) point Lectern at an OpenAI-compatible "
+            "server: `llm.base_url: http://127.0.0.1:11434/v1` in topic.yaml (Ollama) or "
+            "OPENAI_BASE_URL in the environment")
+
+    def secrets(self) -> list[str]:
+        key = self._env.get("OPENAI_API_KEY", "").strip()
+        return [key] if key else []
+
+    @cached_property
+    def client(self) -> openai.OpenAI:
+        # Our loop does the retries so backoff is configurable and logged.
+        return openai.OpenAI(api_key=self._key(), base_url=self.endpoint, max_retries=0,
+                             timeout=self.cfg.timeout_s)
+
+    def complete(self, messages: list[dict], schema: dict | None = None,
+                 max_tokens: int | None = None) -> Reply:
+        """One Chat Completions call, retried on 429/5xx/timeouts with backoff."""
+        args = self._args(messages, schema, max_tokens)
+        for attempt in range(self.cfg.max_retries + 1):
+            try:
+                return _reply(self.client.chat.completions.create(**args))
+            except (openai.APITimeoutError, openai.APIConnectionError,
+                    openai.RateLimitError, openai.InternalServerError) as e:
+                if attempt == self.cfg.max_retries:
+                    raise ProviderError(self._gave_up(e, attempt + 1)) from None
+                delay = self.delay(attempt, e)
+                log.warn(f"LLM call failed ({_what(e)}); retrying in {delay:.1f}s")
+                _sleep(delay)
+            except openai.APIStatusError as e:
+                raise ProviderError(self._refused(e)) from None
+        raise AssertionError("unreachable")
+
+    def _args(self, messages: list[dict], schema: dict | None, max_tokens: int | None) -> dict:
+        args = {"model": self.cfg.model, "messages": messages,
+                "temperature": self.cfg.temperature}
+        if schema is not None:
+            args["response_format"] = {"type": "json_schema", "json_schema": schema}
+        if max_tokens:
+            args["max_tokens"] = max_tokens
+        return args
+
+    def delay(self, attempt: int, error: Exception) -> float:
+        """Seconds to wait before retry `attempt + 1`: Retry-After, else jittered backoff."""
+        after = retry_after(getattr(error, "response", None))
+        if after is not None:
+            return min(after, 300.0)
+        backoff = min(self.cfg.retry_max_s, self.cfg.retry_base_s * 2 ** attempt)
+        return backoff * random.uniform(0.75, 1.0)
+
+    def _gave_up(self, e: Exception, tries: int) -> str:
+        hint = (f"raise llm.timeout_s (now {self.cfg.timeout_s:g}s) in topic.yaml or use a "
+                "faster model" if isinstance(e, openai.APITimeoutError) else
+                "check the server, wait and run again (finished work is kept), or raise "
+                "llm.max_retries in topic.yaml")
+        return self._scrub(f"the LLM server at {self.endpoint} failed {tries} time(s), last "
+                           f"with {_what(e)}. {hint}")
+
+    def _refused(self, e: openai.APIStatusError) -> str:
+        hints = {401: "the API key was refused: check OPENAI_API_KEY (environment or .env)",
+                 403: "the API key may not use this model: check your OpenAI project",
+                 404: f"no model '{self.cfg.model}' at {self.endpoint}: check llm.model and "
+                      "llm.base_url in topic.yaml"}
+        hint = hints.get(e.status_code, "check llm.model and llm.base_url in topic.yaml")
+        return self._scrub(f"the LLM server at {self.endpoint} refused the call "
+                           f"(HTTP {e.status_code}: {_body(e)}): {hint}")
+
+    def _scrub(self, text: str) -> str:
+        for secret in self.secrets():
+            text = text.replace(secret, "***")
+        return text
+
+
+def retry_after(response) -> float | None:
+    """Seconds from a Retry-After (or retry-after-ms) header, when present and numeric."""
+    if response is None:
+        return None
+    headers = response.headers
+    try:
+        if "retry-after-ms" in headers:
+            return float(headers["retry-after-ms"]) / 1000
+        if "retry-after" in headers:
+            return max(0.0, float(headers["retry-after"]))
+    except ValueError:
+        return None  # an HTTP date: fall back to our own backoff
+    return None
+
+
+def _reply(resp) -> Reply:
+    choice = resp.choices[0]
+    usage = resp.usage
+    return Reply(text=choice.message.content or "",
+                 tokens_in=usage.prompt_tokens if usage else 0,
+                 tokens_out=usage.completion_tokens if usage else 0,
+                 finish_reason=choice.finish_reason or "stop")
+
+
+def _what(e: Exception) -> str:
+    if isinstance(e, openai.APITimeoutError):
+        return "a timeout"
+    if isinstance(e, openai.APIStatusError):
+        return f"HTTP {e.status_code}"
+    return type(e).__name__
+
+
+def _body(e: openai.APIStatusError) -> str:
+    body = e.body if isinstance(e.body, dict) else {}
+    msg = body.get("message") or (body.get("error") or {}).get("message") or str(e)
+    return str(msg)[:200]
