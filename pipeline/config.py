@@ -105,6 +105,11 @@ class VideoConfig(Strict):
     music_db: float = Field(default=-24, ge=-60, le=0)
     watermark: str | None = None
     min_slide_seconds: float = Field(default=2.0, ge=0.5, le=30)
+    intro_seconds: float = Field(default=4.0, ge=1, le=15)
+    outro_seconds: float = Field(default=4.0, ge=1, le=15)
+    keyframe_seconds: int = Field(default=2, ge=1, le=4)
+    crf: int = Field(default=20, ge=12, le=32)
+    watermark_opacity: float = Field(default=0.6, ge=0.05, le=1)
 
 
 class BookConfig(Strict):

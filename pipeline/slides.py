@@ -128,14 +128,21 @@ def _parse_slide(lines: list[str], start: int, cur: _Cursor, image_dirs: list[Pa
 
 
 def _split_note(lines: list[str], first_line: int, cur: _Cursor):
-    """Separate the body from the `Note:` narration block."""
+    """Separate the body from the `Note:` narration block.
+
+    A `Note:` line inside a code fence is code, not narration; `@key: value` lines
+    after the note are directives (they apply to the slide and are never spoken).
+    """
+    in_fence = False
     for i, line in enumerate(lines):
-        if line.strip().lower().startswith("note:"):
+        in_fence ^= line.strip().startswith("```")
+        if not in_fence and line.strip().lower().startswith("note:"):
             rest = line.strip()[5:].strip()
-            note_lines = ([rest] if rest else []) + [x.strip() for x in lines[i + 1:]]
-            note = " ".join(x for x in note_lines if x).strip()
             body = [(first_line + j, x) for j, x in enumerate(lines[:i])]
-            return body, note, first_line + i
+            tail = [(first_line + i + 1 + j, x.strip()) for j, x in enumerate(lines[i + 1:])]
+            body += [(no, x) for no, x in tail if DIRECTIVE.match(x)]
+            spoken = ([rest] if rest else []) + [x for _, x in tail if not DIRECTIVE.match(x)]
+            return body, " ".join(x for x in spoken if x).strip(), first_line + i
     return [(first_line + j, x) for j, x in enumerate(lines)], "", None
 
 
@@ -149,12 +156,14 @@ def _parse_body(slide: Slide, body: list[tuple[int, str]], cur: _Cursor,
         stripped = line.strip()
         if stripped.startswith("```"):
             if fence is None:
-                fence, slide.language = [], stripped[3:].strip()
                 if slide.kind != "code":
                     raise cur.fail(no, f"code blocks belong on a `code` slide, not `{slide.kind}`")
+                if slide.code:
+                    raise cur.fail(no, "a `code` slide holds one code block; put the second "
+                                   "one on its own `## [code]` slide")
+                fence, slide.language = [], stripped[3:].strip()
             else:
                 slide.code, fence = "\n".join(fence), None
-                fence = None
             continue
         if fence is not None:
             fence.append(line.rstrip())

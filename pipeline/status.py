@@ -21,12 +21,24 @@ LECTURE_COLUMNS = [  # (column title, stage module, lives under courses/)
 
 def table(course: Course) -> str:
     """The status table as text."""
+    tables, notes = grids(course)
+    parts = [_format(t) for t in tables] + notes
+    waiting = [s for s in ("outline", "drafts") if _safe_pending(course, s)]
+    if waiting:
+        parts.append("Waiting for review: " + ", ".join(waiting) + f". Approve with "
+                     f"`make approve TOPIC={course.slug} STAGE={waiting[0]}`.")
+    return "\n\n".join(parts)
+
+
+def grids(course: Course) -> tuple[list[list[list[str]]], list[str]]:
+    """The status as tables of cells (first row = header) plus notes; the preview uses
+    these too, so both show the same facts."""
     rows = [["outline", _outline_state(course)]]
-    head = ["lecture"] + [c for c, _, _ in LECTURE_COLUMNS]
     try:
         lectures = course.outline.lectures
     except LecternError as e:
-        return _format([["stage", "state"], *rows]) + f"\n\n{e.message}"
+        return [[["stage", "state"], *rows]], [e.message]
+    head = ["lecture"] + [c for c, _, _ in LECTURE_COLUMNS]
     body = [[lec.id] + [lecture_state(course, lec.id, m, src) for _, m, src in LECTURE_COLUMNS]
             for lec in lectures]
     quizzes = [[f"quiz {s.id}", _source_state(course, course.quiz_path(s.id), "quiz", s.id)]
@@ -34,12 +46,7 @@ def table(course: Course) -> str:
     course_rows = [["book", _exists(course.epub_path)],
                    ["udemy", _exists(course.out / "udemy.zip")],
                    ["kdp", _exists(course.out / "kdp" / "listing.md")]]
-    parts = [_format([["stage", "state"], *rows, *quizzes, *course_rows]), _format([head, *body])]
-    waiting = [s for s in ("outline", "drafts") if _safe_pending(course, s)]
-    if waiting:
-        parts.append("Waiting for review: " + ", ".join(waiting) + f". Approve with "
-                     f"`make approve TOPIC={course.slug} STAGE={waiting[0]}`.")
-    return "\n\n".join(parts)
+    return [[["stage", "state"], *rows, *quizzes, *course_rows], [head, *body]], []
 
 
 def _safe_pending(course: Course, stage: str) -> list[str]:
@@ -99,7 +106,7 @@ def _source_state(course: Course, path: Path, module: str, item: str | None) -> 
                 return "stale"
         except LecternError:
             return "stale"
-    return "up to date" if state == "generated" else "edited by hand"
+    return {"generated": "up to date", "authored": "written by hand"}.get(state, "edited by hand")
 
 
 def _module(name: str):

@@ -35,15 +35,21 @@ class FontFile:
 
 
 @cache
-def resolve(family: str, bold: bool = False) -> FontFile:
-    """The installed file fontconfig (and so LibreOffice) uses for a family."""
+def resolve(family: str, bold: bool = False, strict: bool = True) -> FontFile:
+    """The installed file fontconfig (and so LibreOffice) uses for a family.
+
+    Strict (built-in themes): the family must be installed. Lenient (a user's template):
+    measure with the substitute fontconfig picks, which is what LibreOffice draws with.
+    """
     if not shutil.which("fc-match"):
         raise ToolMissing("fc-match is not installed: `sudo apt-get install -y fontconfig`")
     pattern = f"{family}:weight={'bold' if bold else 'regular'}"
     out = subprocess.run(["fc-match", "-f", "%{file}|%{family}|%{index}", pattern],
                          capture_output=True, text=True, check=False).stdout
     path, families, index = (out.split("|") + ["", "", "0"])[:3]
-    if family.lower() not in [f.strip().lower() for f in families.split(",")]:
+    if not path:
+        raise ConfigError(f"no font found for '{family}': {INSTALL_HINT}")
+    if strict and family.lower() not in [f.strip().lower() for f in families.split(",")]:
         raise ConfigError(f"font '{family}' is not installed (fontconfig offers "
                           f"'{families or 'nothing'}'): {INSTALL_HINT}")
     return FontFile(family, bold, path, int(index or 0))

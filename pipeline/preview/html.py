@@ -16,6 +16,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 # How a state word from `make status` or the manifest is coloured.
 STATE_CLASS = {
     "up to date": "s-ok", "built": "s-ok", "generated": "s-ok", "approved": "s-ok",
+    "pass": "s-ok", "fail": "s-bad",
     "stale": "s-warn", "waiting for review": "s-warn", "proposed version waiting": "s-warn",
     "edited by hand": "s-info", "written by hand": "s-info",
     "missing": "s-bad", "deleted by hand": "s-bad",
@@ -52,9 +53,10 @@ def _nav(course, current: str) -> str:
         links += [(quiz_page(s.id), f"Quiz {s.id[:2]}") for s in course.outline.sections]
     except LecternError:  # a broken outline must not break the page frame
         pass
+    here = ' aria-current="page"'
     return "\n".join(
-        f'<li><a href="{esc(url)}"{" aria-current=\"page\"" if url == current else ""}>'
-        f"{esc(label)}</a></li>" for url, label in links)
+        f'<li><a href="{esc(url)}"{here if url == current else ""}>{esc(label)}</a></li>'
+        for url, label in links)
 
 
 def lecture_page(lecture_id: str) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import re
 
 from pipeline.models import Question, Quiz
 
@@ -80,12 +81,23 @@ def document(title: str, quiz: Quiz, after: str) -> str:
     """A section quiz as markdown to read and paste into Udemy's quiz editor."""
     lines = [f"# {quiz.title or title}", "",
              f"Place this quiz in section \"{title}\", after the lecture \"{after}\". "
-             f"{len(quiz.questions)} questions.", ""]
+             f"{count(len(quiz.questions))}.", ""]
     for n, q in enumerate(quiz.questions, 1):
         kind = "choose one" if q.type == "multiple-choice" else "choose all that apply"
-        lines += [f"## Question {n} ({kind})", "", q.question.strip(), ""]
+        lines += [f"## Question {n} ({kind})", "", md_text(q.question), ""]
         for i, o in enumerate(q.options, 1):
             mark = "**correct**" if o.correct else "wrong"
-            lines += [f"{i}. {o.text.strip()} — {mark}", f"   - Why: {o.explanation.strip()}"]
-        lines += ["", f"Explanation: {q.explanation.strip()}", ""] if q.explanation else [""]
+            lines += [f"{i}. {md_text(o.text)} — {mark}", f"   - Why: {md_text(o.explanation)}"]
+        lines += ["", f"Explanation: {md_text(q.explanation)}", ""] if q.explanation else [""]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def md_text(text: str) -> str:
+    """Text for markdown: tag-like `<div>` in a code span, so viewers show it, not hide it."""
+    text = text.strip()
+    return text if "`" in text else re.sub(r"<[^<>\s][^<>\n]*>", r"`\g<0>`", text)
+
+
+def count(n: int) -> str:
+    """"1 question", "4 questions"."""
+    return f"{n} question" + ("" if n == 1 else "s")

@@ -1,0 +1,162 @@
+"""The book cover: the person's image fitted to KDP's 1600x2560, or one drawn from the theme."""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from pathlib import Path
+
+import yaml
+from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
+
+from pipeline import log
+from pipeline.errors import ConfigError
+
+SIZE = (1600, 2560)  # KDP's ideal: 2560 px tall, 1.6:1
+MARGIN = 130
+FONTS = {
+    "latin": "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+    "latin_regular": "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "cjk": "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
+    "cjk_regular": "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+}
+PALETTE = {"background": "#1F3A5F", "text": "#FFFFFF", "accent": "#F2B134"}
+CJK_TOKEN = re.compile(r"[\u2e80-\uffff][、。，．！？：；」』）)]*|[^\u2e80-\uffff]+")
+HEX = re.compile(r"^#?[0-9a-fA-F]{6}$")
+
+
+def from_file(src: Path, shown: str) -> bytes:
+    """The person's cover resized (and cropped to 1.6:1 if needed) as a JPEG."""
+    try:
+        img = ImageOps.exif_transpose(Image.open(src)).convert("RGB")
+    except (UnidentifiedImageError, OSError) as e:
+        raise ConfigError(f"{shown}: book.cover '{src.name}' is not an image Pillow can read "
+                          f"({e}); use a JPEG or PNG") from None
+    ratio = img.height / img.width
+    if abs(ratio - 1.6) > 0.03:
+        log.warn(f"{shown}: book.cover is {img.width}x{img.height} (ratio {ratio:.2f}); "
+                 "KDP wants 1.6:1, so it was cropped to 1600x2560")
+    if img.height < SIZE[1]:
+        log.warn(f"{shown}: book.cover is only {img.height} px tall; KDP recommends 2560")
+    return to_jpeg(ImageOps.fit(img, SIZE, Image.LANCZOS))
+
+
+def to_jpeg(img: Image.Image) -> bytes:
+    """Baseline (not progressive) JPEG, sRGB, which every Kindle reads."""
+    buf = io.BytesIO()
+    img.convert("RGB").save(buf, "JPEG", quality=90, optimize=True, dpi=(300, 300))
+    return buf.getvalue()
+
+
+def palette(theme_file: Path) -> dict[str, str]:
+    """Colours from assets/themes/T/theme.yaml when it has them, else the built-in ones."""
+    colours = dict(PALETTE)
+    try:
+        data = yaml.safe_load(theme_file.read_text(encoding="utf-8")) if theme_file.exists() else {}
+    except (yaml.YAMLError, OSError, UnicodeDecodeError):
+        data = {}
+    found = (data or {}).get("colors") or (data or {}).get("colours") or {}
+    if isinstance(found, dict):
+        aliases = {"background": ("background", "bg", "primary", "dark"),
+                   "text": ("text_on_primary", "on_primary", "title", "text", "foreground"),
+                   "accent": ("accent", "secondary", "highlight")}
+        for role, names in aliases.items():
+            value = next((str(found[n]) for n in names if HEX.match(str(found.get(n, "")))), None)
+            colours[role] = "#" + value.lstrip("#") if value else colours[role]
+    if contrast(colours["text"], colours["background"]) < 7:
+        # A theme's text colour may be meant for white slides: pick whichever reads best.
+        colours["text"] = max(("#FFFFFF", "#111111"),
+                              key=lambda c: contrast(c, colours["background"]))
+    return colours
+
+
+def _luminance(hex_colour: str) -> float:
+    rgb = [int(hex_colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two #RRGGBB colours (1 to 21)."""
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def is_cjk(text: str) -> bool:
+    """True when text holds characters the Latin fonts cannot draw (CJK, kana, hangul)."""
+    return any(ord(ch) > 0x2E7F and unicodedata.category(ch).startswith("L") for ch in text)
+
+
+def _font(text: str, size: int, bold: bool = True) -> ImageFont.FreeTypeFont:
+    key = ("cjk" if is_cjk(text) else "latin") + ("" if bold else "_regular")
+    return ImageFont.truetype(FONTS[key], size)
+
+
+def _tokens(text: str) -> list[str]:
+    """Break points: words for spaced scripts, single characters for CJK."""
+    out: list[str] = []
+    for word in re.findall(r"\S+\s*", text):
+        if is_cjk(word):
+            # Closing punctuation stays on the line of the character before it.
+            out.extend(re.findall(CJK_TOKEN, word))
+        else:
+            out.append(word)
+    return out
+
+
+def wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
+    """Greedy line wrap to a pixel width; over-long words are split by characters."""
+    lines, line = [], ""
+    for tok in _tokens(text):
+        while font.getlength(tok.rstrip()) > width and len(tok) > 1:
+            cut = max(1, next(i for i in range(len(tok), 0, -1)
+                              if font.getlength(tok[:i]) <= width))
+            if line:
+                lines.append(line.rstrip())
+                line = ""
+            lines.append(tok[:cut])
+            tok = tok[cut:]
+        if line and font.getlength((line + tok).rstrip()) > width:
+            lines.append(line.rstrip())
+            line = ""
+        line += tok
+    return [ln for ln in lines + [line.rstrip()] if ln]
+
+
+def fit_title(title: str, width: int, max_height: int) -> tuple[ImageFont.FreeTypeFont, list[str]]:
+    """The largest title size (220 down to 90 px) that fits the box without splitting words."""
+    for size in range(220, 89, -10):
+        font = _font(title, size)
+        lines = wrap(title, font, width)
+        whole_words = all(font.getlength(t.rstrip()) <= width for t in _tokens(title))
+        if whole_words and len(lines) * size * 1.18 <= max_height:
+            return font, lines
+    return font, lines
+
+
+def generate(title: str, subtitle: str, author: str, colours: dict[str, str]) -> bytes:
+    """A 1600x2560 typographic cover: big title, accent rule, subtitle, author."""
+    img = Image.new("RGB", SIZE, colours["background"])
+    draw = ImageDraw.Draw(img)
+    width = SIZE[0] - 2 * MARGIN
+    font, lines = fit_title(title, width, 1500)
+    y = 300
+    for line in lines:
+        draw.text((MARGIN, y), line, font=font, fill=colours["text"])
+        y += int(font.size * 1.18)
+    y += 50
+    draw.rectangle((MARGIN, y, MARGIN + 360, y + 22), fill=colours["accent"])
+    y += 90
+    if subtitle and y < 2000:
+        sub_font = _font(subtitle, 64, bold=False)
+        for line in wrap(subtitle, sub_font, width)[:max(1, (2100 - y) // 82)]:
+            draw.text((MARGIN, y), line, font=sub_font, fill=colours["text"])
+            y += 82
+    author_font = _font(author, 100)
+    author_lines = wrap(author, author_font, width)[:2]
+    ay = SIZE[1] - MARGIN - 120 * len(author_lines)
+    for line in author_lines:
+        draw.text((MARGIN, ay), line, font=author_font, fill=colours["text"])
+        ay += 120
+    return to_jpeg(img)

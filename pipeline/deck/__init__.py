@@ -1,0 +1,1 @@
+"""Decks: themes, text measured with real font metrics, slide drawing with python-pptx."""

@@ -1,0 +1,183 @@
+"""From script slides to deck pages: shrink to fit, and split only below a readable size.
+
+A page is one deck slide. Most script slides become one page; bullets and code that
+do not fit even at the theme's minimum size continue on extra pages, each carrying
+its share of the narration sentences. `Page.index` is the script slide it shows.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field, replace
+
+from pipeline.deck import code as codemod
+from pipeline.deck.fit import Para, fit_size, fits, shrink_to_fit
+from pipeline.deck.layout import Box
+from pipeline.slides import Bullet, Slide
+
+INDENT = (30.0, 66.0)  # left indent of bullet levels 0 and 1, points
+SUB_SCALE = 0.85
+CODE_PAD = 18.0  # inside the code panel
+CAPTION_H = 30.0
+SENTENCE = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])")
+
+
+@dataclass
+class Page:
+    """One deck slide: the script slide it shows and what part of it."""
+
+    slide: Slide
+    index: int
+    note: str
+    part: int = 1
+    parts: int = 1
+    bullets: list[Bullet] = field(default_factory=list)
+    code: list[codemod.Line] = field(default_factory=list)
+    size: float = 0.0
+
+
+def plan(ctx, slide: Slide, index: int) -> list[Page]:
+    """The pages one script slide needs."""
+    if slide.kind in ("bullets", "summary"):
+        return plan_bullets(ctx, slide, index)
+    if slide.kind == "code":
+        return plan_code(ctx, slide, index)
+    return [Page(slide, index, slide.note)]
+
+
+def bullet_paras(bullets: list[Bullet], gap: float = 0.55) -> list[Para]:
+    """Bullets as paragraphs to measure: sub-bullets smaller and further in."""
+    paras = [Para(b.text, "body", scale=1.0 if b.level == 0 else SUB_SCALE,
+                  indent=INDENT[b.level], before=gap if b.level == 0 else 0.2)
+             for b in bullets]
+    if paras:
+        paras[0].before = 0.0
+    return paras
+
+
+def bullets_box(ctx, kind: str) -> Box:
+    """Where bullets go: the body, or inside the summary's panel."""
+    return ctx.layout.body.inset(28, 22) if kind == "summary" else ctx.layout.body
+
+
+def bullet_gap(kind: str) -> float:
+    """Space between top-level points, as a fraction of the text size."""
+    return 0.8 if kind == "summary" else 0.7
+
+
+def plan_bullets(ctx, slide: Slide, index: int) -> list[Page]:
+    """Shrink the bullets to fit; below the minimum size, continue on more pages."""
+    sizes, box, gap = ctx.theme.spec.sizes, bullets_box(ctx, slide.kind), bullet_gap(slide.kind)
+    size = fit_size(ctx.theme, bullet_paras(slide.bullets, gap), box.w, box.h, sizes.body,
+                    sizes.body_min)
+    if size is not None:
+        return [Page(slide, index, slide.note, bullets=slide.bullets, size=size)]
+    chunks = _pack(ctx, _groups(slide.bullets), box, gap)
+    size = min(shrink_to_fit(ctx.theme, bullet_paras(c, gap), box.w, box.h, sizes.body_min,
+                             sizes.body_min) for c in chunks)
+    return _pages(slide, index, [{"bullets": c, "size": size} for c in chunks],
+                  [len(c) for c in chunks])
+
+
+def _groups(bullets: list[Bullet]) -> list[list[Bullet]]:
+    """Each top-level bullet with its sub-bullets: they stay on one page."""
+    groups: list[list[Bullet]] = []
+    for b in bullets:
+        if b.level == 0 or not groups:
+            groups.append([])
+        groups[-1].append(b)
+    return groups
+
+
+def _pack(ctx, groups: list[list[Bullet]], box: Box, gap: float) -> list[list[Bullet]]:
+    """Greedily fill pages with bullet groups at the minimum readable size."""
+    chunks: list[list[Bullet]] = [[]]
+    minimum = ctx.theme.spec.sizes.body_min
+    for g in groups:
+        trial = chunks[-1] + g
+        if chunks[-1] and not fits(ctx.theme, bullet_paras(trial, gap), minimum, box.w, box.h):
+            chunks.append(list(g))
+        else:
+            chunks[-1] = trial
+    return chunks
+
+
+def code_box(ctx, slide: Slide) -> Box:
+    """The area code text may fill: the body, less the caption and panel padding."""
+    body = ctx.layout.body
+    h = body.h - (CAPTION_H if slide.caption else 0)
+    return Box(body.x, body.y, body.w, h).inset(CODE_PAD)
+
+
+def code_lines(ctx, slide: Slide) -> list[codemod.Line]:
+    """Highlighted (and optionally numbered) code lines."""
+    c = ctx.theme.spec.colors
+    lines = codemod.highlight(slide.code, slide.language, ctx.theme.spec.code_style,
+                              c.code_text)
+    return codemod.numbered(lines, c.muted) if slide.line_numbers else lines
+
+
+def code_fits(ctx, lines: list[codemod.Line], size: float, box: Box) -> bool:
+    """True when every line fits the width and all lines the height."""
+    m = ctx.theme.measurer("code")
+    widest = max(m.width(codemod.text_of(ln), size) for ln in lines)
+    tall = len(lines) * m.line_height(size)
+    return widest <= box.w * 0.96 and tall <= box.h * 0.97
+
+
+def plan_code(ctx, slide: Slide, index: int) -> list[Page]:
+    """Shrink code to fit; at the minimum size wrap long lines and split long listings."""
+    sizes, box, lines = ctx.theme.spec.sizes, code_box(ctx, slide), code_lines(ctx, slide)
+    size = sizes.code
+    while size >= sizes.code_min:
+        if code_fits(ctx, lines, size, box):
+            return [Page(slide, index, slide.note, code=lines, size=size)]
+        size -= 1
+    size = sizes.code_min
+    m = ctx.theme.measurer("code")
+    max_chars = max(int(box.w * 0.96 / m.width("M", size)), 8)
+    wrapped = [w for ln in lines for w in codemod.wrap(ln, max_chars, ctx.theme.spec.colors.muted)]
+    per_page = max(int(box.h * 0.97 / m.line_height(size)), 1)
+    chunks = _split_code(wrapped, per_page)
+    return _pages(slide, index, [{"code": c, "size": size} for c in chunks],
+                  [len(c) for c in chunks])
+
+
+def _split_code(lines: list[codemod.Line], per_page: int) -> list[list[codemod.Line]]:
+    """Cut a listing into pages, preferring to cut at a blank line."""
+    chunks = []
+    while len(lines) > per_page:
+        cut = per_page
+        for i in range(per_page, max(per_page * 2 // 3, 1), -1):
+            if not codemod.text_of(lines[i - 1]).strip():
+                cut = i
+                break
+        chunks.append(lines[:cut])
+        lines = lines[cut:]
+    return chunks + [lines] if lines else chunks
+
+
+def _pages(slide: Slide, index: int, contents: list[dict], weights: list[int]) -> list[Page]:
+    """Continuation pages sharing the slide's narration in proportion to their content."""
+    notes = split_note(slide.note, weights)
+    n = len(contents)
+    return [Page(replace(slide), index, note, part=i, parts=n, **content)
+            for i, (content, note) in enumerate(zip(contents, notes, strict=True), 1)]
+
+
+def split_note(note: str, weights: list[int]) -> list[str]:
+    """Split narration at sentence ends so each page gets a share proportional to weight.
+
+    Every page gets at least one sentence while there are sentences to go round.
+    """
+    sentences = [s.strip() for s in SENTENCE.split(note) if s.strip()]
+    n, total, out, start = len(weights), sum(weights) or 1, [], 0
+    for i in range(n):
+        end = round(sum(weights[: i + 1]) / total * len(sentences))
+        end = min(max(end, start + 1), len(sentences))
+        cap = len(sentences) - (n - 1 - i)  # leave one sentence for each later page
+        end = len(sentences) if i == n - 1 else (min(end, cap) if cap > start else end)
+        out.append(" ".join(sentences[start:end]))
+        start = end
+    return out

@@ -1,0 +1,120 @@
+"""Small python-pptx helpers: shapes, text boxes, runs with explicit fonts, bullets, notes."""
+
+from __future__ import annotations
+
+from lxml import etree
+from pptx.dml.color import RGBColor
+from pptx.enum.shapes import MSO_SHAPE
+from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.oxml.ns import qn
+from pptx.util import Emu, Pt
+
+from pipeline.deck.layout import Box
+
+ANCHORS = {"top": MSO_ANCHOR.TOP, "middle": MSO_ANCHOR.MIDDLE, "bottom": MSO_ANCHOR.BOTTOM}
+ALIGNS = {"left": PP_ALIGN.LEFT, "center": PP_ALIGN.CENTER, "right": PP_ALIGN.RIGHT}
+
+
+def rect(slide, box: Box, color: str, shape=MSO_SHAPE.RECTANGLE, name: str = ""):
+    """A filled shape with no outline."""
+    sp = slide.shapes.add_shape(shape, *(Emu(v) for v in box.emu()))
+    sp.fill.solid()
+    sp.fill.fore_color.rgb = RGBColor.from_string(color)
+    sp.line.fill.background()
+    style = sp._element.find(qn("p:style"))
+    if style is not None:  # the default style adds a shadow LibreOffice draws
+        sp._element.remove(style)
+    if name:
+        sp.name = name
+    return sp
+
+
+def rounded(slide, box: Box, color: str, radius_pt: float = 10, name: str = ""):
+    """A rounded rectangle with a fixed corner radius."""
+    sp = rect(slide, box, color, MSO_SHAPE.ROUNDED_RECTANGLE, name)
+    sp.adjustments[0] = min(0.5, radius_pt / max(min(box.w, box.h), 1))
+    return sp
+
+
+def textbox(slide, box: Box, name: str, anchor: str = "top"):
+    """A text box that wraps, never autofits, and has no inner margins."""
+    tb = slide.shapes.add_textbox(*(Emu(v) for v in box.emu()))
+    tb.name = name
+    tf = tb.text_frame
+    tf.word_wrap = True
+    tf.auto_size = MSO_AUTO_SIZE.NONE
+    tf.margin_left = tf.margin_right = tf.margin_top = tf.margin_bottom = 0
+    tf.vertical_anchor = ANCHORS[anchor]
+    return tf
+
+
+def paragraph(tf, first: bool = False, align: str = "left", spacing: float = 1.0,
+              before_pt: float = 0.0):
+    """The next paragraph of a text frame, with alignment and spacing set."""
+    p = tf.paragraphs[0] if first else tf.add_paragraph()
+    p.alignment = ALIGNS[align]
+    p.line_spacing = spacing
+    p.space_before = Pt(before_pt)
+    p.space_after = Pt(0)
+    return p
+
+
+def run(p, text: str, family: str, size: float, color: str | None, lang: str,
+        bold: bool = False, italic: bool = False, ea_family: str | None = None):
+    """Add a run with an explicit font for Latin, East Asian and complex scripts."""
+    r = p.add_run()
+    r.text = text
+    f = r.font
+    f.size, f.bold, f.italic = Pt(size), bold, italic
+    if color:  # None keeps the colour a template's placeholder inherits
+        f.color.rgb = RGBColor.from_string(color)
+    f.name = family
+    rpr = r._r.get_or_add_rPr()
+    rpr.set("lang", lang)
+    latin = rpr.find(qn("a:latin"))
+    cs = etree.Element(qn("a:cs"), typeface=family)
+    ea = etree.Element(qn("a:ea"), typeface=ea_family or family)
+    latin.addnext(ea)
+    ea.addnext(cs)
+    return r
+
+
+def bullet(p, char: str, color: str, indent_pt: float, hang_pt: float,
+           family: str, size_pct: int = 100) -> None:
+    """Give a paragraph a hanging bullet character in its own colour and font."""
+    ppr = p._p.get_or_add_pPr()
+    ppr.set("marL", str(round(indent_pt * 12700)))
+    ppr.set("indent", str(-round(hang_pt * 12700)))
+    clr = etree.SubElement(ppr, qn("a:buClr"))
+    etree.SubElement(clr, qn("a:srgbClr"), val=color)
+    etree.SubElement(ppr, qn("a:buSzPct"), val=str(size_pct * 1000))
+    etree.SubElement(ppr, qn("a:buFont"), typeface=family)
+    etree.SubElement(ppr, qn("a:buChar"), char=char)
+
+
+def no_bullet(p) -> None:
+    """Switch off any bullet a template's master would add."""
+    etree.SubElement(p._p.get_or_add_pPr(), qn("a:buNone"))
+
+
+def letter_spacing(r, points: float) -> None:
+    """Tracking for small caps lines, in points."""
+    r._r.get_or_add_rPr().set("spc", str(round(points * 100)))
+
+
+def notes(slide, text: str) -> None:
+    """The speaker notes: the narration for this slide."""
+    slide.notes_slide.notes_text_frame.text = text
+
+
+def background(slide, color: str) -> None:
+    """A solid slide background."""
+    fill = slide.background.fill
+    fill.solid()
+    fill.fore_color.rgb = RGBColor.from_string(color)
+
+
+def mix(a: str, b: str, t: float) -> str:
+    """Blend two hex colours: t=0 gives a, t=1 gives b."""
+    ca, cb = (bytes.fromhex(c) for c in (a, b))
+    return "".join(f"{round(x + (y - x) * t):02X}" for x, y in zip(ca, cb, strict=True))

@@ -1,0 +1,179 @@
+"""Deck themes: assets/themes/<name>/theme.yaml, a custom theme.yaml, or a .pptx template."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from pipeline.deck.fonts import FontFile, Measurer, resolve
+from pipeline.errors import ConfigError
+from pipeline.yamlsrc import load_with_lines, validate
+
+REPO_THEMES = Path(__file__).resolve().parents[2] / "assets" / "themes"
+HEX = r"^[0-9A-Fa-f]{6}$"
+# Noto Sans CJK has one face per region; the language tag picks the right glyph forms.
+CJK_FAMILIES = {"zh-tw": "Noto Sans CJK TC", "zh-hk": "Noto Sans CJK HK",
+                "zh-hant": "Noto Sans CJK TC", "zh": "Noto Sans CJK SC",
+                "ja": "Noto Sans CJK JP", "ko": "Noto Sans CJK KR"}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+def _color() -> Field:
+    return Field(pattern=HEX, description="hex RGB without #, e.g. 1E293B")
+
+
+class Colors(_Strict):
+    """Theme colours, hex RGB."""
+
+    background: str = _color()
+    text: str = _color()
+    muted: str = _color()
+    accent: str = _color()
+    title_background: str = _color()
+    title_text: str = _color()
+    title_muted: str = _color()
+    panel: str = _color()
+    code_background: str = _color()
+    code_text: str = _color()
+    rule: str = _color()
+
+
+class Fonts(_Strict):
+    """Font families (installed, so LibreOffice renders what was measured)."""
+
+    heading: str
+    body: str
+    code: str
+
+
+class Sizes(_Strict):
+    """Type scale in points."""
+
+    title_slide: float = Field(ge=16, le=96)
+    title: float = Field(ge=12, le=72)
+    title_min: float = Field(ge=10, le=72)
+    body: float = Field(ge=10, le=60)
+    body_min: float = Field(ge=8, le=60)
+    code: float = Field(ge=8, le=48)
+    code_min: float = Field(ge=6, le=48)
+    quote: float = Field(ge=12, le=72)
+    caption: float = Field(ge=8, le=40)
+    footer: float = Field(ge=6, le=24)
+
+
+class Margins(_Strict):
+    """Slide margins in inches."""
+
+    side: float = Field(ge=0.1, le=3)
+    top: float = Field(ge=0.1, le=3)
+    bottom: float = Field(ge=0.1, le=3)
+
+
+class ThemeSpec(_Strict):
+    """One theme.yaml."""
+
+    name: str
+    description: str = ""
+    colors: Colors
+    fonts: Fonts
+    sizes: Sizes
+    margins: Margins
+    code_style: str = "one-dark"
+
+
+@dataclass
+class Theme:
+    """A loaded theme, with fonts resolved for the course's language."""
+
+    spec: ThemeSpec
+    lang: str = "en"
+    files: list[Path] = field(default_factory=list)
+    template: Path | None = None
+    _measurers: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def cjk(self) -> str | None:
+        """The CJK family for the course language, or None for other languages."""
+        tag = self.lang.lower()
+        for prefix, family in CJK_FAMILIES.items():
+            if tag == prefix or tag.startswith(prefix + "-"):
+                return family
+        return None
+
+    def family(self, role: str) -> str:
+        """The family used for a role (heading, body, code)."""
+        base = getattr(self.spec.fonts, role)
+        return self.cjk if self.cjk and role != "code" else base
+
+    def font(self, role: str, bold: bool = False) -> FontFile:
+        """The font file LibreOffice will use for a role."""
+        return resolve(self.family(role), bold, strict=self.template is None)
+
+    def measurer(self, role: str, bold: bool = False) -> Measurer:
+        """A (cached) measurer for a role's font."""
+        if (role, bold) not in self._measurers:
+            self._measurers[role, bold] = Measurer(self.font(role, bold))
+        return self._measurers[role, bold]
+
+    def color(self, name: str) -> str:
+        """A theme colour as hex."""
+        return getattr(self.spec.colors, name).upper()
+
+
+def load_spec(path: Path) -> ThemeSpec:
+    """Read and validate a theme.yaml."""
+    data, lines = load_with_lines(path)
+    return validate(ThemeSpec, data, path, lines)
+
+
+def builtin_names(root: Path) -> list[str]:
+    """Names of the themes in assets/themes (the project's, then Lectern's own)."""
+    dirs = [root / "assets" / "themes", REPO_THEMES]
+    return sorted({p.parent.name for d in dirs if d.is_dir() for p in d.glob("*/theme.yaml")})
+
+
+def builtin_path(name: str, root: Path) -> Path | None:
+    """The theme.yaml of a built-in theme, preferring the project's copy."""
+    for base in (root / "assets" / "themes", REPO_THEMES):
+        if (base / name / "theme.yaml").is_file():
+            return base / name / "theme.yaml"
+    return None
+
+
+def load_theme(course) -> Theme:
+    """The theme named by topic.yaml's `theme:` key."""
+    value, lang = course.topic.theme.strip(), course.topic.language
+    if value.lower().endswith(".pptx"):
+        from pipeline.deck.template import theme_from_template
+
+        path = _user_file(course, value)
+        return theme_from_template(path, _builtin(course, "default"), lang)
+    if value.lower().endswith((".yaml", ".yml")):
+        path = _user_file(course, value)
+        return Theme(load_spec(path), lang, [path])
+    path = _builtin(course, value)
+    return Theme(load_spec(path), lang, [path])
+
+
+def _builtin(course, name: str) -> Path:
+    path = builtin_path(name, course.root)
+    if path is None:
+        names = ", ".join(builtin_names(course.root)) or "none installed"
+        raise ConfigError(f"{course.topic_path}: theme: '{name}' is not a theme. Use one of: "
+                          f"{names}; or a path to your own .pptx template or theme.yaml")
+    return path
+
+
+def _user_file(course, value: str) -> Path:
+    """A theme file given as a path, relative to the course folder or the project."""
+    for base in (course.dir, course.root):
+        candidate = (base / value).resolve()
+        if candidate.is_file():
+            return candidate
+    raise ConfigError(f"{course.topic_path}: theme: '{value}' not found (looked in "
+                      f"{course.dir} and {course.root}); check the path")

@@ -1,0 +1,119 @@
+"""A fake LLM for tests and offline demos: valid, deterministic answers built from the
+prompt itself. The test HTTP server reuses `respond` to speak for a real model."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from pipeline import estimate
+from pipeline.providers.llm import LLMProvider, Reply
+
+LECTURE_ID = re.compile(r"\b\d{2}-\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*\b")
+
+
+class FakeProvider(LLMProvider):
+    """Answers every request locally; costs nothing."""
+
+    name = "fake"
+
+    @property
+    def endpoint(self) -> str:
+        return "fake"
+
+    def complete(self, messages: list[dict], schema: dict | None = None,
+                 max_tokens: int | None = None) -> Reply:
+        text = respond(messages, schema)
+        return Reply(text, estimate.message_tokens(messages), estimate.tokens(text))
+
+
+def respond(messages: list[dict], schema: dict | None) -> str:
+    """A plausible answer to a Lectern prompt: JSON for schemas, Markdown otherwise."""
+    user = messages[1]["content"] if len(messages) > 1 else messages[-1]["content"]
+    name = (schema or {}).get("name")
+    makers = {"outline": _outline, "slide_script": _script, "quiz": _quiz}
+    if name in makers:
+        return json.dumps(makers[name](user), ensure_ascii=False)
+    if "Review comments to apply:" in user:
+        return _revise(user)
+    return _draft(user)
+
+
+def _field(text: str, label: str, default: str = "") -> str:
+    m = re.search(rf"^{re.escape(label)}:\s*(.*)$", text, flags=re.M)
+    return m[1].strip() if m else default
+
+
+def _outline(user: str) -> dict:
+    n_sec = int(_field(user, "Sections", "2"))
+    n_lec = int(_field(user, "Lectures per section", "3"))
+    title = _field(user, "Course title", "The course")
+    return {"sections": [{"title": f"{title}: part {s}", "lectures": [
+        {"title": f"Topic {s}.{lec}", "minutes": 4,
+         "objectives": [f"Explain idea {s}.{lec}", f"Use idea {s}.{lec} in code"],
+         "key_points": [f"Why idea {s}.{lec} matters", f"How idea {s}.{lec} works"],
+         "key_terms": [f"idea-{s}-{lec}"]} for lec in range(1, n_lec + 1)]}
+        for s in range(1, n_sec + 1)]}
+
+
+def _draft(user: str) -> str:
+    title = _field(user, "Lecture title", "A lecture")
+    points = re.findall(r"^- (.+)$", user.split("Key points to cover:")[-1], flags=re.M)
+    parts = [f"# {title}", "", f"This lecture is about {title.lower()}. It builds on what "
+             "came before and prepares what comes next, step by step and with an example."]
+    for point in points[:4] or ["The main idea"]:
+        parts += ["", f"## {point}", "", f"Here we look at {point.lower()}. The idea is "
+                  "simple once you see it in a small example, so let us write one.", "",
+                  "```python", f"print({point!r})", "```"]
+    return "\n".join(parts) + "\n"
+
+
+def _lecture_body(user: str) -> str:
+    m = re.search(r"<lecture>\n(.*)\n</lecture>", user, flags=re.S)
+    return m[1] if m else user
+
+
+def _script(user: str) -> dict:
+    body = _lecture_body(user)
+    m = re.search(r"^# (.+)$", body, flags=re.M)
+    title = m[1].strip() if m else _field(user, "Lecture title", "Lecture")
+    heads = re.findall(r"^## (.+)$", body, flags=re.M)[:5] or [title]
+    slide = dict(bullets=[], code="", language="", quote="", by="")
+    out = [{**slide, "kind": "title", "title": title,
+            "note": f"Welcome. In this lecture we look at {title}."}]
+    for h in heads:
+        out.append({**slide, "kind": "bullets", "title": h,
+                    "bullets": [{"text": f"What {h} means", "level": 0},
+                                {"text": "a small example", "level": 1}],
+                    "note": f"Let us talk about {h}. We start with what it means, then see "
+                            "a small example you can try yourself."})
+    out.append({**slide, "kind": "summary", "title": "Summary",
+                "bullets": [{"text": h, "level": 0} for h in heads],
+                "note": "To sum up, " + "; ".join(heads) + "."})
+    return {"slides": out}
+
+
+def _quiz(user: str) -> dict:
+    ids = [i.strip() for i in _field(user, "Lecture ids").split(",") if i.strip()]
+    ids = ids or LECTURE_ID.findall(user)[:1] or ["01-01-lecture"]
+    questions = [{"question": f"What does lecture {i} teach?", "type": "multiple-choice",
+                  "lecture": i, "explanation": "The lecture says so.", "options": [
+                      {"text": "Its topic", "correct": True, "explanation": "Right."},
+                      {"text": "Nothing", "correct": False, "explanation": "It teaches."},
+                      {"text": "Something else", "correct": False, "explanation": "No."}]}
+                 for i in ids]
+    questions.append({"question": "Which are true?", "type": "multi-select", "lecture": ids[0],
+                      "explanation": "Two are true.", "options": [
+                          {"text": "A", "correct": True, "explanation": "True."},
+                          {"text": "B", "correct": True, "explanation": "True."},
+                          {"text": "C", "correct": False, "explanation": "False."}]})
+    return {"title": f"{_field(user, 'Section', 'Section')}: check yourself",
+            "questions": questions}
+
+
+def _revise(user: str) -> str:
+    body = _lecture_body(user)
+    notes = re.findall(r"^- (.+)$", user.split("The lecture:")[0], flags=re.M)
+    body = re.sub(r"<!--\s*revise:.*?-->\n?", "", body, flags=re.S | re.I)
+    body = re.split(r"^##\s+(?:review comments|revise)\s*$", body, flags=re.M | re.I)[0]
+    return body.rstrip() + "\n\n" + "\n".join(f"Revised: {n}." for n in notes) + "\n"

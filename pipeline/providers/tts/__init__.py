@@ -1,0 +1,144 @@
+"""Text-to-speech providers: a small base class and a registry keyed by name.
+
+Built-in providers register through the `lectern.tts` entry-point group exactly as a
+third party's would (see pyproject.toml); `register()` adds one at run time.
+"""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib.metadata import entry_points
+from pathlib import Path
+
+import numpy as np
+
+from pipeline.config import VoiceConfig
+from pipeline.errors import ConfigError, ProviderError
+from pipeline.tools import ffmpeg
+
+GROUP = "lectern.tts"
+_EXTRA: dict[str, type[TTSProvider]] = {}
+
+
+@dataclass
+class Clip:
+    """Mono audio as float32 samples in [-1, 1]."""
+
+    samples: np.ndarray
+    rate: int
+
+    @property
+    def seconds(self) -> float:
+        return len(self.samples) / self.rate
+
+
+class TTSProvider:
+    """Turns one sentence of plain text into audio. Subclasses set `name`, `max_chars`."""
+
+    name = "base"
+    max_chars = 1000
+    cloud = False  # cloud voices are paid per call: run in threads, never twice
+    backoff_s = 1.0  # first retry delay; doubles each attempt
+
+    def __init__(self, voice: VoiceConfig, dirs: list[Path] | None = None):
+        self.voice = voice
+        self.dirs = dirs or [Path.cwd()]
+
+    def identity(self) -> dict:
+        """Everything that changes the audio for a given text (the cache key)."""
+        return {"provider": self.name, **self.voice.model_dump(
+            exclude={"concurrency", "max_retries", "timeout_s", "base_url"})}
+
+    def check_text(self, text: str) -> str | None:
+        """Why this voice cannot speak `text`, or None when it can."""
+        return None
+
+    def synthesize(self, text: str) -> Clip:
+        """Speak one sentence."""
+        raise NotImplementedError
+
+
+def register(name: str, cls: type[TTSProvider]) -> None:
+    """Add a provider by name (for plugins loaded without packaging, and tests)."""
+    _EXTRA[name] = cls
+
+
+def available() -> list[str]:
+    """Names of every known provider."""
+    return sorted({ep.name for ep in entry_points(group=GROUP)} | set(_EXTRA))
+
+
+def get(name: str) -> type[TTSProvider]:
+    """The provider class registered under `name`."""
+    if name in _EXTRA:
+        return _EXTRA[name]
+    for ep in entry_points(group=GROUP):
+        if ep.name == name:
+            return ep.load()
+    raise ConfigError(f"topic.yaml voice.provider: unknown TTS provider '{name}'; "
+                      f"use one of: {', '.join(available())}")
+
+
+def create(voice: VoiceConfig, dirs: list[Path] | None = None) -> TTSProvider:
+    """An instance of the provider a course's voice config names."""
+    return get(voice.provider)(voice, dirs)
+
+
+def decode_audio(data: bytes, what: str) -> Clip:
+    """Decode any audio file's bytes (mp3, wav, …) to 48 kHz mono with ffmpeg."""
+    cmd = [ffmpeg(), "-hide_banner", "-loglevel", "error", "-i", "pipe:0",
+           "-ac", "1", "-ar", "48000", "-f", "f32le", "pipe:1"]
+    proc = subprocess.run(cmd, input=data, capture_output=True, timeout=300)
+    if proc.returncode != 0 or not proc.stdout:
+        tail = proc.stderr.decode(errors="replace").strip()[-300:]
+        raise ProviderError(f"{what}: the audio returned could not be decoded ({tail or 'empty'})")
+    return Clip(np.frombuffer(proc.stdout, dtype="<f4").copy(), 48000)
+
+
+def with_retries(call: Callable[[], Clip], retries: int, transient: Callable[[Exception], bool],
+                 explain: Callable[[Exception], ProviderError], backoff_s: float) -> Clip:
+    """Run `call`, retrying transient failures (429, 5xx, network) with backoff."""
+    for attempt in range(retries + 1):
+        try:
+            return call()
+        except Exception as e:  # noqa: BLE001 - sorted into retry / clear error below
+            if not transient(e) or attempt == retries:
+                raise explain(e) from None
+            time.sleep(_delay(e, attempt, backoff_s))
+    raise AssertionError("unreachable")
+
+
+def _delay(e: Exception, attempt: int, backoff_s: float) -> float:
+    """Seconds to wait: the server's Retry-After when given, else jittered backoff."""
+    headers = getattr(getattr(e, "response", None), "headers", None) or getattr(e, "headers", None)
+    wanted = {k.lower(): v for k, v in dict(headers or {}).items()}.get("retry-after")
+    try:
+        return min(float(wanted), 60.0)
+    except (TypeError, ValueError):
+        return backoff_s * (2 ** attempt) * (0.75 + random.random() / 2)
+
+
+def status_of(e: Exception) -> int | None:
+    """The HTTP status an SDK error carries, if any."""
+    code = getattr(e, "status_code", None)
+    return code if isinstance(code, int) else None
+
+
+def is_transient(e: Exception) -> bool:
+    """Worth retrying: rate limits, server errors, timeouts and dropped connections."""
+    code = status_of(e)
+    if code is not None:
+        return code in (408, 409, 429) or code >= 500
+    names = {c.__name__ for c in type(e).__mro__}
+    return bool(names & {"APIConnectionError", "TransportError", "TimeoutException",
+                         "ConnectionError", "TimeoutError"})
+
+
+def body_text(e: Exception) -> str:
+    """The server's error message, short, for a person to read."""
+    body = getattr(e, "body", None) or getattr(e, "message", None) or str(e)
+    return str(body)[:300]

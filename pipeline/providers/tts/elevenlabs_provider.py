@@ -1,0 +1,89 @@
+"""ElevenLabs through the official SDK; MP3 decoded with ffmpeg."""
+
+from __future__ import annotations
+
+import os
+from functools import cached_property
+
+from pipeline.errors import ConfigError, ProviderError
+from pipeline.providers.tts import (
+    Clip,
+    TTSProvider,
+    body_text,
+    decode_audio,
+    is_transient,
+    status_of,
+    with_retries,
+)
+
+DEFAULT_MODEL = "eleven_multilingual_v2"
+# MP3 at 44.1 kHz/128 kbps is offered on every plan (PCM at 44.1 kHz needs Pro).
+OUTPUT_FORMAT = "mp3_44100_128"
+
+
+class ElevenLabsTTS(TTSProvider):
+    """text_to_speech.convert with the voice settings from topic.yaml."""
+
+    name = "elevenlabs"
+    max_chars = 5000
+    cloud = True
+
+    def identity(self) -> dict:
+        """Voice, model and every voice setting decide the audio."""
+        v = self.voice
+        return {"provider": self.name, "voice": v.voice, "model": v.model or DEFAULT_MODEL,
+                "speed": v.speed, "stability": v.stability, "similarity": v.similarity,
+                "style": v.style, "format": OUTPUT_FORMAT}
+
+    @cached_property
+    def client(self):
+        """The SDK client; the key is read from the environment and kept in memory only."""
+        from elevenlabs.client import ElevenLabs
+
+        if not self.voice.voice:
+            raise ConfigError("topic.yaml voice.voice: ElevenLabs needs a voice id (copy it "
+                              "from the voice's page in the ElevenLabs Voice Library)")
+        key = os.environ.get("ELEVENLABS_API_KEY")
+        if not key:
+            raise ConfigError("voice.provider is elevenlabs but ELEVENLABS_API_KEY is not set: "
+                              "export it (or put it in the git-ignored .env), or use "
+                              "voice.provider: piper")
+        base_url = self.voice.base_url or os.environ.get("ELEVENLABS_BASE_URL") or None
+        return ElevenLabs(api_key=key, base_url=base_url, timeout=self.voice.timeout_s)
+
+    def _settings(self):
+        from elevenlabs import VoiceSettings
+
+        v = self.voice
+        return VoiceSettings(stability=v.stability, similarity_boost=v.similarity,
+                             style=v.style, speed=v.speed)
+
+    def _call(self, text: str) -> Clip:
+        stream = self.client.text_to_speech.convert(
+            self.voice.voice, text=text, model_id=self.voice.model or DEFAULT_MODEL,
+            output_format=OUTPUT_FORMAT, voice_settings=self._settings(),
+            request_options={"max_retries": 0})  # our loop retries; the SDK's would double it
+        return decode_audio(b"".join(stream), "ElevenLabs TTS")
+
+    def synthesize(self, text: str) -> Clip:
+        """Speak one sentence, retrying 429/5xx with backoff."""
+        _ = self.client  # a missing key or voice is a config error, raised before any retry
+        return with_retries(lambda: self._call(text), self.voice.max_retries, is_transient,
+                            self._explain, self.backoff_s)
+
+    def _explain(self, e: Exception) -> ProviderError:
+        """Turn an SDK error into a message that says what to change."""
+        if isinstance(e, ProviderError):
+            return e
+        code, detail = status_of(e), body_text(e)
+        if code == 401:
+            return ProviderError("ElevenLabs refused the API key (HTTP 401): check "
+                                 "ELEVENLABS_API_KEY")
+        if code in (400, 404, 422) and "voice" in detail.lower():
+            return ProviderError(f"ElevenLabs: voice id '{self.voice.voice}' was not found "
+                                 f"(HTTP {code}: {detail}); set voice.voice in topic.yaml to "
+                                 "a voice id from your ElevenLabs voice library")
+        if code is not None:
+            return ProviderError(f"ElevenLabs TTS failed (HTTP {code}): {detail}")
+        return ProviderError(f"ElevenLabs TTS failed after {self.voice.max_retries} retries: "
+                             f"{type(e).__name__}: {detail}")

@@ -1,0 +1,1 @@
+"""Speech: text normalisation for TTS, sentence splitting, and audio mastering."""

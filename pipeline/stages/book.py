@@ -1,0 +1,99 @@
+"""Stage `book`: approved lectures and quizzes -> output/T/book/T.epub, checked by EPUBCheck."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from pipeline import log, stamps
+from pipeline.book import cover, epubcheck, sources
+from pipeline.book.assemble import build
+from pipeline.course import Course
+from pipeline.errors import LecternError
+from pipeline.fsutil import atomic_write_bytes, atomic_write_text, temp_path_for
+
+
+class EpubInvalid(LecternError):
+    """EPUBCheck found errors: KDP would reject the file."""
+
+
+def target(course: Course, item: str | None = None) -> Path:
+    """The EPUB (one per course, whatever the item)."""
+    return course.epub_path
+
+
+def cover_path(course: Course) -> Path:
+    """The cover JPEG made with the book (the KDP bundle uploads it separately)."""
+    return course.epub_path.parent / "cover.jpg"
+
+
+def report_path(course: Course) -> Path:
+    """EPUBCheck's verdict on the last build."""
+    return course.epub_path.parent / "epubcheck.txt"
+
+
+def key(course: Course, item: str | None = None) -> str:
+    """Hash of every input of the book."""
+    return sources.key(course, sources.load(course))
+
+
+def run(course: Course, only=None, force: bool = False) -> Path:
+    """Build, validate and stamp the EPUB unless its inputs are unchanged."""
+    src = sources.load(course)
+    k = sources.key(course, src)
+    out = course.epub_path
+    if not force and stamps.fresh(course.out, out, k) and cover_path(course).exists():
+        log.info(f"book: {_rel(course, out)} is up to date")
+        return out
+    _warn_limits(course)
+    start = time.monotonic()
+    jpeg = _cover(course, src)
+    tmp = temp_path_for(out)
+    try:
+        build(course, src, jpeg, tmp)
+        report = _validate(course, tmp)
+        atomic_write_bytes(cover_path(course), jpeg)
+        tmp.replace(out)
+        out.with_suffix(".invalid.epub").unlink(missing_ok=True)
+    finally:
+        tmp.unlink(missing_ok=True)
+    stamps.record(course.out, out, k)
+    log.info(f"book: wrote {_rel(course, out)} ({out.stat().st_size / 1024:.0f} KB) in "
+             f"{time.monotonic() - start:.1f}s; {report.summary()}")
+    return out
+
+
+def _cover(course: Course, src: sources.Sources) -> bytes:
+    """The person's cover fitted to KDP's size, or one drawn from the theme's colours."""
+    t = course.topic
+    if src.cover:
+        return cover.from_file(src.cover, sources.shown(course, course.topic_path))
+    return cover.generate(t.title, t.subtitle, t.author, cover.palette(src.theme))
+
+
+def _validate(course: Course, epub_file: Path) -> epubcheck.Report:
+    """EPUBCheck the new file: errors fail the stage, warnings are shown and kept."""
+    report = epubcheck.check(epub_file)
+    atomic_write_text(report_path(course), report.text())
+    for line in report.warnings:
+        log.warn(f"EPUBCheck: {line}")
+    if report.errors:
+        bad = course.epub_path.with_suffix(".invalid.epub")
+        epub_file.replace(bad)
+        shown = "\n".join(report.errors[:20])
+        raise EpubInvalid(f"{report.summary()}; KDP would reject this book. The file is kept as "
+                          f"{_rel(course, bad)} for inspection.\n{shown}")
+    return report
+
+
+def _warn_limits(course: Course) -> None:
+    """KDP limits that are not errors in topic.yaml but would be at upload."""
+    from pipeline.book.listing import title_warnings
+
+    for warning in title_warnings(course):
+        log.warn(f"{sources.shown(course, course.topic_path)}: {warning} "
+                 "(the book is built anyway)")
+
+
+def _rel(course: Course, path: Path) -> str:
+    return sources.shown(course, path)

@@ -1,0 +1,142 @@
+"""frames stage: output/T/decks/ID.pptx → output/T/frames/ID/{deck.pdf, slide-001.png…, frames.json}.
+
+LibreOffice renders the deck to PDF (kept: the Udemy bundle offers it as a download)
+and pdftoppm rasterises each page to exactly 1920x1080, so the video shows the deck
+exactly as a viewer would. Each conversion runs its own soffice with its own profile
+directory, so parallel `make -j` runs never share (and lock) one profile.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+from PIL import Image
+from pptx import Presentation
+
+from pipeline import log, stamps, tools
+from pipeline.course import Course
+from pipeline.errors import InputError, LecternError
+from pipeline.fsutil import atomic_write_text, hash_json, sha256_file
+from pipeline.stages.deck import lecture_ids, mapping_path
+
+SIZE = (1920, 1080)
+VERSION = 1
+SOFFICE_TIMEOUT = 300
+FRAME = re.compile(r"^slide-(\d+)\.png$")
+
+
+def target(course: Course, lecture_id: str) -> Path:
+    """The frames index this stage writes for a lecture."""
+    return course.frames_dir(lecture_id) / "frames.json"
+
+
+def key(course: Course, lecture_id: str) -> str:
+    """Hash of the deck, its slide mapping, the frame size and the renderer."""
+    deck = course.deck_path(lecture_id)
+    if not deck.exists():
+        raise InputError(f"{deck}: deck missing; run `make decks TOPIC={course.slug}`")
+    mapping = mapping_path(course, lecture_id)
+    return hash_json({"deck": sha256_file(deck), "size": SIZE, "version": VERSION,
+                      "mapping": sha256_file(mapping) if mapping.exists() else None})
+
+
+def run(course: Course, only: list[str] | None = None, force: bool = False) -> None:
+    """Render the frames of every lecture whose deck changed."""
+    ids = lecture_ids(course, only)
+    progress = log.Progress("frames", len(ids))
+    profile = Path(tempfile.mkdtemp(prefix="lectern-lo-profile-"))
+    try:
+        for lecture_id in ids:
+            k, out = key(course, lecture_id), target(course, lecture_id)
+            if not force and stamps.fresh(course.out, out, k):
+                progress.step(f"{lecture_id} (up to date)")
+                continue
+            n = make_frames(course, lecture_id, profile)
+            stamps.record(course.out, out, k)
+            progress.step(f"{lecture_id} ({n} frames)")
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def make_frames(course: Course, lecture_id: str, profile: Path) -> int:
+    """Convert one deck; move PDF and PNGs into place; write frames.json last."""
+    deck, dest = course.deck_path(lecture_id), course.frames_dir(lecture_id)
+    dest.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(dir=dest.parent, prefix=f".{lecture_id}."))
+    try:
+        shutil.copyfile(deck, work / "deck.pptx")
+        pdf = to_pdf(work / "deck.pptx", profile)
+        pngs = to_png(pdf, work)
+        check_frames(deck, pngs)
+        names = install(pngs, pdf, dest)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    index = {"size": list(SIZE), "frames": names, "pdf": "deck.pdf",
+             "script_slide": script_slides(course, lecture_id, len(names))}
+    atomic_write_text(target(course, lecture_id), json.dumps(index) + "\n")
+    return len(names)
+
+
+def to_pdf(pptx: Path, profile: Path) -> Path:
+    """LibreOffice headless: PPTX → PDF beside it, with a private profile."""
+    cmd = [tools.soffice(), f"-env:UserInstallation={profile.as_uri()}", "--headless",
+           "--norestore", "--nolockcheck", "--convert-to", "pdf", "--outdir",
+           str(pptx.parent), str(pptx)]
+    tools.run(cmd, f"converting {pptx.name} to PDF", timeout=SOFFICE_TIMEOUT)
+    pdf = pptx.with_suffix(".pdf")
+    if not pdf.exists():
+        raise LecternError(f"LibreOffice made no PDF from {pptx}; open the deck in Impress "
+                           "to see whether it is damaged, or rerun with FORCE=1")
+    return pdf
+
+
+def to_png(pdf: Path, work: Path) -> list[Path]:
+    """pdftoppm: one PNG per page at exactly SIZE, in page order."""
+    w, h = SIZE
+    tools.run([tools.pdftoppm(), "-png", "-scale-to-x", str(w), "-scale-to-y", str(h),
+               str(pdf), str(work / "page")], f"rasterising {pdf.name}", timeout=300)
+    pages = sorted(work.glob("page-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+    return pages
+
+
+def check_frames(deck: Path, pngs: list[Path]) -> None:
+    """Every slide became exactly one frame of the right size."""
+    slides = len(Presentation(str(deck)).slides)
+    if len(pngs) != slides:
+        raise LecternError(f"{deck}: LibreOffice rendered {len(pngs)} pages for {slides} "
+                           "slides; rebuild the deck with `make decks FORCE=1`")
+    for png in pngs:
+        with Image.open(png) as im:
+            if im.size != SIZE:
+                raise LecternError(f"{png.name} is {im.size[0]}x{im.size[1]}, not "
+                                   f"{SIZE[0]}x{SIZE[1]}: the deck is not 16:9")
+
+
+def install(pngs: list[Path], pdf: Path, dest: Path) -> list[str]:
+    """Rename the new files into the frames folder; drop frames of removed slides."""
+    names = [f"slide-{i:03d}.png" for i in range(1, len(pngs) + 1)]
+    for png, name in zip(pngs, names, strict=True):
+        os.replace(png, dest / name)
+    os.replace(pdf, dest / "deck.pdf")
+    for old in dest.iterdir():
+        m = FRAME.match(old.name)
+        if m and int(m[1]) > len(names):
+            old.unlink()
+    return names
+
+
+def script_slides(course: Course, lecture_id: str, count: int) -> list[int]:
+    """The script slide each frame shows (from the deck's mapping; else one to one)."""
+    path = mapping_path(course, lecture_id)
+    if path.exists():
+        mapping = json.loads(path.read_text(encoding="utf-8")).get("slides", [])
+        if len(mapping) == count:
+            return mapping
+        log.warn(f"{path} lists {len(mapping)} slides but the deck has {count}; "
+                 "assuming one frame per script slide")
+    return list(range(1, count + 1))

@@ -1,0 +1,298 @@
+"""narration: each slide's note → speech, cached per sentence, mastered per lecture.
+
+Reads courses/T/slides/ID.md; writes output/T/audio/ID/{narration.wav, narration.json,
+narration.txt}. Every sentence's audio is cached in output/.cache/tts/ under a hash of
+(provider, voice, settings, spoken text), so editing one note re-synthesises only the
+sentences that changed, in any lecture, and a paid voice is never paid twice.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from pipeline import stamps
+from pipeline.config import VoiceConfig
+from pipeline.course import Course
+from pipeline.errors import InputError
+from pipeline.fsutil import atomic_write_bytes, hash_json
+from pipeline.log import Progress, info
+from pipeline.providers.tts import TTSProvider, create
+from pipeline.slides import parse_file
+from pipeline.speech import master as m
+from pipeline.speech.normalize import normalize
+from pipeline.speech.sentences import fit, split_sentences
+
+VERSION = 1  # bump when the same inputs should give different output (mastering changes)
+_WORKER: dict[str, TTSProvider] = {}  # the provider a pool worker (or this process) uses
+
+
+@dataclass
+class Line:
+    """One synthesised unit: a sentence (or a piece of a long one)."""
+
+    caption: str  # as written in the note
+    text: str  # as spoken, after normalisation
+    clip: str  # cache key of its audio
+
+
+@dataclass
+class SlidePlan:
+    """What the voice says on one slide, and the extra pause after it."""
+
+    index: int
+    title: str
+    line: int
+    pause: float
+    lines: list[Line] = field(default_factory=list)
+
+
+def target(course: Course, lecture_id: str) -> Path:
+    """The file Make tracks for a lecture's narration."""
+    return course.audio_dir(lecture_id) / "narration.json"
+
+
+def key(course: Course, lecture_id: str) -> str:
+    """Hash of every input: spoken text, voice, pauses and mastering settings."""
+    return _key(course, plan_lecture(course, lecture_id, provider_for(course)))
+
+
+def _key(course: Course, plan: list[SlidePlan]) -> str:
+    return hash_json({"v": VERSION, "slides": [asdict(s) for s in plan],
+                      "narration": course.topic.narration.model_dump(exclude={"lexicon"})})
+
+
+def provider_for(course: Course) -> TTSProvider:
+    """The course's TTS provider (nothing is loaded or contacted yet)."""
+    return create(course.topic.voice, course.image_dirs)
+
+
+def clip_path(course: Course, clip: str) -> Path:
+    """Where a sentence's audio is cached (shared by every course and lecture)."""
+    return course.cache_dir / "tts" / clip[:2] / f"{clip}.wav"
+
+
+# --- planning: notes → sentences → spoken text → cache keys -------------------------------
+
+def plan_lecture(course: Course, lecture_id: str, provider: TTSProvider) -> list[SlidePlan]:
+    """Split every slide's note into spoken lines with their cache keys."""
+    path = course.slides_path(lecture_id)
+    slides = parse_file(path, course.image_dirs, allow_empty_notes=True)
+    ident = provider.identity()
+    return [_plan_slide(course, path, i, s, provider, ident) for i, s in enumerate(slides, 1)]
+
+
+def _plan_slide(course: Course, path: Path, index: int, slide, provider: TTSProvider,
+                ident: dict) -> SlidePlan:
+    """One slide's plan; an empty note is an error unless narration.empty_note is pause."""
+    cfg = course.topic.narration
+    plan = SlidePlan(index, slide.title, slide.line, max(0.0, slide.pause))
+    for sentence in split_sentences(slide.note):
+        for piece in fit(sentence, provider.max_chars, lambda s: normalize(s, cfg.lexicon)):
+            spoken = normalize(piece, cfg.lexicon)
+            if any(ch.isalnum() for ch in spoken):  # a lone "…" or "—" has nothing to say
+                plan.lines.append(Line(piece, spoken, hash_json({"tts": ident, "text": spoken})))
+    if not plan.lines and cfg.empty_note == "error":
+        raise InputError(f"{path}:{slide.line}: slide {index} '{slide.title}' has no narration "
+                         "to speak: write what the voice should say after `Note:`, or set "
+                         "`narration: {empty_note: pause}` in topic.yaml for a silent slide")
+    return plan
+
+
+def _check_speakable(course: Course, lecture_id: str, plan: list[SlidePlan],
+                     provider: TTSProvider) -> None:
+    """Fail before synthesis when the voice cannot read a slide's text."""
+    for slide in plan:
+        for line in slide.lines:
+            reason = provider.check_text(line.text)
+            if reason:
+                raise InputError(f"{course.slides_path(lecture_id)}:{slide.line}: slide "
+                                 f"{slide.index} '{slide.title}': {reason}")
+
+
+# --- synthesis: missing sentences, in parallel, written to the cache ----------------------
+
+def _init_worker(voice: dict, dirs: list[Path]) -> None:
+    """Pool worker start-up: build the provider once (Piper loads its model on first use)."""
+    _WORKER["provider"] = create(VoiceConfig(**voice), dirs)
+
+
+def _synth_job(job: list[tuple[str, str, str]]) -> float:
+    """Speak one slide's missing sentences into the cache; return seconds of audio made."""
+    made = 0.0
+    for _clip, text, dest in job:
+        clip = _WORKER["provider"].synthesize(text)
+        atomic_write_bytes(Path(dest), m.wav_bytes(clip.samples, clip.rate))
+        made += clip.seconds
+    return made
+
+
+def _jobs(course: Course, plans: list[list[SlidePlan]]) -> list[list[tuple[str, str, str]]]:
+    """Per slide, the sentences not in the cache yet (each sentence once per run)."""
+    seen: set[str] = set()
+    jobs = []
+    for slide in (s for plan in plans for s in plan):
+        job = []
+        for line in slide.lines:
+            dest = clip_path(course, line.clip)
+            if line.clip not in seen and not dest.exists():
+                job.append((line.clip, line.text, str(dest)))
+            seen.add(line.clip)
+        jobs.append(job)
+    return jobs
+
+
+def _executor(provider: TTSProvider, n_jobs: int, dirs: list[Path]):
+    """Threads for cloud voices, a small process pool for Piper, none for one worker."""
+    workers = min(provider.voice.concurrency, n_jobs)
+    if not provider.cloud:
+        workers = min(workers, os.cpu_count() or 1)
+    if workers <= 1:
+        return None
+    if provider.cloud:
+        return ThreadPoolExecutor(workers)
+    return ProcessPoolExecutor(workers, initializer=_init_worker,
+                               initargs=(provider.voice.model_dump(), dirs))
+
+
+def synthesize(course: Course, provider: TTSProvider, plans: list[list[SlidePlan]]) -> dict:
+    """Fill the cache for every line of `plans`; return counts for the report."""
+    jobs = _jobs(course, plans)
+    todo = [j for j in jobs if j]
+    bar, made, start = Progress("narration", len(jobs)), [0.0], time.monotonic()
+    for _ in range(len(jobs) - len(todo)):
+        bar.step("cached")
+    _WORKER["provider"] = provider
+    pool = _executor(provider, len(todo), course.image_dirs)
+    if pool is None:
+        for job in todo:
+            made[0] += _synth_job(job)
+            bar.step(f"{made[0]:.0f} s of audio made")
+    else:
+        _run_pool(pool, todo, bar, made)
+    n = sum(len(j) for j in todo)
+    return {"synthesized": n, "seconds": made[0], "wall": time.monotonic() - start}
+
+
+def _run_pool(pool, todo: list, bar: Progress, made: list[float]) -> None:
+    """Run jobs in the pool, stopping at the first error (its message reaches the person)."""
+    with pool:
+        futures = [pool.submit(_synth_job, job) for job in todo]
+        try:
+            for fut in as_completed(futures):
+                made[0] += fut.result()
+                bar.step(f"{made[0]:.0f} s of audio made")
+        except BaseException:
+            for fut in futures:  # do not keep paying for work whose lecture failed
+                fut.cancel()
+            raise
+
+
+# --- assembly and output ------------------------------------------------------------------
+
+def _load(course: Course, clip: str, memo: dict) -> np.ndarray:
+    """A cached sentence, trimmed and at 48 kHz."""
+    if clip not in memo:
+        audio = m.read_wav(clip_path(course, clip).read_bytes())
+        memo[clip] = m.resample(m.trim(audio), audio.rate)
+    return memo[clip]
+
+
+def assemble(course: Course, plan: list[SlidePlan]) -> tuple[np.ndarray, list[dict]]:
+    """Sentences with pauses between them; slide timings that tile the whole lecture."""
+    cfg, memo, parts = course.topic.narration, {}, []
+    pos = _add_gap(parts, cfg.lead_in)
+    slides = []
+    for slide in plan:
+        start, sentences = 0 if slide.index == 1 else pos, []
+        for j, line in enumerate(slide.lines):
+            pos += _add_gap(parts, cfg.sentence_pause if j else 0)
+            audio = _load(course, line.clip, memo)
+            parts.append(audio)
+            sentences.append({"text": line.text, "caption": line.caption,
+                              "start": _s(pos), "end": _s(pos + len(audio))})
+            pos += len(audio)
+        pos += _add_gap(parts, (0 if slide.lines else cfg.empty_note_seconds)
+                        + cfg.slide_pause + slide.pause)
+        slides.append({"index": slide.index, "start": _s(start), "end": _s(pos),
+                       "sentences": sentences})
+    return np.concatenate(parts) if parts else np.zeros(0, np.float32), slides
+
+
+def _add_gap(parts: list, seconds: float) -> int:
+    """Append a pause (room tone is added under everything when mastering)."""
+    n = int(round(seconds * m.RATE))
+    if n > 0:
+        parts.append(np.zeros(n, np.float32))
+    return max(n, 0)
+
+
+def _s(samples: int) -> float:
+    return round(samples / m.RATE, 3)
+
+
+def spoken_text(plan: list[SlidePlan]) -> str:
+    """The text that was spoken, slide by slide, kept beside the audio."""
+    blocks = [f"# slide {s.index}: {s.title}\n" + "\n".join(x.text for x in s.lines)
+              for s in plan]
+    return "\n\n".join(blocks) + "\n"
+
+
+def write_lecture(course: Course, lecture_id: str, plan: list[SlidePlan], key_: str) -> dict:
+    """Master one lecture and write its WAV, timings and spoken text, atomically."""
+    cfg = course.topic.narration
+    audio, slides = assemble(course, plan)
+    audio, lufs, peak = m.master(audio, cfg.loudness_lufs, cfg.true_peak_db, cfg.room_tone_db)
+    duration = _s(len(audio))
+    if slides:
+        slides[-1]["end"] = duration
+    doc = {"sample_rate": m.RATE, "duration": duration, "loudness_lufs": round(lufs, 2),
+           "true_peak_dbtp": round(peak, 2), "slides": slides}
+    out = course.audio_dir(lecture_id)
+    files = {out / "narration.wav": m.wav_bytes(audio, m.RATE),
+             out / "narration.txt": spoken_text(plan).encode("utf-8"),
+             target(course, lecture_id): json.dumps(doc, indent=2, ensure_ascii=False).encode()}
+    for path, data in files.items():  # the JSON Make tracks is written last
+        atomic_write_bytes(path, data)
+        stamps.record(course.out, path, key_)
+    info(f"narration {lecture_id}: {duration:.1f} s, {lufs:.1f} LUFS, true peak {peak:.1f} dBTP")
+    return doc
+
+
+# --- the stage ----------------------------------------------------------------------------
+
+def lecture_ids(course: Course, only: list[str] | None) -> list[str]:
+    """Lectures to narrate: all, or the given lecture ids and sections' lectures."""
+    if not only:
+        return [lec.id for lec in course.outline.lectures]
+    ids = []
+    for item in only:
+        section = next((s for s in course.outline.sections if s.id == item), None)
+        ids += [lec.id for lec in section.lectures] if section else [course.lecture(item).id]
+    return list(dict.fromkeys(ids))
+
+
+def run(course: Course, only: list[str] | None = None, force: bool = False) -> dict:
+    """Narrate lectures whose inputs changed; return what was done (for tests and bench)."""
+    provider = provider_for(course)
+    todo = []
+    for lecture_id in lecture_ids(course, only):
+        plan = plan_lecture(course, lecture_id, provider)
+        k = _key(course, plan)
+        if force or not stamps.fresh(course.out, target(course, lecture_id), k):
+            _check_speakable(course, lecture_id, plan, provider)
+            todo.append((lecture_id, plan, k))
+    if not todo:
+        info("narration: up to date")
+        return {"synthesized": 0, "seconds": 0.0, "lectures": {}}
+    report = synthesize(course, provider, [plan for _, plan, _ in todo])
+    report["lectures"] = {i: write_lecture(course, i, p, k) for i, p, k in todo}
+    info(f"narration: {report['synthesized']} sentences synthesised "
+         f"({report['seconds']:.0f} s of audio in {report['wall']:.0f} s)")
+    return report

@@ -1,0 +1,400 @@
+"""video: frames + mastered narration → output/T/video/ID.mp4 (+ .vtt, .srt), fast.
+
+Each distinct picture is encoded once into a short closed-GOP still segment and each
+span's audio once into an AAC chunk, both cached in output/T/video/.segments/ by
+content hash; a lecture is then joined by stream copy (concat demuxer) and muxed. So
+a 10-minute lecture takes seconds, and editing one slide re-encodes one segment or
+one chunk. Every MP4 passes the conformance check (pipeline/checks/video.py) before
+it replaces the old one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import wave
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from pipeline import captions, stamps
+from pipeline.course import Course
+from pipeline.errors import ConfigError, InputError, LecternError
+from pipeline.fsutil import atomic_write_text, hash_json, sha256_file
+from pipeline.log import Progress, info, warn
+from pipeline.tools import ffmpeg
+from pipeline.tools import run as run_tool
+from pipeline.video import audio, pictures, segments, timeline
+from pipeline.video.timeline import FPS, RATE, SIZES, Span
+
+VERSION = 1  # bump when the same inputs should render differently
+CONTRACT_SIZE = (1920, 1080)  # frames.json's promise (docs/ARCHITECTURE.md)
+
+
+class RenderError(LecternError):
+    """A rendered video failed its conformance check."""
+
+
+@dataclass
+class Inputs:
+    """A lecture's frames and narration, checked against each other."""
+
+    frames: list[Path]
+    narration: dict
+    narration_path: Path
+    wav_path: Path
+
+
+@dataclass
+class Picture:
+    """A distinct picture to encode once: a frame, fixed up or captioned, or a card."""
+
+    key: str
+    source: Path | None = None  # a PNG usable as is
+    draw: object = None  # else a callable returning a PIL image
+
+
+@dataclass
+class Stats:
+    """What a render did (tests count encodes; the log reports them)."""
+
+    video_encoded: int = 0
+    video_reused: int = 0
+    audio_encoded: int = 0
+    audio_reused: int = 0
+    warnings: list[str] = field(default_factory=list)
+    duration: float = 0.0
+
+
+# --- the stage contract ---------------------------------------------------------------
+
+def target(course: Course, lecture_id: str) -> Path:
+    """The MP4 Make tracks for a lecture."""
+    return course.video_path(lecture_id)
+
+
+def key(course: Course, lecture_id: str) -> str:
+    """Hash of the frames, the narration, the video settings and the assets used."""
+    fdir, adir = course.frames_dir(lecture_id), course.audio_dir(lecture_id)
+    frames_json = fdir / "frames.json"
+    names = _frame_names(frames_json) if frames_json.exists() else []
+    cfg = course.topic.video
+    return hash_json({
+        "v": VERSION, "video": cfg.model_dump(),
+        "frames": [[n, _sha(fdir / n)] for n in names],
+        "narration": _sha(adir / "narration.json"), "wav": _sha(adir / "narration.wav"),
+        "cards": _card_text(course, lecture_id) if cfg.intro or cfg.outro else None,
+        "theme": course.topic.theme, "music": _sha(_asset(course, cfg.music, "music")),
+        "watermark": _sha(_asset(course, cfg.watermark, "watermark")),
+    })
+
+
+def run(course: Course, only: list[str] | None = None, force: bool = False) -> dict:
+    """Render lectures whose inputs changed; return per-lecture stats."""
+    ids = _lecture_ids(course, only)
+    bar, done = Progress("video", len(ids)), {}
+    for lecture_id in ids:
+        k = key(course, lecture_id)
+        if not force and stamps.fresh(course.out, target(course, lecture_id), k):
+            bar.step(f"{lecture_id} up to date")
+            continue
+        done[lecture_id] = render_lecture(course, lecture_id, k)
+        bar.step(lecture_id)
+    if not done:
+        info("video: up to date")
+    return done
+
+
+def _lecture_ids(course: Course, only: list[str] | None) -> list[str]:
+    """All lectures, or the given lecture ids and the lectures of given section ids."""
+    if not only:
+        return [lec.id for lec in course.outline.lectures]
+    ids = []
+    for item in only:
+        section = next((s for s in course.outline.sections if s.id == item), None)
+        ids += [lec.id for lec in section.lectures] if section else [course.lecture(item).id]
+    return list(dict.fromkeys(ids))
+
+
+# --- one lecture ----------------------------------------------------------------------
+
+def render_lecture(course: Course, lecture_id: str, k: str | None = None) -> Stats:
+    """Render, caption, check and atomically publish one lecture's video."""
+    cfg, stats = course.topic.video, Stats()
+    inp = load_inputs(course, lecture_id)
+    spans = timeline.plan(inp.narration, cfg.intro_seconds if cfg.intro else 0,
+                          cfg.outro_seconds if cfg.outro else 0, cfg.min_slide_seconds)
+    stats.duration = timeline.expected_duration(spans)
+    cues = captions.cues_for(spans, stats.duration)
+    out = target(course, lecture_id)
+    work = Path(tempfile.mkdtemp(prefix=f".{lecture_id}.", dir=_mkdir(out.parent)))
+    try:
+        mp4 = _build(course, lecture_id, inp, spans, cues, work, stats)
+        _publish(course, lecture_id, mp4, inp, cues, k or key(course, lecture_id))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    info(f"video {lecture_id}: {stats.duration:.1f} s; segments {stats.video_encoded} encoded, "
+         f"{stats.video_reused} reused; audio chunks {stats.audio_encoded} encoded, "
+         f"{stats.audio_reused} reused")
+    return stats
+
+
+def _build(course: Course, lecture_id: str, inp: Inputs, spans: list[Span], cues: list,
+           work: Path, stats: Stats) -> Path:
+    """Encode what is missing (in parallel), then join and mux into work/video.mp4."""
+    cfg = course.topic.video
+    enc = segments.Encoding(*SIZES[cfg.resolution], unit=cfg.keyframe_seconds * FPS, crf=cfg.crf)
+    cache = _mkdir(course.out / "video" / ".segments")
+    pieces = picture_pieces(course, lecture_id, inp, spans, cues, enc, stats)
+    chunks, end = audio_chunks(course, inp, spans, cache, stats)
+    distinct = {p.key: p for p, _ in pieces}.values()
+    missing = [p for p in distinct if not segments.path_for(cache, p.key).exists()]
+    stats.video_encoded, stats.video_reused = len(missing), len(distinct) - len(missing)
+    with ThreadPoolExecutor(max(1, min(4, os.cpu_count() or 2))) as pool:
+        jobs = [pool.submit(_segment, pic, cache, enc, work) for pic in missing]
+        jobs += [pool.submit(job) for job in chunks.pop("jobs")]
+        for job in jobs:
+            job.result()  # re-raises the first failure
+    listing = segments.entries([(segments.path_for(cache, p.key), n) for p, n in pieces], enc.unit)
+    (work / "list.txt").write_text("ffconcat version 1.0\n" + "".join(listing))
+    (work / "audio.aac").write_bytes(audio.join(chunks["placed"], end))
+    return _mux(course, lecture_id, work, spans)
+
+
+def _segment(pic: Picture, cache: Path, enc: segments.Encoding, work: Path) -> None:
+    """Encode a picture's segment (drawing it first when it is not a usable PNG)."""
+    src = pic.source
+    if src is None:
+        src = work / f"{pic.key[:16]}.png"
+        pic.draw().save(src, compress_level=1)
+    segments.encode(src, segments.path_for(cache, pic.key), enc)
+
+
+def _mux(course: Course, lecture_id: str, work: Path, spans: list[Span]) -> Path:
+    """Join segments (stream copy) with the audio, moov first, timeline facts in metadata."""
+    cfg, mp4 = course.topic.video, work / "video.mp4"
+    meta = (f"lectern intro={spans[0].end if spans[0].kind == 'intro' else 0:.3f} "
+            f"outro={spans[-1].end - spans[-1].start if spans[-1].kind == 'outro' else 0:.3f} "
+            f"min_slide={cfg.min_slide_seconds:.3f}")
+    cmd = [ffmpeg(), "-hide_banner", "-loglevel", "error", "-y", "-f", "concat", "-safe", "0",
+           "-i", str(work / "list.txt"), "-f", "aac", "-i", str(work / "audio.aac"),
+           "-map", "0:v:0", "-map", "1:a:0", "-c", "copy", "-movflags", "+faststart",
+           "-metadata", f"title={course.lecture(lecture_id).title}",
+           "-metadata", f"comment={meta}", str(mp4)]
+    run_tool(cmd, f"joining the video of {lecture_id}", timeout=600)
+    return mp4
+
+
+def _publish(course: Course, lecture_id: str, mp4: Path, inp: Inputs, cues: list,
+             k: str) -> None:
+    """Check the new MP4; only a passing one replaces the old, with its captions."""
+    from pipeline.checks.video import check
+
+    results = check(mp4, inp.narration_path)
+    failed = [f"{rule}: {detail}" for rule, ok, detail in results if not ok]
+    if failed:
+        raise RenderError(f"{target(course, lecture_id)}: the rendered video fails its "
+                          "conformance check:\n  " + "\n  ".join(failed))
+    out = target(course, lecture_id)
+    files = {out.with_suffix(".vtt"): captions.to_vtt(cues),
+             out.with_suffix(".srt"): captions.to_srt(cues)}
+    for path, text in files.items():
+        atomic_write_text(path, text)
+        stamps.record(course.out, path, k)
+    os.replace(mp4, out)  # same folder (the work dir is inside it): atomic
+    stamps.record(course.out, out, k)
+
+
+# --- inputs -----------------------------------------------------------------------------
+
+def load_inputs(course: Course, lecture_id: str) -> Inputs:
+    """Frames and narration of a lecture, with clear errors when they do not match."""
+    fdir, adir = course.frames_dir(lecture_id), course.audio_dir(lecture_id)
+    fjson = fdir / "frames.json"
+    if not fjson.exists():
+        raise InputError(f"{fjson}: frames not found; run `make frames TOPIC={course.slug}`")
+    frames = [fdir / n for n in _frame_names(fjson)]
+    for f in frames:
+        if not f.exists():
+            raise InputError(f"{f}: listed in {fjson.name} but missing; run "
+                             f"`make frames TOPIC={course.slug}` (FORCE=1 to redo)")
+    npath = adir / "narration.json"
+    doc = timeline.load_narration(npath)
+    _match(course, frames, doc, npath)
+    return Inputs(frames, doc, npath, adir / "narration.wav")
+
+
+def _frame_names(path: Path) -> list[str]:
+    try:
+        names = json.loads(path.read_text(encoding="utf-8"))["frames"]
+    except (json.JSONDecodeError, KeyError, TypeError):
+        raise InputError(f"{path}: expected {{\"frames\": [\"slide-001.png\", …]}}; rebuild it "
+                         "with `make frames`") from None
+    return [str(n) for n in names]
+
+
+def _match(course: Course, frames: list[Path], doc: dict, npath: Path) -> None:
+    """Every slide needs a frame and an audio segment; name the first that has not."""
+    slides = doc["slides"]
+    fix = f"run `make narration TOPIC={course.slug}`"
+    if len(slides) < len(frames):
+        n = len(slides) + 1
+        raise InputError(f"{npath}: missing audio segment for slide {n} "
+                         f"({frames[n - 1].name}): the narration has {len(slides)} slides, "
+                         f"the deck {len(frames)}; {fix}")
+    if len(slides) > len(frames):
+        raise InputError(f"{npath.parent.parent.parent / 'frames'}: slide {len(frames) + 1} has "
+                         f"narration but no frame; run `make frames TOPIC={course.slug}`")
+    wav = npath.with_name("narration.wav")
+    if not wav.exists():
+        raise InputError(f"{wav}: narration audio not found; {fix}")
+    _check_wav_length(wav, slides, fix)
+
+
+def _check_wav_length(wav: Path, slides: list[dict], fix: str) -> None:
+    """A slide whose span runs past the end of the WAV has (part of) its audio missing."""
+    with wave.open(str(wav), "rb") as w:
+        seconds = w.getnframes() / w.getframerate()
+    for n, s in enumerate(slides, 1):
+        if float(s["end"]) > seconds + 0.05 and float(s["end"]) > float(s["start"]):
+            raise InputError(f"{wav}: missing audio segment for slide {n}: it runs to "
+                             f"{float(s['end']):.2f} s but the audio ends at {seconds:.2f} s; "
+                             f"{fix}")
+
+
+# --- pictures and audio -----------------------------------------------------------------
+
+def picture_pieces(course: Course, lecture_id: str, inp: Inputs, spans: list[Span],
+                   cues: list, enc: segments.Encoding,
+                   stats: Stats) -> list[tuple[Picture, int]]:
+    """(picture, frames) in play order; every span starts on its own segment."""
+    cfg, size = course.topic.video, (enc.width, enc.height)
+    wm = _asset(course, cfg.watermark, "watermark")
+    extra = {"enc": asdict(enc), "wm": [_sha(wm), cfg.watermark_opacity] if wm else None}
+    out = []
+    for span in spans:
+        burn = cfg.captions == "burn"
+        parts = _caption_parts(span, cues) if burn else [(span.start, span.end, [])]
+        base = _base(course, lecture_id, inp, span, size, stats)
+        for start, end, lines in parts:
+            n = timeline.frame_at(end) - timeline.frame_at(start)
+            if n > 0:
+                out.append((_picture(base, lines, size, wm, cfg.watermark_opacity, extra), n))
+    return out
+
+
+def _base(course: Course, lecture_id: str, inp: Inputs, span: Span, size: tuple[int, int],
+          stats: Stats) -> tuple[dict, Path | None, object]:
+    """A span's underlying picture: (identity, PNG if usable as is, drawer)."""
+    if span.kind != "slide":
+        palette, fonts = pictures.theme_palette(course.root, course.topic.theme)
+        title, sub = _card_text(course, lecture_id)[span.kind]
+        ident = {"card": [title, sub, palette, fonts, size]}
+        return ident, None, lambda: pictures.card(size, title, sub, palette, fonts)
+    frame = inp.frames[span.index - 1] if span.index <= len(inp.frames) else inp.frames[-1]
+    with Image.open(frame) as im:
+        actual = im.size
+    if actual != CONTRACT_SIZE:
+        msg = (f"{frame}: frame is {actual[0]}x{actual[1]}, not 1920x1080; scaled and "
+               "letterboxed (re-run `make frames` to fix)")
+        warn(msg)
+        stats.warnings.append(msg)
+    ident = {"frame": sha256_file(frame), "size": size}
+    usable = frame if actual[0] * size[1] == actual[1] * size[0] else None
+    return ident, usable, lambda: pictures.fit(Image.open(frame), size)
+
+
+def _picture(base: tuple, lines: list[str], size: tuple[int, int], wm: Path | None,
+             opacity: float, extra: dict) -> Picture:
+    """Combine a base picture with a caption and a watermark into one cacheable picture."""
+    ident, usable, draw = base
+    k = hash_json({**ident, **extra, "caption": lines})
+    if usable is not None and not lines and wm is None:
+        return Picture(k, source=usable)
+
+    def make():
+        img = pictures.fit(draw(), size)
+        img = pictures.burn_caption(img, lines) if lines else img
+        return pictures.watermark(img, wm, opacity) if wm else img
+
+    return Picture(k, draw=make)
+
+
+def _caption_parts(span: Span, cues: list) -> list[tuple[float, float, list[str]]]:
+    """Split a span where burned captions appear and disappear."""
+    cuts = sorted({span.start, span.end, *(t for c in cues for t in (c.start, c.end)
+                                          if span.start < t < span.end)})
+    parts = []
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        mid = (a + b) / 2
+        lines = next((c.lines for c in cues if c.start <= mid < c.end), [])
+        parts.append((a, b, lines))
+    return parts
+
+
+def audio_chunks(course: Course, inp: Inputs, spans: list[Span], cache: Path,
+                 stats: Stats) -> tuple[dict, int]:
+    """Chunks placed on packet boundaries (+ jobs to encode missing ones), and the end."""
+    wav = audio.read_wav(inp.wav_path)
+    end = timeline.packet_at(timeline.expected_duration(spans))
+    music = _asset(course, course.topic.video.music, "music")
+    if music:
+        return _music_chunk(course, wav, spans, music, cache, stats), end
+    placed, jobs = [], {}
+    for span in spans:
+        samples = audio.span_samples(wav, span)
+        path = audio.path_for(cache, audio.key_of(samples))
+        placed.append((path, timeline.packet_at(span.start)))
+        if not path.exists() and path not in jobs:
+            jobs[path] = (lambda s=samples, p=path: audio.encode(s, p))
+    stats.audio_encoded, stats.audio_reused = len(jobs), len(spans) - len(jobs)
+    return {"placed": placed, "jobs": list(jobs.values())}, end
+
+
+def _music_chunk(course: Course, wav: np.ndarray, spans: list[Span], music: Path,
+                 cache: Path, stats: Stats) -> dict:
+    """The whole lecture's voice on one timeline, mixed with music: one chunk."""
+    voice = np.zeros(int(round(spans[-1].end * RATE)), "<i2")
+    for span in spans:
+        part = audio.span_samples(wav, span)
+        at = int(round(span.start * RATE))
+        voice[at:at + len(part)] = part[:len(voice) - at]
+    db = course.topic.video.music_db
+    path = audio.path_for(cache, hash_json([audio.key_of(voice), sha256_file(music), db]))
+    jobs = [] if path.exists() else [lambda: audio.mix_music(voice, music, path, db)]
+    stats.audio_encoded, stats.audio_reused = len(jobs), 1 - len(jobs)
+    return {"placed": [(path, 0)], "jobs": jobs}
+
+
+# --- helpers ----------------------------------------------------------------------------
+
+def _card_text(course: Course, lecture_id: str) -> dict:
+    """Intro: lecture title over course title; outro: course title and author."""
+    lec, topic = course.lecture(lecture_id), course.topic
+    return {"intro": (lec.title, topic.title), "outro": (topic.title, f"by {topic.author}")}
+
+
+def _asset(course: Course, name: str | None, what: str) -> Path | None:
+    """A file named in topic.yaml (video.music / video.watermark), or a clear error."""
+    if not name:
+        return None
+    for base in course.image_dirs:
+        if (base / name).is_file():
+            return base / name
+    raise ConfigError(f"{course.topic_path}: video.{what}: '{name}' not found in "
+                      f"{course.dir} or {course.root}; give a path like assets/{what}/file")
+
+
+def _sha(path: Path | None) -> str | None:
+    return sha256_file(path) if path and path.exists() else None
+
+
+def _mkdir(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+

@@ -1,0 +1,133 @@
+"""scripts with an LLM: lecture Markdown → slide structure (JSON) → slides/<id>.md text."""
+
+from __future__ import annotations
+
+import json
+from typing import Literal
+
+from pydantic import BaseModel
+
+from pipeline import estimate, log, slides
+from pipeline.course import Course
+from pipeline.providers.llm import calls
+from pipeline.slides import Bullet, Slide
+
+MAX_BULLETS = 8
+
+
+class BulletPlan(BaseModel):
+    """One bullet: level 0, or 1 for a sub-item."""
+
+    text: str
+    level: Literal[0, 1]
+
+
+class SlidePlan(BaseModel):
+    """One slide as the model writes it; unused fields are empty."""
+
+    kind: Literal["title", "bullets", "code", "quote", "summary"]
+    title: str
+    bullets: list[BulletPlan]
+    code: str
+    language: str
+    quote: str
+    by: str
+    note: str
+
+
+class ScriptPlan(BaseModel):
+    """The structured answer of the script call."""
+
+    slides: list[SlidePlan]
+
+
+def messages(course: Course, lecture_id: str, lecture_text: str | None = None) -> list[dict]:
+    """The script prompt for one lecture."""
+    lec = course.lecture(lecture_id)
+    text = lecture_text or course.lecture_path(lecture_id).read_text(encoding="utf-8")
+    return calls.prompt("script", language=course.topic.language, lecture_title=lec.title,
+                        section_title=course.outline.section_of(lecture_id).title,
+                        minutes=f"{lec.minutes:g}", lecture=text.strip())
+
+
+def generate(course: Course, lecture_id: str) -> str:
+    """The slide script of one lecture, validated by the slide-script parser."""
+    lec = course.lecture(lecture_id)
+    s = calls.session(course)
+    text = s.ask("scripts", lecture_id, messages(course, lecture_id),
+                 parse=lambda answer: to_script(course, lecture_id, answer),
+                 schema=calls.json_schema(ScriptPlan, "slide_script"),
+                 expect_out=int(estimate.lecture_tokens(lec.minutes) * 1.3))
+    log.info(f"scripts {lecture_id}: {s.progress()} so far")
+    return text
+
+
+def to_script(course: Course, lecture_id: str, answer: str) -> str:
+    """Check the model's slides and render them in the slide-script format."""
+    plan = ScriptPlan.model_validate(json.loads(answer))
+    _check(plan)
+    section = course.outline.section_of(lecture_id).title
+    text = slides.render_text([_slide(p, section) for p in plan.slides])
+    # The parser is the judge: anything it rejects goes back to the model.
+    slides.parse_text(text, course.slides_path(lecture_id), course.image_dirs)
+    return text + "\n"
+
+
+def _check(plan: ScriptPlan) -> None:
+    """Rules the schema cannot express."""
+    if len(plan.slides) < 3:
+        raise calls.Unusable("write at least three slides: title, content, summary")
+    if plan.slides[0].kind != "title" or plan.slides[-1].kind != "summary":
+        raise calls.Unusable("the first slide must be `title` and the last `summary`")
+    for i, p in enumerate(plan.slides, 1):
+        if not p.note.strip():
+            raise calls.Unusable(f"slide {i} ('{p.title}') has an empty note")
+        if p.kind == "code" and (not p.language.strip() or "```" in p.code):
+            raise calls.Unusable(f"code slide {i} needs a language and code without ```")
+        if len(p.bullets) > MAX_BULLETS:
+            raise calls.Unusable(f"slide {i} has {len(p.bullets)} bullets; at most "
+                                 f"{MAX_BULLETS}")
+
+
+def _slide(p: SlidePlan, section_title: str) -> Slide:
+    """A parser-level Slide; text is flattened to one line where the format needs it."""
+    s = Slide(p.kind, _one_line(p.title) or "Untitled", 0, note=_one_line(p.note))
+    if p.kind == "title":
+        s.subtitle = section_title
+    if p.kind in ("bullets", "summary"):
+        s.bullets = [Bullet(_one_line(b.text), b.level) for b in p.bullets if b.text.strip()]
+        if s.bullets:
+            s.bullets[0].level = 0  # a sub-item needs an item above it
+    if p.kind == "code":
+        s.code, s.language = p.code.strip("\n"), _one_line(p.language).lower()
+    if p.kind == "quote":
+        s.quote, s.by = _one_line(p.quote), _one_line(p.by)
+    return s
+
+
+def _one_line(text: str) -> str:
+    # A line of `---` or `Note:` inside a field would split or end the slide.
+    return " ".join(text.split())
+
+
+def estimate_row(course: Course) -> tuple:
+    """(stage, calls, done, tokens in, tokens out) for `make estimate`."""
+    calls_n = done = tin = tout = 0
+    for lec in course.outline.lectures:
+        calls_n += 1
+        path = course.lecture_path(lec.id)
+        if path.exists() and estimate._done(course, course.slides_path(lec.id),
+                                            _key(course, lec.id)):
+            done += 1
+            continue
+        draft_tokens = estimate.lecture_tokens(lec.minutes)
+        text = path.read_text(encoding="utf-8") if path.exists() else "x" * 4 * draft_tokens
+        tin += estimate.message_tokens(messages(course, lec.id, text))
+        tout += int(draft_tokens * 1.3)
+    return ("scripts", calls_n, done, tin, tout)
+
+
+def _key(course: Course, lecture_id: str) -> str:
+    from pipeline.stages import script
+
+    return script.key(course, lecture_id)

@@ -1,0 +1,195 @@
+"""udemy stage: videos, captions, decks, PDFs and quizzes → output/T/udemy/ and udemy.zip,
+in curriculum order, with the landing page, the course image and the practice test."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import zipfile
+from pathlib import Path
+
+import click
+
+from pipeline import log, stamps
+from pipeline.course import Course
+from pipeline.errors import LecternError
+from pipeline.fsutil import hash_json, sha256_file
+from pipeline.udemy import curriculum, image, landing, layout, probe, quizzes
+
+VERSION = 1  # bump when the bundle's layout changes, so old bundles are rebuilt
+STORED = (".mp4", ".jpg", ".pptx", ".zip")  # already compressed: deflating wastes time
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed entry times make the zip reproducible
+
+
+def target(course: Course, item: str | None = None) -> Path:
+    """The file Make waits for: output/T/udemy.zip."""
+    return course.out / "udemy.zip"
+
+
+def bundle_dir(course: Course) -> Path:
+    """The unpacked bundle: output/T/udemy/."""
+    return course.out / "udemy"
+
+
+def key(course: Course, item: str | None = None) -> str:
+    """Hash of every input of the bundle: sources, settings, theme and layout version."""
+    files = [p for lec in course.outline.lectures
+             for p in layout.sources(course, lec.id).values()]
+    files += [course.quiz_path(s.id) for s in course.outline.sections]
+    files.append(course.root / "assets" / "themes" / course.topic.theme / "theme.yaml")
+    return hash_json({"version": VERSION, "topic": course.topic.model_dump(),
+                      "outline": course.outline.model_dump(),
+                      "files": {str(p.relative_to(course.root)): _hash(p) for p in files}})
+
+
+def _hash(path: Path) -> str | None:
+    return sha256_file(path) if path.exists() else None
+
+
+def run(course: Course, only: list[str] | None = None, force: bool = False) -> None:
+    """Build the bundle (the whole course: `only` does not apply) and print the report."""
+    from pipeline.checks import udemy as checks
+
+    zip_path, k = target(course), key(course)
+    if not force and stamps.fresh(course.out, zip_path, k) and bundle_dir(course).is_dir():
+        log.info(f"udemy bundle is up to date: output/{course.slug}/udemy.zip")
+    else:
+        entries = build(course)
+        write_zip(bundle_dir(course), entries, zip_path, f"{course.slug}-udemy")
+        stamps.record(course.out, zip_path, k)
+        log.info(f"wrote output/{course.slug}/udemy/ and udemy.zip ({len(entries)} files)")
+    click.echo(checks.report(course))
+
+
+def build(course: Course) -> list[str]:
+    """Assemble the bundle in a staging folder, then swap it in; returns entries in order."""
+    staging = course.out / f".udemy.{os.getpid()}.tmp"
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        entries = assemble(course, staging)
+        _swap(staging, bundle_dir(course))
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return entries
+
+
+def _swap(staging: Path, final: Path) -> None:
+    """Replace the old bundle folder with the new one (renames, never half a folder)."""
+    old = final.with_name(f".udemy.{os.getpid()}.old")
+    if final.exists():
+        final.rename(old)
+    staging.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def assemble(course: Course, dest: Path) -> list[str]:
+    """Write every file of the bundle under `dest`; returns their paths in upload order."""
+    plan = layout.plan(course)
+    durations = {lf.lecture.id: probe.probe(lf.sources["video"]).duration
+                 for sf in plan for lf in sf.lectures if lf.sources["video"].exists()}
+    entries = _texts(course, plan, durations, dest)
+    entries += _course_image(course, dest)
+    entries += _curriculum_files(plan, dest)
+    return entries
+
+
+def _put(dest: Path, rel: str, data: bytes) -> str:
+    path = dest / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)  # inside the staging folder, which is swapped in atomically
+    return rel
+
+
+def _texts(course: Course, plan, durations: dict[str, float], dest: Path) -> list[str]:
+    pairs = [(sf.section.title, sf.quiz) for sf in plan if sf.quiz]
+    n_questions = sum(len(q.questions) for _, q in pairs)
+    md = curriculum.to_markdown(course.topic.title, plan, durations, n_questions)
+    entries = [_put(dest, "curriculum.md", md.encode()),
+               _put(dest, "curriculum.csv", curriculum.to_csv(
+                   curriculum.rows(plan, durations)).encode()),
+               _put(dest, "landing-page.md", landing.render(landing.build(course)).encode())]
+    for sf in plan:
+        if sf.quiz:
+            doc = quizzes.document(sf.section.title, sf.quiz, sf.section.lectures[-1].title)
+            entries.append(_put(dest, sf.quiz_doc, doc.encode()))
+        else:
+            log.warn(f"section {sf.section.id} has no quiz (courses/{course.slug}/quizzes/"
+                     f"{sf.section.id}.yaml): the bundle leaves it out")
+    if pairs:
+        entries.append(_put(dest, "quizzes/practice-test.csv", quizzes.practice_test_csv(pairs)))
+    return entries
+
+
+def _course_image(course: Course, dest: Path) -> list[str]:
+    colours = image.theme_colours(course.root, course.topic.theme)
+    return [_put(dest, "course-image.jpg", image.render(colours, course.slug))]
+
+
+def _curriculum_files(plan, dest: Path) -> list[str]:
+    entries, missing = [], []
+    for sf in plan:
+        for lf in sf.lectures:
+            for kind, src in lf.sources.items():
+                if src.exists():
+                    entries.append(_link(src, dest, lf.name(kind)))
+                elif kind == "video":
+                    missing.append(lf.lecture.id)
+    if missing:
+        log.warn(f"no video yet for {', '.join(missing)} (run `make video`); the bundle "
+                 "lists them as missing")
+    return entries
+
+
+def _link(src: Path, dest: Path, rel: str) -> str:
+    """Hard-link a big file into the bundle (stages replace files, never rewrite them)."""
+    path = dest / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(src, path)
+    except OSError:
+        shutil.copy2(src, path)
+    return rel
+
+
+def write_zip(root: Path, entries: list[str], zip_path: Path, top: str) -> None:
+    """Zip the bundle's own files (nothing else) under one top folder, atomically."""
+    secrets = _secret_values()
+    tmp = zip_path.with_name(f".{zip_path.name}.{os.getpid()}.tmp")
+    try:
+        with zipfile.ZipFile(tmp, "w") as zf:
+            for rel in entries:
+                _add(zf, root, rel, top, secrets)
+        atomic_replace(tmp, zip_path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def atomic_replace(tmp: Path, final: Path) -> None:
+    """Flush a finished temp file to disk and rename it over the final name."""
+    with open(tmp, "rb") as f:
+        os.fsync(f.fileno())
+    os.replace(tmp, final)
+
+
+def _add(zf: zipfile.ZipFile, root: Path, rel: str, top: str, secrets: list[bytes]) -> None:
+    """Add one bundle file; videos are streamed, never read whole into memory."""
+    path = (root / rel).resolve()
+    if Path(rel).is_absolute() or ".." in Path(rel).parts or root.resolve() not in path.parents:
+        raise LecternError(f"udemy bundle: refusing '{rel}', which is outside {root}")
+    stored = rel.endswith(STORED)
+    if not stored and any(s in path.read_bytes() for s in secrets):
+        raise LecternError(f"udemy bundle: {rel} contains the value of an API key from the "
+                           "environment; remove it from the course files and run again")
+    info = zipfile.ZipInfo(f"{top}/{rel}", date_time=ZIP_TIME)
+    info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    big = path.stat().st_size > 1 << 31  # ZIP64 headers for files over 2 GB
+    with path.open("rb") as src, zf.open(info, "w", force_zip64=big) as dst:
+        shutil.copyfileobj(src, dst, 1 << 20)
+
+
+def _secret_values() -> list[bytes]:
+    """Values of key-like environment variables, which must never reach the bundle."""
+    names = ("_KEY", "_TOKEN", "_SECRET", "PASSWORD")
+    return [v.encode() for k, v in os.environ.items()
+            if k.upper().endswith(names) and len(v) >= 8]

@@ -1,0 +1,134 @@
+"""Audio: one AAC chunk per timeline span, cached, joined packet by packet.
+
+AAC-LC packets hold 1024 samples; an encoder's packet j carries input samples
+[(j-1)*1024, j*1024) (packet 0 is priming). A span's chunk is placed so its first
+sample lands on the packet boundary nearest the span's start (within 10.7 ms), its
+priming packet replacing the last packet of the span before, which is the pause at
+the end of a slide. So changing one slide's narration re-encodes only that slide's
+chunk, and the joined stream stays on the absolute timeline (no drift).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import wave
+from pathlib import Path
+
+import numpy as np
+
+from pipeline.errors import InputError, LecternError
+from pipeline.fsutil import sha256_bytes
+from pipeline.tools import ffmpeg
+from pipeline.video.timeline import AAC_FRAME, RATE
+
+# Noise substitution and intensity stereo code the two channels differently: with them
+# a dual-mono narration decodes with different left and right (checked: 0.11 apart).
+AAC = ["-c:a", "aac", "-profile:a", "aac_low", "-b:a", "192k", "-aac_pns", "0", "-aac_is", "0",
+       "-ar", str(RATE), "-ac", "2"]
+
+
+def read_wav(path: Path) -> np.ndarray:
+    """The narration as int16 mono samples at 48 kHz (the narration contract)."""
+    if not Path(path).exists():
+        raise InputError(f"{path}: narration audio not found; run `make narration`")
+    with wave.open(str(path), "rb") as w:
+        if w.getframerate() != RATE or w.getsampwidth() != 2:
+            raise InputError(f"{path}: expected 48 kHz 16-bit PCM, found {w.getframerate()} Hz "
+                             f"{8 * w.getsampwidth()}-bit; rebuild it with `make narration`")
+        data = np.frombuffer(w.readframes(w.getnframes()), "<i2")
+        channels = w.getnchannels()
+    return data.reshape(-1, channels).mean(axis=1).astype("<i2") if channels > 1 else data
+
+
+def span_samples(wav: np.ndarray, span) -> np.ndarray:
+    """The samples a span plays: its narration, padded with silence to its length."""
+    n = int(round((span.end - span.start) * RATE))
+    if span.audio is None:
+        return np.zeros(n, "<i2")
+    a = int(round(span.audio[0] * RATE))
+    part = wav[a:a + n]
+    return np.concatenate([part, np.zeros(n - len(part), "<i2")]) if len(part) < n else part
+
+
+def key_of(samples: np.ndarray) -> str:
+    """Cache key of a chunk: its samples and the encoder settings."""
+    return sha256_bytes(samples.tobytes() + " ".join(AAC).encode())
+
+
+def path_for(cache: Path, key: str) -> Path:
+    """Where a chunk with this key lives."""
+    return cache / f"a-{key[:32]}.aac"
+
+
+def encode(samples: np.ndarray, out: Path) -> None:
+    """Encode mono samples to dual-mono AAC-LC (ADTS), with room to spare at the end."""
+    padded = np.concatenate([samples, np.zeros(2 * AAC_FRAME, "<i2")])
+    tmp = out.with_name(f".{out.stem}.{os.getpid()}.tmp.aac")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    cmd = [ffmpeg(), "-hide_banner", "-loglevel", "error", "-y", "-f", "s16le", "-ar", str(RATE),
+           "-ac", "1", "-i", "-", *AAC, "-f", "adts", str(tmp)]
+    try:
+        proc = subprocess.run(cmd, input=padded.tobytes(), capture_output=True, timeout=600)
+        if proc.returncode != 0:
+            raise LecternError(f"encoding audio for {out.name} failed: "
+                               f"{proc.stderr.decode(errors='replace')[-300:]}")
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def adts_packets(data: bytes) -> list[bytes]:
+    """Split an ADTS stream into its packets (each with its header)."""
+    out, pos = [], 0
+    while pos + 7 <= len(data):
+        if data[pos] != 0xFF or data[pos + 1] & 0xF0 != 0xF0:
+            raise LecternError("broken AAC chunk (no ADTS sync word); delete "
+                               "output/<topic>/video/.segments and render again")
+        size = ((data[pos + 3] & 3) << 11) | (data[pos + 4] << 3) | (data[pos + 5] >> 5)
+        out.append(data[pos:pos + size])
+        pos += size
+    return out
+
+
+def join(chunks: list[tuple[Path, int]], end: int) -> bytes:
+    """One ADTS stream of `end` packets from chunks placed at packet boundaries."""
+    out = []
+    for i, (path, g) in enumerate(chunks):
+        stop = chunks[i + 1][1] - 1 if i + 1 < len(chunks) else end
+        first = max(g - 1, 0)
+        packets = adts_packets(path.read_bytes())
+        want = packets[first - g + 1:stop - g + 1] if stop > first else []
+        if len(want) < stop - first:
+            raise LecternError(f"{path.name}: AAC chunk is shorter than its span; delete it "
+                               "and render again")
+        out += want
+    return b"".join(out)
+
+
+def mix_music(voice: np.ndarray, music: Path, out: Path, music_db: float,
+              fade: float = 2.0) -> None:
+    """Encode voice with looping music under it, ducked while speaking, faded in and out."""
+    seconds = len(voice) / RATE
+    graph = (f"[1:a]aformat=sample_rates={RATE}:channel_layouts=mono,aloop=loop=-1:size=2e9,"
+             f"atrim=0:{seconds:.6f},volume={music_db}dB,afade=t=in:d={fade},"
+             f"afade=t=out:st={max(seconds - fade, 0):.6f}:d={fade}[m];"
+             "[0:a]asplit[v][sc];"
+             "[m][sc]sidechaincompress=threshold=0.02:ratio=8:attack=20:release=400[d];"
+             "[v][d]amix=inputs=2:normalize=0:duration=first[a]")
+    padded = np.concatenate([voice, np.zeros(2 * AAC_FRAME, "<i2")])
+    tmp = out.with_name(f".{out.stem}.{os.getpid()}.tmp.aac")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    cmd = [ffmpeg(), "-hide_banner", "-loglevel", "error", "-y", "-f", "s16le", "-ar", str(RATE),
+           "-ac", "1", "-i", "-", "-i", str(music), "-filter_complex", graph, "-map", "[a]",
+           *AAC, "-f", "adts", str(tmp)]
+    try:
+        proc = subprocess.run(cmd, input=padded.tobytes(), capture_output=True, timeout=600)
+        if proc.returncode != 0:
+            raise LecternError(f"mixing music {music} failed: "
+                               f"{proc.stderr.decode(errors='replace')[-300:]}")
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+

@@ -1,0 +1,137 @@
+"""Read a media file back with ffmpeg alone (there is no ffprobe in imageio-ffmpeg).
+
+`info` parses `ffmpeg -i`; `packets` lists the video packets (time, key, checksum) with
+stream copy, so nothing is decoded; `audio` decodes the sound to numpy for sync checks.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+
+from pipeline.errors import LecternError
+from pipeline.tools import ffmpeg
+
+DURATION = re.compile(r"Duration: (\d+):(\d+):(\d+(?:\.\d+)?)")
+VIDEO = re.compile(r"Stream #\d+:\d+.*?: Video: (\w+)(?: \(([^)]*)\))?.*?, (\w+)(?:\([^)]*\))?, "
+                   r"(\d+)x(\d+).*?(?:, ([\d.]+) fps)?(?:,|$)")
+AUDIO = re.compile(r"Stream #\d+:\d+.*?: Audio: (\w+)(?: \(([^)]*)\))?.*?, (\d+) Hz, ([\w.()]+)")
+FPS = re.compile(r", ([\d.]+) fps")
+COMMENT = re.compile(r"^\s*comment\s*:\s*(.*)$", re.M)
+
+
+@dataclass
+class MediaInfo:
+    """What `ffmpeg -i` says about a file."""
+
+    duration: float = 0.0
+    video: dict = field(default_factory=dict)
+    audio: dict = field(default_factory=dict)
+    comment: str = ""
+
+
+@dataclass
+class Packet:
+    """One video packet: presentation time, duration, keyframe flag, content checksum."""
+
+    pts: float
+    duration: float
+    key: bool
+    size: int
+    crc: str
+
+
+def info(path: Path) -> MediaInfo:
+    """Parse the stream summary ffmpeg prints for an input."""
+    proc = subprocess.run([ffmpeg(), "-hide_banner", "-i", str(path)],
+                          capture_output=True, text=True)
+    text = proc.stderr
+    if "Invalid data found" in text or "No such file" in text:
+        raise LecternError(f"{path}: ffmpeg cannot read this file (not a media file?)")
+    out = MediaInfo()
+    if m := DURATION.search(text):
+        out.duration = int(m[1]) * 3600 + int(m[2]) * 60 + float(m[3])
+    out.video = _video(text)
+    out.audio = _audio(text)
+    if m := COMMENT.search(text):
+        out.comment = m[1].strip()
+    return out
+
+
+def _video(text: str) -> dict:
+    line = next((x for x in text.splitlines() if ": Video: " in x), "")
+    m = VIDEO.search(line)
+    if not m:
+        return {}
+    fps = FPS.search(line)
+    return {"codec": m[1], "profile": m[2] or "", "pix_fmt": m[3], "width": int(m[4]),
+            "height": int(m[5]), "fps": float(fps[1]) if fps else 0.0}
+
+
+def _audio(text: str) -> dict:
+    line = next((x for x in text.splitlines() if ": Audio: " in x), "")
+    m = AUDIO.search(line)
+    if not m:
+        return {}
+    return {"codec": m[1], "profile": m[2] or "", "rate": int(m[3]), "layout": m[4]}
+
+
+def packets(path: Path, stream: str = "v:0") -> list[Packet]:
+    """Every packet of one stream, read with stream copy (fast: nothing is decoded)."""
+    cmd = [ffmpeg(), "-hide_banner", "-loglevel", "error", "-i", str(path), "-map", f"0:{stream}",
+           "-c", "copy", "-f", "framecrc", "-"]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise LecternError(f"{path}: ffmpeg could not read its {stream} packets: "
+                           f"{proc.stderr.strip()[-300:]}")
+    tb, out = Fraction(1, 1), []
+    for line in proc.stdout.splitlines():
+        if line.startswith("#tb"):
+            tb = Fraction(line.split(":", 1)[1].strip())
+        elif line and not line.startswith("#"):
+            out.append(_packet(line, tb))
+    return sorted(out, key=lambda p: p.pts)
+
+
+def _packet(line: str, tb: Fraction) -> Packet:
+    parts = [x.strip() for x in line.split(",")]
+    pts, dur, size = int(parts[2]), int(parts[3]), int(parts[4])
+    # framecrc prints F=0x.. only for flags other than "keyframe"
+    key = len(parts) < 7 or int(parts[6].split("=")[1], 16) & 1 == 1
+    return Packet(float(pts * tb), float(dur * tb), key, size, parts[5])
+
+
+def audio(path: Path, rate: int = 48000, channels: int = 1) -> np.ndarray:
+    """Decode the first audio stream to float32 (n, channels), placed at its timestamps."""
+    cmd = [ffmpeg(), "-hide_banner", "-loglevel", "error", "-i", str(path), "-map", "0:a:0",
+           "-af", "aresample=async=1:first_pts=0", "-ac", str(channels), "-ar", str(rate),
+           "-f", "s16le", "-"]
+    proc = subprocess.run(cmd, capture_output=True)
+    if proc.returncode != 0:
+        raise LecternError(f"{path}: ffmpeg could not decode its audio: "
+                           f"{proc.stderr.decode(errors='replace').strip()[-300:]}")
+    data = np.frombuffer(proc.stdout, dtype="<i2").astype(np.float32) / 32768.0
+    return data.reshape(-1, channels)
+
+
+def box_order(path: Path) -> list[str]:
+    """Top-level MP4 boxes in file order (moov before mdat means +faststart)."""
+    names = []
+    with open(path, "rb") as f:
+        while len(names) < 64:
+            head = f.read(8)
+            if len(head) < 8:
+                break
+            size, name = int.from_bytes(head[:4], "big"), head[4:].decode("latin-1")
+            if size == 1:
+                size = int.from_bytes(f.read(8), "big") - 8
+            names.append(name)
+            if size == 0:
+                break
+            f.seek(size - 8, 1)
+    return names

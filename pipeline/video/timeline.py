@@ -1,0 +1,100 @@
+"""A lecture's timeline: which picture and which narration audio sit where, to the frame.
+
+Times are rounded once, on the absolute timeline (frame = round(t * FPS)), so rounding
+errors never add up: every slide boundary is within half a frame of narration.json.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.errors import InputError
+
+FPS = 30
+RATE = 48000
+AAC_FRAME = 1024  # samples per AAC-LC packet
+SIZES = {1080: (1920, 1080), 720: (1280, 720)}
+
+
+@dataclass
+class Span:
+    """A stretch of the timeline: an intro/outro card or one slide."""
+
+    kind: str  # "intro" | "slide" | "outro"
+    start: float  # seconds on the video timeline
+    end: float
+    index: int = 0  # slide number (1-based) for slides
+    audio: tuple[float, float] | None = None  # narration seconds it plays; None = silence
+    sentences: list[dict] = field(default_factory=list)
+
+    @property
+    def shift(self) -> float:
+        """Video time minus narration time inside this span."""
+        return self.start - self.audio[0] if self.audio else 0.0
+
+
+def frame_at(t: float) -> int:
+    """The frame a time falls on (rounded once, absolutely)."""
+    return int(round(t * FPS + 1e-9))
+
+
+def packet_at(t: float) -> int:
+    """The AAC packet boundary nearest a time."""
+    return int(round(t * RATE / AAC_FRAME + 1e-9))
+
+
+def load_narration(path: Path) -> dict:
+    """Read narration.json and check the fields the renderer relies on."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: narration not found; run `make narration` first")
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as e:
+        raise InputError(f"{path}:{e.lineno}: not valid JSON ({e.msg}); "
+                         "rebuild it with `make narration`") from None
+    for n, slide in enumerate(doc.get("slides") or [], 1):
+        _check_slide(path, n, slide)
+    if not doc.get("slides"):
+        raise InputError(f"{path}: no slides; rebuild it with `make narration`")
+    return doc
+
+
+def _check_slide(path: Path, n: int, slide: dict) -> None:
+    """A slide entry needs start <= end; say which slide is broken."""
+    try:
+        start, end = float(slide["start"]), float(slide["end"])
+    except (KeyError, TypeError, ValueError):
+        raise InputError(f"{path}: slide {n} has no numeric 'start'/'end'; "
+                         "rebuild it with `make narration`") from None
+    if end < start:
+        raise InputError(f"{path}: slide {n} ends ({end}) before it starts ({start}); "
+                         "rebuild it with `make narration`")
+
+
+def plan(doc: dict, intro: float = 0.0, outro: float = 0.0,
+         min_slide: float = 2.0) -> list[Span]:
+    """Spans for intro, each slide (zero-length ones get `min_slide`), and outro."""
+    spans = [Span("intro", 0.0, intro)] if intro > 0 else []
+    t = intro
+    for n, slide in enumerate(doc["slides"], 1):
+        a, b = float(slide["start"]), float(slide["end"])
+        length = b - a if b - a >= 0.5 / FPS else min_slide  # empty narration: still readable
+        spans.append(Span("slide", t, t + length, int(slide.get("index", n)), (a, b),
+                          slide.get("sentences") or []))
+        t += length
+    if outro > 0:
+        spans.append(Span("outro", t, t + outro))
+    return spans
+
+
+def total_frames(spans: list[Span]) -> int:
+    """Frames in the whole video."""
+    return frame_at(spans[-1].end)
+
+
+def expected_duration(spans: list[Span]) -> float:
+    """The video's length in seconds, on whole frames."""
+    return total_frames(spans) / FPS

@@ -1,0 +1,117 @@
+"""The small parts: strict schemas, the registry, prices, prompts and review comments."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline import estimate
+from pipeline.config import LLMConfig
+from pipeline.errors import ConfigError
+from pipeline.providers import llm
+from pipeline.providers.llm import calls, openai_provider
+from pipeline.stages import outline_llm, quiz_llm, revise, script_llm
+
+
+def _objects(node):
+    if isinstance(node, dict):
+        if node.get("type") == "object":
+            yield node
+        for v in node.values():
+            yield from _objects(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from _objects(v)
+
+
+@pytest.mark.parametrize("model", [outline_llm.OutlinePlan, script_llm.ScriptPlan,
+                                   quiz_llm.QuizPlan])
+def test_schemas_meet_strict_structured_output_rules(model):
+    schema = calls.json_schema(model, "x")["schema"]
+    objects = list(_objects(schema))
+    assert len(objects) >= 2
+    for obj in objects:
+        assert obj["additionalProperties"] is False
+        assert sorted(obj["required"]) == sorted(obj["properties"])
+    assert "default" not in str(schema)
+
+
+def test_registry_loads_entry_points_and_names_the_choices():
+    assert llm.get("openai") is openai_provider.OpenAIProvider
+    assert llm.get("fake").name == "fake"
+    with pytest.raises(ConfigError, match="use one of: fake, openai, none"):
+        llm.get("antropic")
+
+
+def test_prices_known_dated_local_and_overridden():
+    assert estimate.price(LLMConfig(provider="openai")) == (0.15, 0.60)
+    assert estimate.price(LLMConfig(provider="openai", model="gpt-4o-2024-08-06")) == (2.5, 10)
+    local = LLMConfig(provider="openai", model="llama3.1", base_url="http://localhost:11434/v1")
+    assert estimate.price(local) == (0, 0)
+    assert estimate.price(LLMConfig(provider="openai", model="mystery")) == estimate.UNKNOWN
+    assert estimate.price(LLMConfig(provider="openai", price_in_per_mtok=1,
+                                    price_out_per_mtok=2)) == (1, 2)
+    assert estimate.cost(LLMConfig(provider="openai"), 1_000_000, 1_000_000) == 0.75
+
+
+def test_retry_after_headers_and_backoff():
+    class R:
+        def __init__(self, headers):
+            self.headers = headers
+    assert openai_provider.retry_after(R({"retry-after": "7"})) == 7
+    assert openai_provider.retry_after(R({"retry-after-ms": "250"})) == 0.25
+    assert openai_provider.retry_after(R({"retry-after": "Wed, 21 Oct 2015 07:28:00 GMT"})) \
+        is None
+    p = openai_provider.OpenAIProvider(LLMConfig(retry_base_s=1, retry_max_s=5), ".")
+    waits = [p.delay(a, RuntimeError()) for a in range(6)]
+    assert 0.75 <= waits[0] <= 1 and 3 <= waits[2] <= 4 and max(waits) <= 5
+
+
+def test_prompts_fill_every_placeholder():
+    msgs = calls.prompt("revise", comments="- shorter", lecture="# L\n\n{not_a_placeholder}")
+    assert [m["role"] for m in msgs] == ["system", "user"]
+    assert "- shorter" in msgs[1]["content"] and "{not_a_placeholder}" in msgs[1]["content"]
+    with pytest.raises(KeyError):
+        calls.prompt("revise", comments="x")
+
+
+def test_review_comments_inline_and_in_a_section():
+    text = ("# T\n\nText <!-- revise: use dicts -->\n\n## Part\n\nMore.\n\n"
+            "## Review comments\n- shorter intro\n- fix the typo\n")
+    assert revise.comments(text) == ["use dicts", "shorter intro", "fix the typo"]
+    assert revise.comments("# T\n\nNothing to do.\n") == []
+
+
+def test_dotenv_parsing(tmp_path):
+    (tmp_path / ".env").write_text("# c\nexport A='1'\nB=\"two\"\nnot a line\nC = 3\n")
+    assert openai_provider.read_dotenv(tmp_path / ".env") == {"A": "1", "B": "two", "C": "3"}
+
+
+def test_draft_answers_are_unwrapped_and_checked():
+    from pipeline.stages import draft_llm
+
+    body = " ".join(["word"] * 50)
+    assert draft_llm.clean(f"```markdown\n# T\n\n{body}\n```", "T") == f"# T\n\n{body}\n"
+    assert draft_llm.clean(body, "Title").startswith("# Title\n\n")
+    with pytest.raises(calls.Unusable, match="only 3 words"):
+        draft_llm.clean("# T\n\nshort", "T")
+    with pytest.raises(calls.Unusable, match="not closed"):
+        draft_llm.clean(f"# T\n\n{body}\n\n```python\nx = 1\n", "T")
+
+
+def test_quiz_answers_must_name_lectures_of_the_section_and_follow_the_rules():
+    import json
+
+    from pydantic import ValidationError
+
+    from pipeline.models import Lecture, Section
+
+    section = Section(id="01-a", title="A", lectures=[Lecture(id="01-01-x", title="X")])
+    opts = [{"text": "a", "correct": True, "explanation": "e"},
+            {"text": "b", "correct": True, "explanation": "e"}]
+    q = {"question": "Q?", "type": "multiple-choice", "lecture": "01-01-x", "options": opts,
+         "explanation": "e"}
+    with pytest.raises(ValidationError, match="exactly one correct option"):
+        quiz_llm.to_yaml(section, json.dumps({"title": "t", "questions": [q]}))
+    with pytest.raises(calls.Unusable, match="use one of 01-01-x"):
+        quiz_llm.to_yaml(section, json.dumps({"title": "t", "questions": [
+            {**q, "lecture": "09-09-nope"}]}))

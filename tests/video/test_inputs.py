@@ -1,0 +1,86 @@
+"""Bad input: wrong-size frames, missing audio, zero-length narration."""
+
+from __future__ import annotations
+
+import json
+import wave
+
+import numpy as np
+
+from pipeline.checks.video import check
+from tests.conftest import run_cli
+from tests.video import synth
+
+AUDIO = f"output/example/audio/{synth.LECTURE}"
+VIDEO = f"output/example/video/{synth.LECTURE}.mp4"
+
+
+def _render(root):
+    return run_cli(root, "video", "example", "--lecture", synth.LECTURE)
+
+
+def test_wrong_size_frame_is_letterboxed_with_a_warning(project):
+    synth.write_frames(project, 2, sizes={2: (1024, 768)})  # 4:3, not the contract's 16:9
+    doc = synth.write_narration(project, [[0.7], [0.8]])
+    proc = _render(project)
+    assert proc.returncode == 0, proc.stderr
+    assert "warning:" in proc.stderr and "slide-002.png" in proc.stderr
+    assert "1024x768" in proc.stderr and "letterboxed" in proc.stderr
+    mp4 = project / VIDEO
+    assert all(ok for _, ok, _ in check(mp4, project / AUDIO / "narration.json"))
+    pic = synth.grab(mp4, doc["slides"][1]["start"] + 0.2).astype(int)
+    assert pic.shape == (1080, 1920, 3)
+    bar_w = (1920 - 1024 * 1080 // 768) // 2  # 240 px of bar each side
+    assert pic[:, : bar_w - 4].max() < 24 and pic[:, -(bar_w - 4):].max() < 24  # black bars
+    assert pic[:, bar_w + 8: -(bar_w + 8)].mean() > 40  # the slide itself, scaled to fit
+
+
+def test_missing_audio_segment_names_the_slide(project):
+    synth.write_frames(project, 3)
+    synth.write_narration(project, [[0.5], [0.5]])  # narration for 2 of 3 slides
+    proc = _render(project)
+    assert proc.returncode == 1
+    assert "missing audio segment for slide 3" in proc.stderr
+    assert "slide-003.png" in proc.stderr and "make narration" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not (project / VIDEO).exists()
+
+
+def test_truncated_narration_wav_names_the_slide(project):
+    synth.write_frames(project, 3)
+    synth.write_narration(project, [[0.5], [0.5], [0.6]])
+    wav = project / AUDIO / "narration.wav"
+    with wave.open(str(wav), "rb") as w:
+        params, data = w.getparams(), w.readframes(int(2.2 * 48000))  # slide 3 runs 2.0-3.1 s
+    with wave.open(str(wav), "wb") as w:
+        w.setparams(params)
+        w.writeframes(data)
+    proc = _render(project)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "missing audio segment for slide 3" in proc.stderr and "narration.wav" in proc.stderr
+
+
+def test_zero_length_narration_gets_the_minimum_slide_time(project):
+    synth.write_frames(project, 3)
+    doc = synth.write_narration(project, [[0.6], [], [0.7]])  # slide 2: no narration at all
+    assert doc["slides"][1]["start"] == doc["slides"][1]["end"]
+    proc = _render(project)
+    assert proc.returncode == 0, proc.stderr
+    mp4 = project / VIDEO
+    want = doc["duration"] + 2.0  # video.min_slide_seconds defaults to 2 s
+    packets = [p for p in __import__("pipeline.video.probe", fromlist=["x"]).packets(mp4)]
+    assert len(packets) == round(want * 30)
+    changes = synth.picture_changes(mp4)
+    assert np.allclose(changes, [1.1, 3.1], atol=0.5 / 30)  # slide 2 shown for exactly 2 s
+    assert all(ok for _, ok, _ in check(mp4, project / AUDIO / "narration.json"))
+    cues = (project / VIDEO).with_suffix(".vtt").read_text()
+    assert "00:00:03.100 --> 00:00:03.800" in cues  # slide 3's caption moved with it
+
+
+def test_broken_narration_json_is_a_clear_error(project):
+    synth.write_frames(project, 1)
+    synth.write_narration(project, [[0.5]])
+    path = project / AUDIO / "narration.json"
+    path.write_text(json.dumps({"slides": [{"index": 1, "start": 1.0, "end": 0.5}]}))
+    proc = _render(project)
+    assert proc.returncode == 1 and "slide 1 ends (0.5) before it starts" in proc.stderr
