@@ -73,7 +73,8 @@ def plan_bullets(ctx, slide: Slide, index: int) -> list[Page]:
                     sizes.body_min)
     if size is not None:
         return [Page(slide, index, slide.note, bullets=slide.bullets, size=size)]
-    chunks = _pack(ctx, _groups(slide.bullets), box, gap)
+    chunks = _balance(ctx, _groups(slide.bullets), _pack(ctx, _groups(slide.bullets), box, gap),
+                      box, gap)
     size = min(shrink_to_fit(ctx.theme, bullet_paras(c, gap), box.w, box.h, sizes.body_min,
                              sizes.body_min) for c in chunks)
     return _pages(slide, index, [{"bullets": c, "size": size} for c in chunks],
@@ -101,6 +102,16 @@ def _pack(ctx, groups: list[list[Bullet]], box: Box, gap: float) -> list[list[Bu
         else:
             chunks[-1] = trial
     return chunks
+
+
+def _balance(ctx, groups, greedy: list[list[Bullet]], box: Box, gap: float):
+    """The same number of pages as greedy packing, but evenly filled when that fits."""
+    k = len(greedy)
+    bounds = [round(i * len(groups) / k) for i in range(k + 1)]
+    even = [[b for g in groups[bounds[i]:bounds[i + 1]] for b in g] for i in range(k)]
+    minimum = ctx.theme.spec.sizes.body_min
+    ok = all(c and fits(ctx.theme, bullet_paras(c, gap), minimum, box.w, box.h) for c in even)
+    return even if ok else greedy
 
 
 def code_box(ctx, slide: Slide) -> Box:
@@ -145,7 +156,8 @@ def plan_code(ctx, slide: Slide, index: int) -> list[Page]:
 
 
 def _split_code(lines: list[codemod.Line], per_page: int) -> list[list[codemod.Line]]:
-    """Cut a listing into pages, preferring to cut at a blank line."""
+    """Cut a listing into evenly filled pages, preferring to cut at a blank line."""
+    per_page = math.ceil(len(lines) / math.ceil(len(lines) / per_page))
     chunks = []
     while len(lines) > per_page:
         cut = per_page

@@ -130,17 +130,24 @@ def master(x: np.ndarray, target_lufs: float, ceiling_db: float,
     """Loudness-normalise, limit, add room tone; return the audio, its LUFS and dBTP."""
     y, now = x.astype(np.float32), loudness(x)
     if math.isfinite(now):
-        gain_db = target_lufs - now
-        for _ in range(4):  # the limiter costs a little loudness: add it back, re-limit
-            y = limit(x * db_to_gain(gain_db), ceiling_db - 0.3)
-            now = loudness(y)
-            if abs(now - target_lufs) < 0.3:
-                break
-            gain_db += target_lufs - now
+        y = _normalise(x, now, target_lufs, ceiling_db - 0.5)  # room for intersample peaks
     y = y + room_tone(len(y), room_db)
     if true_peak_db(y) > ceiling_db - 0.05:  # an intersample peak got through: catch it
         y = limit(y, ceiling_db - 0.2, true_peak=True)
     return y, loudness(y), true_peak_db(y)
+
+
+def _normalise(x: np.ndarray, now: float, target: float, ceiling_db: float) -> np.ndarray:
+    """Gain + limiter until the loudness is on target (secant steps: the limiter eats gain)."""
+    prev_gain, prev, gain = 0.0, now, target - now
+    for _ in range(5):
+        y = limit(x * db_to_gain(gain), ceiling_db)
+        now = loudness(y)
+        if abs(now - target) < 0.3:
+            break
+        slope = min(1.0, max(0.1, (now - prev) / (gain - prev_gain)))  # LU per dB of gain
+        prev_gain, prev, gain = gain, now, gain + (target - now) / slope
+    return y
 
 
 def wav_bytes(x: np.ndarray, rate: int) -> bytes:

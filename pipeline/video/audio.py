@@ -106,10 +106,10 @@ def join(chunks: list[tuple[Path, int]], end: int) -> bytes:
     return b"".join(out)
 
 
-def mix_music(voice: np.ndarray, music: Path, out: Path, music_db: float,
-              fade: float = 2.0) -> None:
+def mix_music(voice: np.ndarray, music: Path, out: Path, music_db: float) -> None:
     """Encode voice with looping music under it, ducked while speaking, faded in and out."""
     seconds = len(voice) / RATE
+    fade = min(2.0, seconds / 4)
     graph = (f"[1:a]aformat=sample_rates={RATE}:channel_layouts=mono,aloop=loop=-1:size=2e9,"
              f"atrim=0:{seconds:.6f},volume={music_db}dB,afade=t=in:d={fade},"
              f"afade=t=out:st={max(seconds - fade, 0):.6f}:d={fade}[m];"

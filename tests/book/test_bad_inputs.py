@@ -44,6 +44,12 @@ def _photo(path, size=(2400, 1500)) -> None:
     Image.fromarray(pixels.astype("uint8")).save(path)
 
 
+def _jpeg() -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", (1600, 2560), "navy").save(buf, "JPEG")
+    return buf.getvalue()
+
+
 def test_raw_html_is_sanitised_long_title_wraps_and_missing_quiz_is_fine(project, capsys):
     _photo(project / "courses/example/images/photo.png")
     lecture = project / LECTURE
@@ -126,10 +132,14 @@ def test_300_character_title_is_a_clear_config_error(project):
 def test_epubcheck_errors_fail_the_stage_with_its_messages(project, tmp_path):
     import zipfile
 
+    from pipeline.book import sources
+    from pipeline.book.assemble import build
+
     course = load(project, "example")
-    book.run(course)
+    good = tmp_path / "good.epub"
+    build(course, sources.load(course), _jpeg(), good)  # built, not yet checked
     broken = tmp_path / "broken.epub"
-    with zipfile.ZipFile(course.epub_path) as src, zipfile.ZipFile(broken, "w") as dst:
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(broken, "w") as dst:
         for info in src.infolist():
             data = src.read(info)
             if info.filename == "EPUB/ch02.xhtml":

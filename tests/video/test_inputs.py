@@ -8,6 +8,7 @@ import wave
 import numpy as np
 
 from pipeline.checks.video import check
+from pipeline.video import probe
 from tests.conftest import run_cli
 from tests.video import synth
 
@@ -68,8 +69,7 @@ def test_zero_length_narration_gets_the_minimum_slide_time(project):
     assert proc.returncode == 0, proc.stderr
     mp4 = project / VIDEO
     want = doc["duration"] + 2.0  # video.min_slide_seconds defaults to 2 s
-    packets = [p for p in __import__("pipeline.video.probe", fromlist=["x"]).packets(mp4)]
-    assert len(packets) == round(want * 30)
+    assert len(probe.packets(mp4)) == round(want * 30)
     changes = synth.picture_changes(mp4)
     assert np.allclose(changes, [1.1, 3.1], atol=0.5 / 30)  # slide 2 shown for exactly 2 s
     assert all(ok for _, ok, _ in check(mp4, project / AUDIO / "narration.json"))

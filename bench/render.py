@@ -1,0 +1,155 @@
+"""Render benchmark: a 5-minute, 32-slide lecture with real Piper narration, two ways.
+
+1. the naive MoviePy baseline (ImageClip per slide with its audio, concatenate_videoclips,
+   write_videofile at 30 fps, libx264 + aac);
+2. Lectern's render (cold cache), then again after one slide's narration changed.
+Each runs in its own subprocess so its peak memory (ru_maxrss) is its own. The project
+lives in output/bench/ so Piper's sentence cache makes later runs start quickly.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
+
+REPO = Path(__file__).resolve().parents[1]
+ROOT = REPO / "output" / "bench"
+LECTURE = "01-01-why-comprehensions"
+SLIDES = 32
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+WORDS = ("a comprehension builds a new list from an iterable in one readable expression while "
+         "a loop spells out every step with an empty list and an append call so the reader "
+         "has to run the code in their head before they know what it makes generators produce "
+         "values lazily one at a time which keeps memory flat even for very large files").split()
+
+
+def note(n: int, edit: bool = False) -> str:
+    """About nine seconds of varied narration for slide n."""
+    rng = random.Random(n * 7 + (1000 if edit else 0))
+    sentences = [" ".join(rng.choice(WORDS) for _ in range(rng.randint(11, 13))) for _ in range(2)]
+    return " ".join(s[0].upper() + s[1:] + "." for s in sentences)
+
+
+def write_script(root: Path, edit_slide: int | None = None) -> None:
+    """The lecture's slide script: 32 bullet slides, each with a spoken note."""
+    blocks = [f"## [bullets] Point {n}\n- idea {n}\n- detail {n}\n\nNote:\n"
+              f"{note(n, n == edit_slide)}\n" for n in range(1, SLIDES + 1)]
+    (root / "courses/example/slides" / f"{LECTURE}.md").write_text("\n---\n\n".join(blocks))
+
+
+def write_frames(root: Path) -> None:
+    """1920x1080 slide pictures drawn with Pillow (the frames stage needs LibreOffice)."""
+    out = root / "output/example/frames" / LECTURE
+    out.mkdir(parents=True, exist_ok=True)
+    big, small = ImageFont.truetype(FONT, 90), ImageFont.truetype(FONT, 48)
+    names = []
+    for n in range(1, SLIDES + 1):
+        img = Image.new("RGB", (1920, 1080), "white")
+        d = ImageDraw.Draw(img)
+        d.rectangle((0, 0, 1920, 180), fill=(30, 27, 75))
+        d.text((100, 40), f"Point {n}: comprehensions", font=big, fill="white")
+        for i, line in enumerate(note(n).split(". ")):
+            d.text((120, 300 + 90 * i), "• " + line[:60], font=small, fill=(30, 41, 59))
+        names.append(f"slide-{n:03d}.png")
+        img.save(out / names[-1])
+    (out / "frames.json").write_text(json.dumps({"size": [1920, 1080], "frames": names,
+                                                 "pdf": "deck.pdf"}))
+
+
+def setup(edit_slide: int | None = None) -> None:
+    """The bench project with narration made by Piper (cached between runs)."""
+    if not (ROOT / "courses/example").exists():
+        from tests.conftest import make_project
+
+        make_project(ROOT)
+    write_script(ROOT, edit_slide)
+    write_frames(ROOT)
+    env = {**os.environ, "LECTERN_ROOT": str(ROOT)}
+    subprocess.run([sys.executable, "-m", "pipeline", "narration", "example", "--lecture",
+                    LECTURE], cwd=ROOT, env=env, check=True, capture_output=True)
+
+
+# --- the two renderers, each run in a subprocess ------------------------------------
+
+def baseline(out: Path) -> None:
+    """Naive MoviePy: ImageClip per slide with its audio, concatenated, written."""
+    from moviepy import AudioFileClip, ImageClip, concatenate_videoclips
+
+    audio_dir = ROOT / "output/example/audio" / LECTURE
+    doc = json.loads((audio_dir / "narration.json").read_text())
+    voice = AudioFileClip(str(audio_dir / "narration.wav"))
+    frames = ROOT / "output/example/frames" / LECTURE
+    clips = [ImageClip(str(frames / f"slide-{s['index']:03d}.png"))
+             .with_duration(s["end"] - s["start"])
+             .with_audio(voice.subclipped(s["start"], min(s["end"], voice.duration)))
+             for s in doc["slides"]]
+    concatenate_videoclips(clips).write_videofile(str(out), fps=30, codec="libx264",
+                                                  audio_codec="aac", logger=None)
+
+
+def lectern(_out: Path) -> None:
+    """Lectern's render stage (plus its conformance check) for the lecture."""
+    os.environ["LECTERN_ROOT"] = str(ROOT)
+    from pipeline.course import Course
+    from pipeline.stages import render
+
+    render.render_lecture(Course.load("example", ROOT), LECTURE)
+
+
+def child(kind: str) -> None:
+    """Subprocess entry: time one render, print wall time and peak memory as JSON."""
+    start = time.perf_counter()
+    {"baseline": baseline, "lectern": lectern}[kind](ROOT / "baseline.mp4")
+    wall = time.perf_counter() - start
+    me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(json.dumps({"wall": wall, "rss_mb": me, "child_rss_mb": kids}))
+
+
+def measure(kind: str) -> dict:
+    """Run one render in a fresh interpreter and read what it printed."""
+    proc = subprocess.run([sys.executable, "-m", "bench.render", kind], cwd=REPO,
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise SystemExit(f"{kind} render failed:\n{proc.stderr[-2000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    """Set up, render both ways, print the comparison."""
+    setup()
+    doc = json.loads((ROOT / "output/example/audio" / LECTURE / "narration.json").read_text())
+    seconds = doc["duration"]
+    print(f"render bench: {len(doc['slides'])} slides, {seconds:.1f} s of Piper narration, "
+          f"{os.cpu_count()} CPUs")
+    base = measure("baseline")
+    shutil.rmtree(ROOT / "output/example/video", ignore_errors=True)  # cold cache
+    full = measure("lectern")
+    setup(edit_slide=SLIDES // 2)  # one slide's narration changes (not timed: that is TTS)
+    again = measure("lectern")
+    _print(seconds, base, full, again)
+
+
+def _print(seconds: float, base: dict, full: dict, again: dict) -> None:
+    speed = {k: seconds / v["wall"] for k, v in (("base", base), ("full", full))}
+    print(f"moviepy baseline : {base['wall']:7.2f} s wall, {speed['base']:6.1f}x real time, "
+          f"peak RSS {base['rss_mb']:.0f} MB (largest child {base['child_rss_mb']:.0f} MB)")
+    print(f"lectern render   : {full['wall']:7.2f} s wall, {speed['full']:6.1f}x real time, "
+          f"peak RSS {full['rss_mb']:.0f} MB (largest child {full['child_rss_mb']:.0f} MB)")
+    print(f"lectern vs baseline: {speed['full'] / speed['base']:.1f}x faster "
+          f"(targets: >= 20x real time, >= 12x baseline)")
+    print(f"re-render after one slide's narration changed: {again['wall']:.2f} s = "
+          f"{100 * again['wall'] / full['wall']:.1f}% of the full render (target <= 15%)")
+
+
+if __name__ == "__main__":
+    child(sys.argv[1])
