@@ -35,7 +35,7 @@ WORDS = ("a comprehension builds a new list from an iterable in one readable exp
 def note(n: int, edit: bool = False) -> str:
     """About nine seconds of varied narration for slide n."""
     rng = random.Random(n * 7 + (1000 if edit else 0))
-    sentences = [" ".join(rng.choice(WORDS) for _ in range(rng.randint(11, 13))) for _ in range(2)]
+    sentences = [" ".join(rng.choice(WORDS) for _ in range(rng.randint(13, 16))) for _ in range(2)]
     return " ".join(s[0].upper() + s[1:] + "." for s in sentences)
 
 

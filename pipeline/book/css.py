@@ -16,7 +16,7 @@ h2 { font-size: 1.3em; margin: 1.5em 0 0.6em 0; }
 h3 { font-size: 1.12em; margin: 1.2em 0 0.5em 0; }
 h4, h5, h6 { font-size: 1em; margin: 1em 0 0.4em 0; }
 p { margin: 0 0 0.8em 0; }
-section.lecture { page-break-before: always; break-before: page; }
+section.lecture + section.lecture { page-break-before: always; break-before: page; }
 img { max-width: 100%; height: auto; }
 figure { margin: 1em 0; text-align: center; }
 table { border-collapse: collapse; margin: 1em 0; }

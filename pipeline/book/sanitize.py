@@ -37,6 +37,13 @@ BLOCK = set("p div ul ol dl table pre blockquote section aside figure hr h1 h2 h
 # Elements whose content model is phrasing only: a block child makes them invalid.
 PHRASING_ONLY = set("p span em strong b i u s sub sup small mark abbr cite q dfn code kbd "
                     "samp var h1 h2 h3 h4 h5 h6 dt pre caption del ins time bdi bdo".split())
+# Elements only valid inside certain parents: outside them they become a div or unwrap.
+NEEDS_PARENT = {"li": ("ul", "ol"), "dt": ("dl",), "dd": ("dl",), "figcaption": ("figure",),
+                "td": ("tr",), "th": ("tr",), "caption": ("table",),
+                "tr": ("table", "thead", "tbody", "tfoot"), "thead": ("table",),
+                "tbody": ("table",), "tfoot": ("table",), "colgroup": ("table",),
+                "col": ("colgroup", "table"), "rt": ("ruby",), "rp": ("ruby",)}
+AS_DIV = {"li", "dt", "dd", "figcaption", "td", "th", "caption"}
 GLOBAL_ATTRS = {"id", "class", "title", "lang", "dir"}
 # img width/height are dropped: the embedded copy is resized, CSS scales it to the page.
 TAG_ATTRS = {
@@ -148,6 +155,13 @@ def _repair_one(el: etree._Element) -> bool:
     """Fix one element: blocks in phrasing parents, links in links, lists without items."""
     tag = _local(el)
     blocks = [c for c in el if _local(c) in BLOCK]
+    parent = el.getparent()
+    if tag in NEEDS_PARENT and parent is not None and _local(parent) not in NEEDS_PARENT[tag]:
+        if tag in AS_DIV:
+            el.tag = x("div")
+        else:
+            _unwrap(el)
+        return True
     if tag in ("ul", "ol"):
         return _wrap_stray_list_children(el)
     if tag == "a" and (blocks or any(_local(d) == "a" for d in el.iterdescendants())):

@@ -1,4 +1,4 @@
-"""frames stage: output/T/decks/ID.pptx → output/T/frames/ID/{deck.pdf, slide-001.png…, frames.json}.
+"""frames stage: output/T/decks/ID.pptx → output/T/frames/ID/ (PDF, PNG frames, index).
 
 LibreOffice renders the deck to PDF (kept: the Udemy bundle offers it as a download)
 and pdftoppm rasterises each page to exactly 1920x1080, so the video shows the deck

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.course import Course
+from pipeline.udemy import probe
 
 DISCLOSURE = "This course contains the use of artificial intelligence."
 LEVELS = {"beginner": "Beginner Level", "intermediate": "Intermediate Level",
@@ -52,7 +53,7 @@ def objectives(course: Course) -> list[str]:
 def description(course: Course) -> str:
     """Paragraphs about the course, its audience and each section's lectures."""
     t, sections = course.topic, course.outline.sections
-    minutes = round(sum(lec.minutes for lec in course.outline.lectures))
+    minutes = video_minutes(course)
     intro = [DISCLOSURE] if t.uses_llm else []
     intro += [_sentence(t.subtitle), _sentence(t.book.description or "")]
     paras = [" ".join(x for x in intro if x)]
@@ -66,6 +67,14 @@ def description(course: Course) -> str:
         paras.append("By the end of the course you will be able to: "
                      + "; ".join(_lower_first(g.rstrip(".")) for g in t.goals) + ".")
     return "\n\n".join(p for p in paras if p)
+
+
+def video_minutes(course: Course) -> int:
+    """Minutes of video: measured when every video exists, else the outline's estimate."""
+    paths = [course.video_path(lec.id) for lec in course.outline.lectures]
+    if all(p.exists() for p in paths):
+        return round(sum(probe.probe(p).duration for p in paths) / 60)
+    return round(sum(lec.minutes for lec in course.outline.lectures))
 
 
 def _section_paragraph(number: int, section) -> str:

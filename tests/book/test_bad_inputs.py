@@ -150,3 +150,26 @@ def test_epubcheck_errors_fail_the_stage_with_its_messages(project, tmp_path):
     assert "KDP would reject" in err.value.message
     assert "ERROR(RSC-007) EPUB/ch02.xhtml" in err.value.message
     assert (project / "output/example/book/example.invalid.epub").exists()
+
+
+def test_given_cover_is_fitted_to_kdp_size_with_a_warning(tmp_path, capsys):
+    from pipeline.book import cover
+
+    src = tmp_path / "square.png"
+    Image.new("RGB", (1000, 1000), "teal").save(src)
+    out = Image.open(io.BytesIO(cover.from_file(src, "topic.yaml")))
+    assert out.format == "JPEG" and out.size == (1600, 2560)
+    err = capsys.readouterr().err
+    assert "ratio 1.00" in err and "only 1000 px tall" in err
+
+
+def test_theme_colours_are_used_and_kept_legible(tmp_path):
+    from pipeline.book import cover
+
+    theme = tmp_path / "theme.yaml"
+    theme.write_text("colors:\n  background: '#102030'\n  text: '#FFFFF0'\n  accent: '#FF8800'\n")
+    assert cover.palette(theme) == {"background": "#102030", "text": "#FFFFF0",
+                                    "accent": "#FF8800"}
+    theme.write_text("colors:\n  background: '#FAFAFA'\n  text: '#EEEEEE'\n")
+    assert cover.palette(theme)["text"] == "#111111"  # unreadable pair replaced
+    assert cover.palette(tmp_path / "missing.yaml") == cover.PALETTE
