@@ -92,7 +92,7 @@ $(EPUB): $(DRAFTS) $(QUIZZES) $(C)/outline.yaml $(C)/topic.yaml
 
 # The Udemy bundle packs the videos, the decks' PDFs (made by frames) and the quizzes.
 udemy: setup $(UDEMY)
-$(UDEMY): $(VIDEOS) $(FRAMES) $(QUIZZES) $(C)/topic.yaml
+$(UDEMY): $(VIDEOS) $(DECKS) $(FRAMES) $(QUIZZES) $(C)/outline.yaml $(C)/topic.yaml
 	$(LECTERN) udemy $(TOPIC)
 
 kdp: setup $(KDP)
