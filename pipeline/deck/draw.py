@@ -9,7 +9,7 @@ from pptx.util import Emu
 
 from pipeline.deck import pptxutil as px
 from pipeline.deck.code import text_of
-from pipeline.deck.fit import Para, para_size, shrink_to_fit
+from pipeline.deck.fit import HEIGHT_SAFETY, Para, block_height, para_size, shrink_to_fit
 from pipeline.deck.layout import Box
 from pipeline.deck.plan import (
     CAPTION_H,
@@ -132,9 +132,13 @@ def write_bullets(ctx: Ctx, slide, page: Page, chars, pct: int) -> None:
 
 
 def draw_summary(ctx: Ctx, slide, page: Page) -> None:
-    """Key takeaways: check marks in a tinted panel."""
+    """Key takeaways: check marks in a tinted panel sized to them."""
     heading(ctx, slide, page)
-    px.rounded(slide, ctx.layout.body, col(ctx, "panel"), 14, name="Panel")
+    box, body = bullets_box(ctx, "summary"), ctx.layout.body
+    paras = bullet_paras(page.bullets, bullet_gap("summary"))
+    text_h = block_height(ctx.theme, paras, page.size, box.w) / HEIGHT_SAFETY
+    panel = Box(body.x, body.y, body.w, min(body.h, text_h + 2 * (box.y - body.y) + 8))
+    px.rounded(slide, panel, col(ctx, "panel"), 14, name="Panel")
     write_bullets(ctx, slide, page, (CHECK, BULLET_CHARS[1]), 100)
 
 
@@ -206,6 +210,9 @@ def draw_columns(ctx: Ctx, slide, page: Page) -> None:
     sizes = ctx.theme.spec.sizes
     size = min(shrink_to_fit(ctx.theme, p, b.w, b.h, sizes.body, sizes.body_min)
                for p, b in zip(paras, inner, strict=True))
+    tallest = max(block_height(ctx.theme, p, size, b.w) for p, b in zip(paras, inner, strict=True))
+    card_h = min(body.h, tallest / HEIGHT_SAFETY + 2 * 22 + 12)
+    cards = [Box(c.x, c.y, c.w, card_h) for c in cards]
     for card, box, (title, bullets), name in zip(cards, inner, sides, ("Left", "Right"),
                                                   strict=True):
         px.rounded(slide, card, col(ctx, "panel"), 14, name=f"{name}Card")

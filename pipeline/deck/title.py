@@ -23,7 +23,7 @@ def draw_title_slide(ctx, slide, page) -> None:
     """Course (small caps line), lecture title, accent bar, section and subtitle."""
     lay, sizes, info = ctx.layout, ctx.theme.spec.sizes, ctx.info
     decorate(ctx, slide)
-    width = lay.width * 0.62 - lay.side
+    width = lay.width * 0.70 - lay.side
     course = info.course.upper()
     blocks = [
         ("Course", course, "heading", True, 15, 9, "title_muted", 44),
@@ -54,9 +54,9 @@ def decorate(ctx, slide) -> None:
     """Two soft circles on the right, tinted from the accent: depth without clutter."""
     lay, c = ctx.layout, ctx.theme.color
     big = lay.height * 1.15
-    px.rect(slide, Box(lay.width * 0.64, -lay.height * 0.28, big, big),
+    px.rect(slide, Box(lay.width * 0.72, -lay.height * 0.30, big, big),
             px.mix(c("title_background"), c("accent"), 0.18), MSO_SHAPE.OVAL, "Circle1")
     small = lay.height * 0.55
-    px.rect(slide, Box(lay.width * 0.80, lay.height * 0.56, small, small),
+    px.rect(slide, Box(lay.width * 0.84, lay.height * 0.58, small, small),
             px.mix(c("title_background"), c("accent"), 0.40), MSO_SHAPE.OVAL, "Circle2")
     px.rect(slide, Box(0, lay.height - 8, lay.width, 8), c("accent"), name="BottomBar")

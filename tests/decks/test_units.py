@@ -62,3 +62,22 @@ def test_missing_libreoffice_names_the_package(project, monkeypatch):
             frames.run(course, ["01-01-why-comprehensions"])
     finally:
         tools.soffice.cache_clear()
+
+
+def test_image_slide_keeps_proportions_inside_the_body(project):
+    from PIL import Image
+    from pptx import Presentation
+
+    course = Course.load("example", project)
+    (course.dir / "images").mkdir()
+    Image.new("RGB", (1200, 300), "#4F46E5").save(course.dir / "images" / "wide.png")
+    course.slides_path("01-01-why-comprehensions").write_text(
+        "## [image] A wide chart\n@image: images/wide.png\n@caption: Source: us\n\n"
+        "Note:\nLook at this.\n", encoding="utf-8")
+    deck.run(course, ["01-01-why-comprehensions"])
+    slide = Presentation(str(deck.target(course, "01-01-why-comprehensions"))).slides[0]
+    pic = next(s for s in slide.shapes if s.name == "Image")
+    assert abs(pic.width / pic.height - 4.0) < 0.01
+    footer = next(s for s in slide.shapes if s.name == "FooterRule")
+    caption = next(s for s in slide.shapes if s.name == "Caption")
+    assert pic.top + pic.height < caption.top < caption.top + caption.height < footer.top
