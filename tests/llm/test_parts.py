@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline import estimate
+from pipeline import estimate, secrets
 from pipeline.config import LLMConfig
 from pipeline.errors import ConfigError
 from pipeline.providers import llm
@@ -83,7 +83,7 @@ def test_review_comments_inline_and_in_a_section():
 
 def test_dotenv_parsing(tmp_path):
     (tmp_path / ".env").write_text("# c\nexport A='1'\nB=\"two\"\nnot a line\nC = 3\n")
-    assert openai_provider.read_dotenv(tmp_path / ".env") == {"A": "1", "B": "two", "C": "3"}
+    assert secrets.read_dotenv(tmp_path / ".env") == {"A": "1", "B": "two", "C": "3"}
 
 
 def test_draft_answers_are_unwrapped_and_checked():

@@ -2,36 +2,21 @@
 
 from __future__ import annotations
 
-import os
 import random
 import time
 from functools import cached_property
-from pathlib import Path
 
 import openai
 
 from pipeline import log
 from pipeline.errors import ProviderError
 from pipeline.providers.llm import LLMProvider, Reply
+from pipeline.secrets import environment
 
 # Local servers ignore the key, but the SDK insists on one.
 NO_KEY = "not-needed"
 # Indirection so tests can record the delays chosen instead of sleeping them.
 _sleep = time.sleep
-
-
-def read_dotenv(path: Path) -> dict[str, str]:
-    """KEY=VALUE lines of a .env file (comments, `export` and quotes allowed)."""
-    if not path.is_file():
-        return {}
-    out = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.strip().removeprefix("export ").strip()
-        if not line or line.startswith("#") or "=" not in line:
-            continue
-        name, _, value = line.partition("=")
-        out[name.strip()] = value.strip().strip("'\"")
-    return out
 
 
 class OpenAIProvider(LLMProvider):
@@ -42,7 +27,7 @@ class OpenAIProvider(LLMProvider):
     @cached_property
     def _env(self) -> dict[str, str]:
         # The environment wins over .env, as with every dotenv tool.
-        return {**read_dotenv(self.root / ".env"), **os.environ}
+        return environment(self.root)
 
     @property
     def endpoint(self) -> str:

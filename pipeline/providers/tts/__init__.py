@@ -43,6 +43,7 @@ class TTSProvider:
     max_chars = 1000
     cloud = False  # cloud voices are paid per call: run in threads, never twice
     backoff_s = 1.0  # first retry delay; doubles each attempt
+    threads: int | None = None  # CPU threads a local model may use (None: all cores)
 
     def __init__(self, voice: VoiceConfig, dirs: list[Path] | None = None):
         self.voice = voice

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from functools import cached_property
 
 from pipeline.errors import ConfigError, ProviderError
@@ -15,6 +14,7 @@ from pipeline.providers.tts import (
     status_of,
     with_retries,
 )
+from pipeline.secrets import environment
 
 DEFAULT_MODEL = "eleven_multilingual_v2"
 # MP3 at 44.1 kHz/128 kbps is offered on every plan (PCM at 44.1 kHz needs Pro).
@@ -43,12 +43,12 @@ class ElevenLabsTTS(TTSProvider):
         if not self.voice.voice:
             raise ConfigError("topic.yaml voice.voice: ElevenLabs needs a voice id (copy it "
                               "from the voice's page in the ElevenLabs Voice Library)")
-        key = os.environ.get("ELEVENLABS_API_KEY")
+        key = environment().get("ELEVENLABS_API_KEY")
         if not key:
             raise ConfigError("voice.provider is elevenlabs but ELEVENLABS_API_KEY is not set: "
                               "export it (or put it in the git-ignored .env), or use "
                               "voice.provider: piper")
-        base_url = self.voice.base_url or os.environ.get("ELEVENLABS_BASE_URL") or None
+        base_url = self.voice.base_url or environment().get("ELEVENLABS_BASE_URL") or None
         return ElevenLabs(api_key=key, base_url=base_url, timeout=self.voice.timeout_s)
 
     def _settings(self):

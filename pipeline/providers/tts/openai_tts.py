@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from functools import cached_property
 
 from pipeline.errors import ConfigError, ProviderError
@@ -15,6 +14,7 @@ from pipeline.providers.tts import (
     status_of,
     with_retries,
 )
+from pipeline.secrets import environment
 
 DEFAULT_MODEL = "gpt-4o-mini-tts"
 DEFAULT_VOICE = "alloy"
@@ -39,8 +39,8 @@ class OpenAITTS(TTSProvider):
         """The SDK client; the key is read from the environment and kept in memory only."""
         from openai import OpenAI
 
-        base_url = self.voice.base_url or os.environ.get("OPENAI_BASE_URL") or None
-        key = os.environ.get("OPENAI_API_KEY")
+        base_url = self.voice.base_url or environment().get("OPENAI_BASE_URL") or None
+        key = environment().get("OPENAI_API_KEY")
         if not key and not base_url:
             raise ConfigError("voice.provider is openai but OPENAI_API_KEY is not set: export it "
                               "(or put it in the git-ignored .env), or use voice.provider: piper")

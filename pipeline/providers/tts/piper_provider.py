@@ -89,9 +89,16 @@ class PiperTTS(TTSProvider):
     @cached_property
     def _piper(self):
         """The loaded model (about half a second: once per process)."""
+        import onnxruntime
         from piper import PiperVoice
+        from piper.config import PiperConfig
 
-        return PiperVoice.load(self.model_path)
+        options = onnxruntime.SessionOptions()
+        if self.threads:  # one thread per pool worker beats workers fighting over cores
+            options.intra_op_num_threads, options.inter_op_num_threads = self.threads, 1
+        session = onnxruntime.InferenceSession(str(self.model_path), sess_options=options,
+                                               providers=["CPUExecutionProvider"])
+        return PiperVoice(config=PiperConfig.from_dict(self.config), session=session)
 
     def synthesize(self, text: str) -> Clip:
         """Speak one sentence; Piper returns one chunk per sentence it finds."""
