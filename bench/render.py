@@ -1,8 +1,9 @@
-"""Render benchmark: a 5-minute, 32-slide lecture with real Piper narration, two ways.
+"""Render benchmark: a 5-minute, 34-slide lecture with real Piper narration, two ways.
 
 1. the naive MoviePy baseline (ImageClip per slide with its audio, concatenate_videoclips,
    write_videofile at 30 fps, libx264 + aac);
-2. Lectern's render (cold cache), then again after one slide's narration changed.
+2. Lectern's render (cold cache), then again after one slide's picture changed, and
+   after one slide's narration changed (re-narrated by the narration stage).
 Each runs in its own subprocess so its peak memory (ru_maxrss) is its own. The project
 lives in output/bench/ so Piper's sentence cache makes later runs start quickly.
 """
@@ -24,7 +25,7 @@ from PIL import Image, ImageDraw, ImageFont
 REPO = Path(__file__).resolve().parents[1]
 ROOT = REPO / "output" / "bench"
 LECTURE = "01-01-why-comprehensions"
-SLIDES = 32
+SLIDES = 34
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 WORDS = ("a comprehension builds a new list from an iterable in one readable expression while "
          "a loop spells out every step with an empty list and an append call so the reader "
@@ -46,7 +47,7 @@ def write_script(root: Path, edit_slide: int | None = None) -> None:
     (root / "courses/example/slides" / f"{LECTURE}.md").write_text("\n---\n\n".join(blocks))
 
 
-def write_frames(root: Path) -> None:
+def write_frames(root: Path, edit_slide: int | None = None) -> None:
     """1920x1080 slide pictures drawn with Pillow (the frames stage needs LibreOffice)."""
     out = root / "output/example/frames" / LECTURE
     out.mkdir(parents=True, exist_ok=True)
@@ -56,7 +57,8 @@ def write_frames(root: Path) -> None:
         img = Image.new("RGB", (1920, 1080), "white")
         d = ImageDraw.Draw(img)
         d.rectangle((0, 0, 1920, 180), fill=(30, 27, 75))
-        d.text((100, 40), f"Point {n}: comprehensions", font=big, fill="white")
+        title = "edited" if n == edit_slide else "comprehensions"
+        d.text((100, 40), f"Point {n}: {title}", font=big, fill="white")
         for i, line in enumerate(note(n).split(". ")):
             d.text((120, 300 + 90 * i), "• " + line[:60], font=small, fill=(30, 41, 59))
         names.append(f"slide-{n:03d}.png")
@@ -134,9 +136,13 @@ def main() -> None:
     base = measure("baseline")
     shutil.rmtree(ROOT / "output/example/video", ignore_errors=True)  # cold cache
     full = measure("lectern")
+    write_frames(ROOT, edit_slide=SLIDES // 2)  # one slide's picture changes
+    picture = measure("lectern")
     setup(edit_slide=SLIDES // 2)  # one slide's narration changes (not timed: that is TTS)
     again = measure("lectern")
     _print(seconds, base, full, again)
+    print(f"re-render after one slide's picture changed: {picture['wall']:.2f} s = "
+          f"{100 * picture['wall'] / full['wall']:.1f}% of the full render")
 
 
 def _print(seconds: float, base: dict, full: dict, again: dict) -> None:
