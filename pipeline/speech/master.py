@@ -126,12 +126,12 @@ def limit(x: np.ndarray, ceiling_db: float, rate: int = RATE,
 
 
 def master(x: np.ndarray, target_lufs: float, ceiling_db: float,
-           room_db: float) -> tuple[np.ndarray, float, float]:
+           room_db: float, seed: int = 7) -> tuple[np.ndarray, float, float]:
     """Loudness-normalise, limit, add room tone; return the audio, its LUFS and dBTP."""
     y, now = x.astype(np.float32), loudness(x)
     if math.isfinite(now):
         y = _normalise(x, now, target_lufs, ceiling_db - 0.5)  # room for intersample peaks
-    y = y + room_tone(len(y), room_db)
+    y = y + room_tone(len(y), room_db, seed)
     if true_peak_db(y) > ceiling_db - 0.05:  # an intersample peak got through: catch it
         y = limit(y, ceiling_db - 0.2, true_peak=True)
     return y, loudness(y), true_peak_db(y)

@@ -29,7 +29,7 @@ from pipeline.speech import master as m
 from pipeline.speech.normalize import normalize
 from pipeline.speech.sentences import fit, split_sentences
 
-VERSION = 1  # bump when the same inputs should give different output (mastering changes)
+VERSION = 2  # bump when the same inputs should give different output (mastering changes)
 _WORKER: dict[str, TTSProvider] = {}  # the provider a pool worker (or this process) uses
 
 
@@ -208,29 +208,77 @@ def _load(course: Course, clip: str, memo: dict) -> np.ndarray:
     return memo[clip]
 
 
-def assemble(course: Course, plan: list[SlidePlan]) -> tuple[np.ndarray, list[dict]]:
-    """Sentences with pauses between them; slide timings that tile the whole lecture."""
-    cfg, memo, parts = course.topic.narration, {}, []
-    pos = _add_gap(parts, cfg.lead_in)
-    slides = []
+def slide_audio(course: Course, slide: SlidePlan, memo: dict) -> tuple[np.ndarray, list]:
+    """One slide's sentences with pauses between them and its pause after; the sentence
+    times are relative to the slide's start."""
+    cfg, parts, sentences = course.topic.narration, [], []
+    pos = _add_gap(parts, cfg.lead_in if slide.index == 1 else 0)
+    for j, line in enumerate(slide.lines):
+        pos += _add_gap(parts, cfg.sentence_pause if j else 0)
+        audio = _load(course, line.clip, memo)
+        parts.append(audio)
+        sentences.append({"text": line.text, "caption": line.caption,
+                          "start": pos, "end": pos + len(audio)})
+        pos += len(audio)
+    _add_gap(parts, (0 if slide.lines else cfg.empty_note_seconds) + cfg.slide_pause
+             + slide.pause)
+    return (np.concatenate(parts) if parts else np.zeros(0, np.float32)), sentences
+
+
+def mastered_slide(course: Course, lecture_id: str, slide: SlidePlan, memo: dict):
+    """A slide's mastered audio, cached by its content.
+
+    Each slide is mastered on its own (same loudness target, room tone seeded by the
+    slide), so editing one slide leaves every other slide's samples bit-identical and
+    the render can reuse their encoded audio.
+    """
+    cfg = course.topic.narration
+    k = hash_json({"v": VERSION, "slide": asdict(slide), "cfg": cfg.model_dump(
+        exclude={"lexicon"})})
+    path = course.audio_dir(lecture_id) / "slides" / f"{k[:32]}.npz"
+    memo.setdefault("used", set()).add(path.name)
+    if path.exists():
+        data = np.load(path, allow_pickle=False)
+        return data["audio"], json.loads(str(data["sentences"]))
+    raw, sentences = slide_audio(course, slide, memo)
+    audio, _, _ = m.master(raw, cfg.loudness_lufs, cfg.true_peak_db, cfg.room_tone_db,
+                           seed=int(k[:8], 16))
+    _save_npz(path, audio, sentences)
+    return audio, sentences
+
+
+def _save_npz(path: Path, audio: np.ndarray, sentences: list) -> None:
+    """Cache a mastered slide atomically."""
+    import io
+
+    buf = io.BytesIO()
+    np.savez(buf, audio=audio.astype(np.float32), sentences=json.dumps(sentences))
+    atomic_write_bytes(path, buf.getvalue())
+
+
+def assemble(course: Course, lecture_id: str, plan: list[SlidePlan]):
+    """The lecture: mastered slides end to end; slide timings that tile it."""
+    memo, parts, slides, pos = {}, [], [], 0
     for slide in plan:
-        start, sentences = 0 if slide.index == 1 else pos, []
-        for j, line in enumerate(slide.lines):
-            pos += _add_gap(parts, cfg.sentence_pause if j else 0)
-            audio = _load(course, line.clip, memo)
-            parts.append(audio)
-            sentences.append({"text": line.text, "caption": line.caption,
-                              "start": _s(pos), "end": _s(pos + len(audio))})
-            pos += len(audio)
-        pos += _add_gap(parts, (0 if slide.lines else cfg.empty_note_seconds)
-                        + cfg.slide_pause + slide.pause)
-        slides.append({"index": slide.index, "start": _s(start), "end": _s(pos),
-                       "sentences": sentences})
-    return np.concatenate(parts) if parts else np.zeros(0, np.float32), slides
+        audio, sentences = mastered_slide(course, lecture_id, slide, memo)
+        slides.append({"index": slide.index, "start": _s(pos), "end": _s(pos + len(audio)),
+                       "sentences": [{**x, "start": _s(pos + x["start"]),
+                                      "end": _s(pos + x["end"])} for x in sentences]})
+        parts.append(audio)
+        pos += len(audio)
+    _prune(course.audio_dir(lecture_id) / "slides", memo.get("used", set()))
+    return (np.concatenate(parts) if parts else np.zeros(0, np.float32)), slides
+
+
+def _prune(folder: Path, keep: set[str]) -> None:
+    """Drop mastered slides this lecture no longer uses."""
+    for path in folder.glob("*.npz"):
+        if path.name not in keep:
+            path.unlink(missing_ok=True)
 
 
 def _add_gap(parts: list, seconds: float) -> int:
-    """Append a pause (room tone is added under everything when mastering)."""
+    """Append a pause (room tone is added under it when mastering)."""
     n = int(round(seconds * m.RATE))
     if n > 0:
         parts.append(np.zeros(n, np.float32))
@@ -250,9 +298,8 @@ def spoken_text(plan: list[SlidePlan]) -> str:
 
 def write_lecture(course: Course, lecture_id: str, plan: list[SlidePlan], key_: str) -> dict:
     """Master one lecture and write its WAV, timings and spoken text, atomically."""
-    cfg = course.topic.narration
-    audio, slides = assemble(course, plan)
-    audio, lufs, peak = m.master(audio, cfg.loudness_lufs, cfg.true_peak_db, cfg.room_tone_db)
+    audio, slides = assemble(course, lecture_id, plan)
+    lufs, peak = m.loudness(audio), m.true_peak_db(audio)
     duration = _s(len(audio))
     if slides:
         slides[-1]["end"] = duration

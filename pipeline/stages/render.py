@@ -82,11 +82,11 @@ def key(course: Course, lecture_id: str) -> str:
     """Hash of the frames, the narration, the video settings and the assets used."""
     fdir, adir = course.frames_dir(lecture_id), course.audio_dir(lecture_id)
     frames_json = fdir / "frames.json"
-    names = _frame_names(frames_json) if frames_json.exists() else []
+    names, script_slide = _frame_names(frames_json) if frames_json.exists() else ([], None)
     cfg = course.topic.video
     return hash_json({
         "v": VERSION, "video": cfg.model_dump(),
-        "frames": [[n, _sha(fdir / n)] for n in names],
+        "frames": [[n, _sha(fdir / n)] for n in names], "script_slide": script_slide,
         "narration": _sha(adir / "narration.json"), "wav": _sha(adir / "narration.wav"),
         "cards": _card_text(course, lecture_id) if cfg.intro or cfg.outro else None,
         "theme": course.topic.theme, "music": _sha(_asset(course, cfg.music, "music")),
@@ -218,24 +218,28 @@ def load_inputs(course: Course, lecture_id: str) -> Inputs:
     fjson = fdir / "frames.json"
     if not fjson.exists():
         raise InputError(f"{fjson}: frames not found; run `make frames TOPIC={course.slug}`")
-    frames = [fdir / n for n in _frame_names(fjson)]
+    names, script_slide = _frame_names(fjson)
+    frames = [fdir / n for n in names]
     for f in frames:
         if not f.exists():
             raise InputError(f"{f}: listed in {fjson.name} but missing; run "
                              f"`make frames TOPIC={course.slug}` (FORCE=1 to redo)")
     npath = adir / "narration.json"
-    doc = timeline.load_narration(npath)
+    doc = timeline.per_frame(timeline.load_narration(npath), script_slide)
     _match(course, frames, doc, npath)
     return Inputs(frames, doc, npath, adir / "narration.wav")
 
 
-def _frame_names(path: Path) -> list[str]:
+def _frame_names(path: Path) -> tuple[list[str], list[int] | None]:
+    """Frame file names, and the script slide each shows (None: one frame per slide)."""
     try:
-        names = json.loads(path.read_text(encoding="utf-8"))["frames"]
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        names = doc["frames"]
     except (json.JSONDecodeError, KeyError, TypeError):
         raise InputError(f"{path}: expected {{\"frames\": [\"slide-001.png\", …]}}; rebuild it "
                          "with `make frames`") from None
-    return [str(n) for n in names]
+    script_slide = doc.get("script_slide")
+    return [str(n) for n in names], [int(x) for x in script_slide] if script_slide else None
 
 
 def _match(course: Course, frames: list[Path], doc: dict, npath: Path) -> None:

@@ -74,6 +74,38 @@ def _check_slide(path: Path, n: int, slide: dict) -> None:
                          "rebuild it with `make narration`")
 
 
+def per_frame(doc: dict, script_slide: list[int] | None) -> dict:
+    """Narration with one slide entry per frame.
+
+    A script slide too long for one deck slide becomes several frames (continuation
+    slides, see frames.json's `script_slide`); its narration is shared among them, cut
+    at sentence starts in proportion (the deck splits its notes the same way).
+    """
+    if not script_slide:
+        return doc
+    out = []
+    for slide in doc["slides"]:
+        out += _split(slide, script_slide.count(int(slide.get("index", 0))))
+    for n, slide in enumerate(out, 1):
+        slide["index"] = n
+    return {**doc, "slides": out}
+
+
+def _split(slide: dict, k: int) -> list[dict]:
+    """One narration slide cut into k consecutive parts."""
+    if k <= 1:
+        return [dict(slide)]
+    start, end, sentences = float(slide["start"]), float(slide["end"]), slide.get("sentences", [])
+    if len(sentences) >= k:
+        inner = [float(sentences[round(j * len(sentences) / k)]["start"]) for j in range(1, k)]
+    else:
+        inner = [start + (end - start) * j / k for j in range(1, k)]
+    cuts = [start, *inner, end]
+    return [{"start": a, "end": b,
+             "sentences": [x for x in sentences if a <= float(x["start"]) < b]}
+            for a, b in zip(cuts, cuts[1:], strict=False)]
+
+
 def plan(doc: dict, intro: float = 0.0, outro: float = 0.0,
          min_slide: float = 2.0) -> list[Span]:
     """Spans for intro, each slide (zero-length ones get `min_slide`), and outro."""

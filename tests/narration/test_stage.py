@@ -37,6 +37,7 @@ def test_editing_one_note_resynthesises_exactly_that_sentence(cloud, project):
     assert len(first["lectures"]) == 6 and len(cloud.texts()) == len(unique) > 50
     assert narrate.run(Course.load("example"))["synthesized"] == 0  # nothing changed
     path = project / "courses" / "example" / "slides" / f"{EDITED}.md"
+    before_audio = _slide_samples(course, EDITED)
     text = path.read_text()
     assert text.count("mapping") > 0
     old_sentence = next(s for s in text.splitlines() if "mapping" in s and not s.startswith("#"))
@@ -46,6 +47,20 @@ def test_editing_one_note_resynthesises_exactly_that_sentence(cloud, project):
     new_requests = cloud.texts()[before:]
     assert len(new_requests) == 1 and "dictionary" in new_requests[0]
     assert list(again["lectures"]) == [EDITED]  # only the edited lecture was re-mastered
+    after_pcm = (course.audio_dir(EDITED) / "narration.wav").read_bytes()
+    # json times are rounded to the millisecond: compare each slide without its edges
+    changed = [i for i, chunk in enumerate(before_audio, 1) if chunk[960:-960] not in after_pcm]
+    edited_slide = next(i for i, chunk in enumerate(text.split("\n---\n"), 1)
+                        if old_sentence in chunk)
+    assert changed == [edited_slide]  # every other slide's samples are bit-identical
+
+
+def _slide_samples(course, lecture_id) -> list[bytes]:
+    """Each slide's PCM bytes in the lecture's narration.wav."""
+    folder = course.audio_dir(lecture_id)
+    doc = json.loads((folder / "narration.json").read_text())
+    pcm = (folder / "narration.wav").read_bytes()[44:]
+    return [pcm[round(s["start"] * 48000) * 2:round(s["end"] * 48000) * 2] for s in doc["slides"]]
 
 
 def test_a_sentence_already_spoken_in_another_lecture_is_not_paid_again(cloud, project):
