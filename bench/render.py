@@ -94,8 +94,9 @@ def baseline(out: Path) -> None:
              .with_duration(s["end"] - s["start"])
              .with_audio(voice.subclipped(s["start"], min(s["end"], voice.duration)))
              for s in doc["slides"]]
-    concatenate_videoclips(clips).write_videofile(str(out), fps=30, codec="libx264",
-                                                  audio_codec="aac", logger=None)
+    concatenate_videoclips(clips).write_videofile(
+        str(out), fps=30, codec="libx264", audio_codec="aac", logger=None,
+        temp_audiofile=str(out.with_name("baseline-audio.m4a")))  # not in the cwd
 
 
 def lectern(_out: Path) -> None:

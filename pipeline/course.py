@@ -96,6 +96,14 @@ class Course:
         ids = ", ".join(x.id for x in self.outline.lectures)
         raise InputError(f"{self.outline_path}: no lecture '{lecture_id}'; lectures: {ids}")
 
+    def lecture_ids(self, only: list[str] | None = None) -> list[str]:
+        """Lectures to work on: all, or those named (a section id means its lectures)."""
+        if not only:
+            return [lec.id for lec in self.outline.lectures]
+        sections = {s.id: [lec.id for lec in s.lectures] for s in self.outline.sections}
+        ids = [lid for item in only for lid in sections.get(item) or [self.lecture(item).id]]
+        return list(dict.fromkeys(ids))
+
     def lecture_path(self, lecture_id: str) -> Path:
         return self.dir / "lectures" / f"{lecture_id}.md"
 

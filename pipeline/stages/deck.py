@@ -59,17 +59,9 @@ def _titles(course: Course, lecture_id: str) -> dict[str, str]:
             "lecture": course.lecture(lecture_id).title}
 
 
-def lecture_ids(course: Course, only: list[str] | None) -> list[str]:
-    """The lectures to work on: all, or those named (a section id means its lectures)."""
-    if not only:
-        return [lec.id for lec in course.outline.lectures]
-    sections = {s.id: [lec.id for lec in s.lectures] for s in course.outline.sections}
-    return [lid for item in only for lid in sections.get(item) or [course.lecture(item).id]]
-
-
 def run(course: Course, only: list[str] | None = None, force: bool = False) -> None:
     """Build the deck of every lecture whose script, theme or titles changed."""
-    ids = lecture_ids(course, only)
+    ids = course.lecture_ids(only)
     progress = log.Progress("decks", len(ids))
     for lecture_id in ids:
         k, out = key(course, lecture_id), target(course, lecture_id)

@@ -25,7 +25,7 @@ def key(course: Course, lecture_id: str) -> str:
 def run(course: Course, only: list[str] | None = None, force: bool = False) -> None:
     """Write every (or the given) lecture draft that is not current."""
     review.checkpoint(course, "outline")
-    ids = only or [lec.id for lec in course.outline.lectures]
+    ids = course.lecture_ids(only)
     todo = [i for i in ids if force or not protect.is_current(course.dir, target(course, i),
                                                               key(course, i))]
     if not todo:

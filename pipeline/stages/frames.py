@@ -22,7 +22,7 @@ from pipeline import log, stamps, tools
 from pipeline.course import Course
 from pipeline.errors import InputError, LecternError
 from pipeline.fsutil import atomic_write_text, hash_json, sha256_file
-from pipeline.stages.deck import lecture_ids, mapping_path
+from pipeline.stages.deck import mapping_path
 
 SIZE = (1920, 1080)
 VERSION = 1
@@ -47,7 +47,7 @@ def key(course: Course, lecture_id: str) -> str:
 
 def run(course: Course, only: list[str] | None = None, force: bool = False) -> None:
     """Render the frames of every lecture whose deck changed."""
-    ids = lecture_ids(course, only)
+    ids = course.lecture_ids(only)
     progress = log.Progress("frames", len(ids))
     profile = Path(tempfile.mkdtemp(prefix="lectern-lo-profile-"))
     try:

@@ -318,22 +318,11 @@ def write_lecture(course: Course, lecture_id: str, plan: list[SlidePlan], key_: 
 
 # --- the stage ----------------------------------------------------------------------------
 
-def lecture_ids(course: Course, only: list[str] | None) -> list[str]:
-    """Lectures to narrate: all, or the given lecture ids and sections' lectures."""
-    if not only:
-        return [lec.id for lec in course.outline.lectures]
-    ids = []
-    for item in only:
-        section = next((s for s in course.outline.sections if s.id == item), None)
-        ids += [lec.id for lec in section.lectures] if section else [course.lecture(item).id]
-    return list(dict.fromkeys(ids))
-
-
 def run(course: Course, only: list[str] | None = None, force: bool = False) -> dict:
     """Narrate lectures whose inputs changed; return what was done (for tests and bench)."""
     provider = provider_for(course)
     todo = []
-    for lecture_id in lecture_ids(course, only):
+    for lecture_id in course.lecture_ids(only):
         plan = plan_lecture(course, lecture_id, provider)
         k = _key(course, plan)
         if force or not stamps.fresh(course.out, target(course, lecture_id), k):

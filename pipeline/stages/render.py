@@ -96,7 +96,7 @@ def key(course: Course, lecture_id: str) -> str:
 
 def run(course: Course, only: list[str] | None = None, force: bool = False) -> dict:
     """Render lectures whose inputs changed; return per-lecture stats."""
-    ids = _lecture_ids(course, only)
+    ids = course.lecture_ids(only)
     bar, done = Progress("video", len(ids)), {}
     for lecture_id in ids:
         k = key(course, lecture_id)
@@ -108,17 +108,6 @@ def run(course: Course, only: list[str] | None = None, force: bool = False) -> d
     if not done:
         info("video: up to date")
     return done
-
-
-def _lecture_ids(course: Course, only: list[str] | None) -> list[str]:
-    """All lectures, or the given lecture ids and the lectures of given section ids."""
-    if not only:
-        return [lec.id for lec in course.outline.lectures]
-    ids = []
-    for item in only:
-        section = next((s for s in course.outline.sections if s.id == item), None)
-        ids += [lec.id for lec in section.lectures] if section else [course.lecture(item).id]
-    return list(dict.fromkeys(ids))
 
 
 # --- one lecture ----------------------------------------------------------------------

@@ -37,7 +37,7 @@ def key(course: Course, lecture_id: str) -> str:
 def run(course: Course, only: list[str] | None = None, force: bool = False) -> None:
     """Write the slide script of every lecture whose draft changed."""
     review.checkpoint(course, "drafts")
-    for lecture_id in only or [lec.id for lec in course.outline.lectures]:
+    for lecture_id in course.lecture_ids(only):
         k = key(course, lecture_id)
         if not force and protect.is_current(course.dir, target(course, lecture_id), k):
             continue
