@@ -40,3 +40,26 @@ def run_cli(root: Path, *args: str, env: dict | None = None) -> subprocess.Compl
     full_env = {**os.environ, "LECTERN_ROOT": str(root), "PYTHONPATH": str(REPO), **(env or {})}
     return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=root, env=full_env,
                           capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture
+def mk_project(tmp_path) -> Path:
+    """A project with the real Makefile, sharing this checkout's venv and package."""
+    if not shutil.which("make"):
+        pytest.skip("make is not installed")
+    root = make_project(tmp_path / "proj")
+    for name in ("Makefile", "pyproject.toml"):
+        shutil.copy2(REPO / name, root / name)
+    shutil.copytree(REPO / "scripts", root / "scripts")
+    (root / ".venv").symlink_to(REPO / ".venv")
+    (root / "pipeline").symlink_to(REPO / "pipeline")
+    return root
+
+
+def make(root: Path, *args: str, env: dict | None = None,
+         timeout: int = 600) -> subprocess.CompletedProcess:
+    """Run make in a project as a person would (no AUTO_APPROVE/FORCE unless given)."""
+    clean_env = {k: v for k, v in os.environ.items() if k not in ("AUTO_APPROVE", "FORCE")}
+    return subprocess.run(["make", "--no-print-directory", *args], cwd=root,
+                          env={**clean_env, "LECTERN_ROOT": str(root), **(env or {})},
+                          capture_output=True, text=True, timeout=timeout)

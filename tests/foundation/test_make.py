@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-from pathlib import Path
-
 import pytest
 
-from tests.conftest import REPO, make_project
+from tests.conftest import make
 
 MANUAL_TOPIC = """\
 title: "Shell Basics"
@@ -21,27 +16,6 @@ outline:
       - title: Where am I
       - title: Moving between folders
 """
-
-
-@pytest.fixture
-def mk_project(tmp_path) -> Path:
-    """A project with the real Makefile, sharing this checkout's venv and package."""
-    if not shutil.which("make"):
-        pytest.skip("make is not installed")
-    root = make_project(tmp_path / "proj")
-    for name in ("Makefile", "pyproject.toml"):
-        shutil.copy2(REPO / name, root / name)
-    shutil.copytree(REPO / "scripts", root / "scripts")
-    (root / ".venv").symlink_to(REPO / ".venv")
-    (root / "pipeline").symlink_to(REPO / "pipeline")
-    return root
-
-
-def make(root: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    clean_env = {k: v for k, v in os.environ.items() if k not in ("AUTO_APPROVE", "FORCE")}
-    return subprocess.run(["make", "--no-print-directory", *args], cwd=root,
-                          env={**clean_env, "LECTERN_ROOT": str(root), **(env or {})},
-                          capture_output=True, text=True, timeout=600)
 
 
 def test_course_stops_at_each_checkpoint_normally(mk_project):
