@@ -18,13 +18,16 @@ def _stamp_path(out_root: Path, output: Path) -> Path:
     return Path(out_root) / ".stamps" / f"{rel.as_posix()}.key"
 
 
-def fresh(out_root: Path, output: Path, key: str) -> bool:
-    """True (and the output touched) when `output` exists and was made from `key`."""
+def matches(out_root: Path, output: Path, key: str) -> bool:
+    """True when `output` exists and was made from `key` (no side effects)."""
     output = Path(output)
     stamp = _stamp_path(out_root, output)
-    if not output.exists() or not stamp.exists():
-        return False
-    if stamp.read_text().strip() != key:
+    return output.exists() and stamp.exists() and stamp.read_text().strip() == key
+
+
+def fresh(out_root: Path, output: Path, key: str) -> bool:
+    """True (and the output touched, so Make agrees) when `output` was made from `key`."""
+    if not matches(out_root, output, key):
         return False
     os.utime(output)
     return True

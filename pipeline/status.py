@@ -43,9 +43,8 @@ def grids(course: Course) -> tuple[list[list[list[str]]], list[str]]:
             for lec in lectures]
     quizzes = [[f"quiz {s.id}", _source_state(course, course.quiz_path(s.id), "quiz", s.id)]
                for s in course.outline.sections]
-    course_rows = [["book", _exists(course.epub_path)],
-                   ["udemy", _exists(course.out / "udemy.zip")],
-                   ["kdp", _exists(course.out / "kdp" / "listing.md")]]
+    course_rows = [[name, lecture_state(course, None, name, False)]
+                   for name in ("book", "udemy", "kdp")]
     return [[["stage", "state"], *rows, *quizzes, *course_rows], [head, *body]], []
 
 
@@ -64,7 +63,7 @@ def _outline_state(course: Course) -> str:
     return state
 
 
-def lecture_state(course: Course, lecture_id: str, module: str, source: bool) -> str:
+def lecture_state(course: Course, lecture_id: str | None, module: str, source: bool) -> str:
     """One cell: up to date / stale / waiting for review / edited by hand / missing."""
     if source:
         path = (course.lecture_path if module == "draft" else course.slides_path)(lecture_id)
@@ -85,7 +84,7 @@ def lecture_state(course: Course, lecture_id: str, module: str, source: bool) ->
 
 def _key_matches(course: Course, stage, target: Path, item: str | None) -> bool:
     try:
-        return stamps.fresh(course.out, target, stage.key(course, item))
+        return stamps.matches(course.out, target, stage.key(course, item))
     except LecternError:
         return False
 
@@ -114,10 +113,6 @@ def _module(name: str):
         return importlib.import_module(f"pipeline.stages.{name}")
     except ImportError:
         return None
-
-
-def _exists(path: Path) -> str:
-    return "built" if path.exists() else "missing"
 
 
 def _format(rows: list[list[str]]) -> str:
