@@ -58,8 +58,10 @@ def palette(theme_file: Path) -> dict[str, str]:
         data = {}
     found = (data or {}).get("colors") or (data or {}).get("colours") or {}
     if isinstance(found, dict):
-        aliases = {"background": ("background", "bg", "primary", "dark"),
-                   "text": ("text_on_primary", "on_primary", "title", "text", "foreground"),
+        # The title slide's colours first: the cover then matches the course's decks.
+        aliases = {"background": ("title_background", "background", "bg", "primary", "dark"),
+                   "text": ("title_text", "text_on_primary", "on_primary", "title", "text",
+                            "foreground"),
                    "accent": ("accent", "secondary", "highlight")}
         for role, names in aliases.items():
             value = next((str(found[n]) for n in names if HEX.match(str(found.get(n, "")))), None)
@@ -135,10 +137,23 @@ def fit_title(title: str, width: int, max_height: int) -> tuple[ImageFont.FreeTy
     return font, lines
 
 
+def _mix(a: str, b: str, share: float) -> tuple[int, int, int]:
+    """Colour a moved `share` of the way towards colour b."""
+    ca, cb = (tuple(int(c.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4)) for c in (a, b))
+    return tuple(round(x + (y - x) * share) for x, y in zip(ca, cb, strict=True))
+
+
+def _circles(draw: ImageDraw.ImageDraw, colours: dict[str, str]) -> None:
+    """Two soft circles low on the right, echoing the title slides of the decks."""
+    draw.ellipse((700, 1350, 2300, 2950), fill=_mix(colours["background"], colours["accent"], 0.12))
+    draw.ellipse((1050, 1900, 1950, 2800), fill=_mix(colours["background"], colours["accent"], 0.3))
+
+
 def generate(title: str, subtitle: str, author: str, colours: dict[str, str]) -> bytes:
     """A 1600x2560 typographic cover: big title, accent rule, subtitle, author."""
     img = Image.new("RGB", SIZE, colours["background"])
     draw = ImageDraw.Draw(img)
+    _circles(draw, colours)
     width = SIZE[0] - 2 * MARGIN
     font, lines = fit_title(title, width, 1500)
     y = 300
