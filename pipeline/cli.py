@@ -78,7 +78,7 @@ def rules(topic: str) -> None:
 
 @cli.command()
 @click.argument("topic")
-@click.argument("stage", type=click.Choice(["outline", "drafts"]))
+@click.argument("stage", type=click.Choice(["outline", "drafts"]), metavar="STAGE")
 def checkpoint(topic: str, stage: str) -> None:
     """Stop (exit 75) with instructions when STAGE waits for review."""
     _call("pipeline.review:checkpoint", Course.load(topic), stage)
@@ -86,7 +86,7 @@ def checkpoint(topic: str, stage: str) -> None:
 
 @cli.command()
 @click.argument("topic")
-@click.argument("stage", type=click.Choice(["outline", "drafts"]))
+@click.argument("stage", type=click.Choice(["outline", "drafts"]), metavar="STAGE")
 def approve(topic: str, stage: str) -> None:
     """Record that you reviewed and approved STAGE's files."""
     click.echo(_call("pipeline.review:approve", Course.load(topic), stage))

@@ -2,10 +2,10 @@
 
 Each distinct picture is encoded once into a short closed-GOP still segment and each
 span's audio once into an AAC chunk, both cached in output/T/video/.segments/ by
-content hash; a lecture is then joined by stream copy (concat demuxer) and muxed. So
-a 10-minute lecture takes seconds, and editing one slide re-encodes one segment or
-one chunk. Every MP4 passes the conformance check (pipeline/checks/video.py) before
-it replaces the old one.
+content hash; a lecture is then joined by concatenating H.264 access units and AAC
+packets in Python, and muxed by stream copy. So a 10-minute lecture takes seconds, and
+editing one slide re-encodes one picture or one chunk. Every MP4 passes the conformance
+check (pipeline/checks/video.py) before it replaces the old one.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import os
 import shutil
 import tempfile
 import wave
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -29,10 +29,10 @@ from pipeline.fsutil import atomic_write_text, hash_json, sha256_file
 from pipeline.log import Progress, info, warn
 from pipeline.tools import ffmpeg
 from pipeline.tools import run as run_tool
-from pipeline.video import audio, pictures, segments, timeline
+from pipeline.video import annexb, audio, pictures, segments, timeline
 from pipeline.video.timeline import FPS, RATE, SIZES, Span
 
-VERSION = 1  # bump when the same inputs should render differently
+VERSION = 2  # bump when the same inputs should render differently
 CONTRACT_SIZE = (1920, 1080)  # frames.json's promise (docs/ARCHITECTURE.md)
 
 
@@ -145,34 +145,52 @@ def _build(course: Course, lecture_id: str, inp: Inputs, spans: list[Span], cues
     missing = [p for p in distinct if not segments.path_for(cache, p.key).exists()]
     stats.video_encoded, stats.video_reused = len(missing), len(distinct) - len(missing)
     with ThreadPoolExecutor(max(1, min(4, os.cpu_count() or 2))) as pool:
-        jobs = [pool.submit(_segment, pic, cache, enc, work) for pic in missing]
+        # the template is needed by every picture job: submitted first, so it runs first
+        template = pool.submit(segments.load_template, cache, enc, work)
+        jobs = [pool.submit(_segment, pic, cache, enc, work, template) for pic in missing]
         jobs += [pool.submit(job) for job in chunks.pop("jobs")]
         for job in jobs:
             job.result()  # re-raises the first failure
-    listing = segments.entries([(segments.path_for(cache, p.key), n) for p, n in pieces], enc.unit)
-    (work / "list.txt").write_text("ffconcat version 1.0\n" + "".join(listing))
+    (work / "video.h264").write_bytes(_join_video(pieces, cache, enc, template.result()))
     (work / "audio.aac").write_bytes(audio.join(chunks["placed"], end))
     return _mux(course, lecture_id, work, spans)
 
 
-def _segment(pic: Picture, cache: Path, enc: segments.Encoding, work: Path) -> None:
+def _join_video(pieces: list[tuple[Picture, int]], cache: Path, enc: segments.Encoding,
+                template: list) -> bytes:
+    """The lecture's whole picture track as one Annex-B stream, from cached segments."""
+    loaded = {p.key: annexb.access_units(segments.path_for(cache, p.key).read_bytes())
+              for p, _ in pieces}
+    frames = segments.frames_for([(loaded[p.key], n) for p, n in pieces], enc.unit, template)
+    return annexb.join(frames)
+
+
+def _segment(pic: Picture, cache: Path, enc: segments.Encoding, work: Path,
+             template: Future) -> None:
     """Encode a picture's segment (drawing it first when it is not a usable PNG)."""
     src = pic.source
     if src is None:
         src = work / f"{pic.key[:16]}.png"
         pic.draw().save(src, compress_level=1)
-    segments.encode(src, segments.path_for(cache, pic.key), enc)
+    segments.encode_picture(src, segments.path_for(cache, pic.key), enc, template.result())
 
 
 def _mux(course: Course, lecture_id: str, work: Path, spans: list[Span]) -> Path:
-    """Join segments (stream copy) with the audio, moov first, timeline facts in metadata."""
+    """Mux the joined picture stream with the audio, moov first, timeline facts in metadata."""
     cfg, mp4 = course.topic.video, work / "video.mp4"
     meta = (f"lectern intro={spans[0].end if spans[0].kind == 'intro' else 0:.3f} "
             f"outro={spans[-1].end - spans[-1].start if spans[-1].kind == 'outro' else 0:.3f} "
             f"min_slide={cfg.min_slide_seconds:.3f}")
-    cmd = [ffmpeg(), "-hide_banner", "-loglevel", "error", "-y", "-f", "concat", "-safe", "0",
-           "-i", str(work / "list.txt"), "-f", "aac", "-i", str(work / "audio.aac"),
-           "-map", "0:v:0", "-map", "1:a:0", "-c", "copy", "-movflags", "+faststart",
+    # a raw H.264 stream has no timestamps and the h264 demuxer's own drift (35 µs over
+    # 90 frames, checked): number the frames instead, every one exactly 1/30 s. SPS/PPS
+    # (all equal: annexb.join checked) go to the avcC box only, so equal pictures are
+    # equal samples; SEI is x264's version banner.
+    cmd = [ffmpeg(), "-hide_banner", "-loglevel", "error", "-y", "-f", "h264", "-framerate",
+           str(FPS), "-i", str(work / "video.h264"), "-f", "aac", "-i", str(work / "audio.aac"),
+           "-map", "0:v:0", "-map", "1:a:0", "-c", "copy",
+           "-bsf:v", f"filter_units=remove_types=6|7|8,setts=ts=N/({FPS}*TB):duration=1/({FPS}*TB)",
+           "-movflags", "+faststart",
+           "-video_track_timescale", str(FPS * 512),
            "-metadata", f"title={course.lecture(lecture_id).title}",
            "-metadata", f"comment={meta}", str(mp4)]
     run_tool(cmd, f"joining the video of {lecture_id}", timeout=600)

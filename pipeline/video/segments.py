@@ -1,20 +1,38 @@
-"""Still segments: each distinct picture is encoded once, then reused by stream copy.
+"""Still segments: each distinct picture is encoded once, then reused by copying bytes.
 
 A segment is `unit` frames of one picture at 30 fps: one IDR frame and P-frames that
 are all skips (closed GOP, no B-frames). A slide of n frames plays n // unit whole
-segments and one trimmed by the concat demuxer's `outpoint` (safe because, without
-B-frames, decode order is display order), so every slide starts on a keyframe and
-keyframes come at least every `unit` frames.
+segments and one cut short, so every slide starts on a keyframe and keyframes come at
+least every `unit` frames. Segments are kept as Annex-B H.264 and joined by
+concatenating access units (see annexb.py): no B-frames, so decode order is display
+order and cutting a segment short is dropping its last frames.
+
+An all-skip P-frame copies its reference exactly whatever the picture is (no
+residual, zero motion; its CABAC state starts from its own slice header), so the
+P-frames of any segment fit any IDR frame encoded with the same settings. Each
+picture is therefore encoded as ONE IDR frame (~0.05 s instead of ~0.4 s for 60
+frames) and followed by P-frames from a template: one segment of a flat grey picture,
+verified once per settings by decoding it behind a detailed IDR frame. When the
+template fails that check, or a picture's SPS/PPS differ from the template's, the
+picture gets a full segment of its own instead.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
-from dataclasses import dataclass
+import subprocess
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from PIL import Image, ImageDraw
+
+from pipeline.errors import LecternError
 from pipeline.tools import ffmpeg, run
+from pipeline.video import annexb
 from pipeline.video.timeline import FPS
+
+MAX_SKIP_BYTES = 256  # an all-skip 1080p P slice is ~70 bytes; residual would be far more
 
 
 @dataclass(frozen=True)
@@ -36,24 +54,32 @@ class Encoding:
                 # cheap motion search: after the IDR every macroblock is a skip anyway
                 "-x264-params", "me=dia:subme=1:ref=1:trellis=0:weightp=0:rc-lookahead=0",
                 "-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709",
-                "-color_range", "tv", "-video_track_timescale", str(FPS * 512), "-an"]
+                "-color_range", "tv", "-an"]
 
 
 def path_for(cache: Path, key: str) -> Path:
-    """Where a segment with this key lives."""
-    return cache / f"v-{key[:32]}.mp4"
+    """Where a picture's segment (Annex-B: its IDR frame, or a full segment) lives."""
+    return cache / f"v-{key[:32]}.h264"
 
 
-def encode(png: Path, out: Path, enc: Encoding) -> None:
-    """Encode one picture into a `unit`-frame closed-GOP segment, atomically."""
+def template_path(cache: Path, enc: Encoding) -> Path:
+    """Where the verified all-skip template for these settings lives (empty: unusable)."""
+    key = hashlib.sha256(repr(sorted(asdict(enc).items())).encode()).hexdigest()
+    return cache / f"t-{key[:32]}.h264"
+
+
+def encode(png: Path, out: Path, enc: Encoding, frames: int | None = None) -> None:
+    """Encode one picture into `frames` frames (default: a whole unit), atomically."""
+    frames = frames or enc.unit
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.stem}.{os.getpid()}.{id(png)}.tmp.mp4")
+    tmp = out.with_name(f".{out.stem}.{os.getpid()}.{id(png)}.tmp.h264")
     # convert once, then clone the YUV frame: cheaper than re-reading the PNG per frame
     vf = (f"scale={enc.width}:{enc.height}:out_color_matrix=bt709:out_range=tv,"
-          f"format=yuv420p,tpad=stop_mode=clone:stop={enc.unit - 1}")
+          f"format=yuv420p" + (f",tpad=stop_mode=clone:stop={frames - 1}" if frames > 1 else ""))
+    # -threads 1: one slice per frame, which annexb.access_units relies on
     cmd = [ffmpeg(), "-hide_banner", "-loglevel", "error", "-y", "-framerate", str(FPS),
-           "-i", str(png), "-vf", vf, "-frames:v", str(enc.unit), "-threads", "1",
-           *enc.args(), str(tmp)]
+           "-i", str(png), "-vf", vf, "-frames:v", str(frames), "-threads", "1",
+           *enc.args(), "-f", "h264", str(tmp)]
     try:
         run(cmd, f"encoding {png.name} into a video segment", timeout=300)
         os.replace(tmp, out)
@@ -61,19 +87,71 @@ def encode(png: Path, out: Path, enc: Encoding) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def entries(pieces: list[tuple[Path, int]], unit: int) -> list[str]:
-    """Concat-demuxer lines playing each (segment, frames) for exactly that many frames."""
-    lines = []
-    for seg, frames in pieces:
-        whole, rest = divmod(frames, unit)
-        lines += [_entry(seg, unit)] * whole
-        if rest:
-            lines.append(_entry(seg, rest, trim=True))
-    return lines
+def encode_picture(png: Path, out: Path, enc: Encoding, template: list) -> None:
+    """One IDR frame when the template fits it, else a full segment."""
+    if not template:
+        return encode(png, out, enc)
+    encode(png, out, enc, frames=1)
+    if annexb.access_units(out.read_bytes())[0].params() != template[0].params():
+        encode(png, out, enc)  # different headers: the template's slices would not decode
 
 
-def _entry(seg: Path, frames: int, trim: bool = False) -> str:
-    quoted = str(seg).replace("'", "'\\''")
-    text = f"file '{quoted}'\nduration {frames / FPS:.6f}\n"
-    # half a frame before the first dropped frame: robust to timestamp rounding
-    return text + (f"outpoint {(frames - 0.5) / FPS:.6f}\n" if trim else "")
+def load_template(cache: Path, enc: Encoding, work: Path) -> list[annexb.AccessUnit]:
+    """The template's frames, making and verifying it first if needed ([] when unusable)."""
+    path = template_path(cache, enc)
+    if not path.exists():
+        _make_template(path, enc, work)
+    data = path.read_bytes()
+    return annexb.access_units(data) if data else []
+
+
+def _make_template(path: Path, enc: Encoding, work: Path) -> None:
+    """Encode a flat grey segment; keep it only if its P-frames fit a detailed picture."""
+    flat, busy = work / "template-flat.png", work / "template-busy.png"
+    Image.new("RGB", (enc.width, enc.height), (128, 128, 128)).save(flat, compress_level=1)
+    _busy_picture(enc.width, enc.height).save(busy, compress_level=1)
+    tmpl, probe_idr = work / "template.h264", work / "template-idr.h264"
+    encode(flat, tmpl, enc)
+    encode(busy, probe_idr, enc, frames=1)
+    frames = annexb.access_units(tmpl.read_bytes())
+    idr = annexb.access_units(probe_idr.read_bytes())[0]
+    ok = (len(frames) == enc.unit and idr.params() == frames[0].params()
+          and all(len(au.to_bytes()) <= MAX_SKIP_BYTES for au in frames[1:])
+          and _decodes_as_still(annexb.join([idr, *frames[1:]])))
+    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp")
+    tmp.write_bytes(tmpl.read_bytes() if ok else b"")
+    os.replace(tmp, path)
+
+
+def _busy_picture(width: int, height: int) -> Image.Image:
+    """Edges, text and colour everywhere: a picture that any residual would change."""
+    img = Image.effect_mandelbrot((width, height), (-2.2, -1.2, 1.0, 1.2), 60).convert("RGB")
+    draw = ImageDraw.Draw(img)
+    for x in range(0, width, 97):
+        draw.line((x, 0, width - x, height), fill=(255, x % 256, 40), width=3)
+    return img
+
+
+def _decodes_as_still(stream: bytes) -> bool:
+    """Every frame of an Annex-B stream decodes to the same picture as the first."""
+    cmd = [ffmpeg(), "-hide_banner", "-v", "error", "-f", "h264", "-i", "-", "-f", "framemd5",
+           "-"]
+    proc = subprocess.run(cmd, input=stream, capture_output=True, timeout=300)
+    sums = [line.rsplit(b",", 1)[-1].strip() for line in proc.stdout.splitlines()
+            if line and not line.startswith(b"#")]
+    return proc.returncode == 0 and not proc.stderr.strip() and len(set(sums)) == 1 \
+        and len(sums) > 1
+
+
+def frames_for(pieces: list[tuple[list[annexb.AccessUnit], int]], unit: int,
+               template: list[annexb.AccessUnit]) -> list[annexb.AccessUnit]:
+    """Play each (segment frames, n) for exactly n frames, restarting every `unit`."""
+    out = []
+    for seg, n in pieces:
+        whole = seg if len(seg) > 1 else seg + template[1:]
+        if len(whole) < unit:
+            raise LecternError("a cached video segment is shorter than its unit; delete "
+                               "output/<topic>/video/.segments and render again")
+        for start in range(0, n, unit):
+            out += whole[:min(unit, n - start)]  # cut short = drop the last frames
+    return out
