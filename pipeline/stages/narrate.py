@@ -29,7 +29,7 @@ from pipeline.speech import master as m
 from pipeline.speech.normalize import normalize
 from pipeline.speech.sentences import fit, split_sentences
 
-VERSION = 2  # bump when the same inputs should give different output (mastering changes)
+VERSION = 3  # bump when the same inputs should give different output (mastering changes)
 _WORKER: dict[str, TTSProvider] = {}  # the provider a pool worker (or this process) uses
 
 
@@ -286,7 +286,8 @@ def _add_gap(parts: list, seconds: float) -> int:
 
 
 def _s(samples: int) -> float:
-    return round(samples / m.RATE, 3)
+    """Seconds, exact to the sample (the render cuts slides at these times)."""
+    return round(samples / m.RATE, 6)
 
 
 def spoken_text(plan: list[SlidePlan]) -> str:

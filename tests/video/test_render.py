@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 
 import pytest
 
@@ -144,3 +145,15 @@ def test_untouched_lectures_are_not_touched(project):
     mtime = render.target(course, synth.LECTURE).stat().st_mtime_ns
     assert set(render.run(course, [synth.LECTURE, other])) == {other}
     assert render.target(course, synth.LECTURE).stat().st_mtime_ns >= mtime
+
+
+def test_whole_file_decodes_without_a_single_error(rendered):
+    from pipeline.tools import ffmpeg
+
+    _, _, mp4 = rendered
+    proc = subprocess.run([ffmpeg(), "-v", "error", "-i", str(mp4), "-f", "null", "-"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0 and proc.stderr == ""
+    data = mp4.read_bytes()
+    avcc = data.find(b"avcC")
+    assert avcc > 0 and data[avcc + 9] & 0x1F == 1  # one SPS (and its PPS) in the avcC box
