@@ -39,7 +39,11 @@ $(error $(shell if [ -x $(PY) ]; then $(LECTERN) check-topic '$(TOPIC)' 2>&1 | s
 endif
 endif
 
-# Per-lecture rules, generated from the outline once it exists.
+# Output stages also depend on Lectern's own code: after an upgrade each stage runs once
+# and, where its content hash says nothing changed, only touches its output.
+CODE := $(wildcard pipeline/*.py pipeline/*/*.py pipeline/*/*/*.py)
+
+# Per-lecture rules, generated from the outline once it exists (after CODE: they use it).
 ifneq ($(and $(TOPIC_OK),$(wildcard $(C)/outline.yaml)),)
 -include $(O)/rules.mk
 $(O)/rules.mk: $(C)/outline.yaml pipeline/rules.py
@@ -87,16 +91,16 @@ narration: setup $(AUDIO)
 video: setup $(VIDEOS)
 
 book: setup $(EPUB)
-$(EPUB): $(DRAFTS) $(QUIZZES) $(C)/outline.yaml $(C)/topic.yaml
+$(EPUB): $(DRAFTS) $(QUIZZES) $(C)/outline.yaml $(C)/topic.yaml $(CODE)
 	$(LECTERN) book $(TOPIC)
 
 # The Udemy bundle packs the videos, the decks' PDFs (made by frames) and the quizzes.
 udemy: setup $(UDEMY)
-$(UDEMY): $(VIDEOS) $(DECKS) $(FRAMES) $(QUIZZES) $(C)/outline.yaml $(C)/topic.yaml
+$(UDEMY): $(VIDEOS) $(DECKS) $(FRAMES) $(QUIZZES) $(C)/outline.yaml $(C)/topic.yaml $(CODE)
 	$(LECTERN) udemy $(TOPIC)
 
 kdp: setup $(KDP)
-$(KDP): $(EPUB)
+$(KDP): $(EPUB) $(CODE)
 	$(LECTERN) kdp $(TOPIC)
 
 # --- review and housekeeping -----------------------------------------------------------

@@ -23,13 +23,13 @@ def lecture_rules(lec_id: str) -> str:
     return f"""
 {c}/slides/{lec_id}.md: {c}/lectures/{lec_id}.md
 \t$(LECTERN) scripts $(TOPIC) --lecture {lec_id}
-{o}/decks/{lec_id}.pptx: {c}/slides/{lec_id}.md {c}/topic.yaml
+{o}/decks/{lec_id}.pptx: {c}/slides/{lec_id}.md {c}/topic.yaml $(CODE)
 \t$(LECTERN) decks $(TOPIC) --lecture {lec_id}
-{o}/frames/{lec_id}/frames.json: {o}/decks/{lec_id}.pptx
+{o}/frames/{lec_id}/frames.json: {o}/decks/{lec_id}.pptx $(CODE)
 \t$(LECTERN) frames $(TOPIC) --lecture {lec_id}
-{o}/audio/{lec_id}/narration.json: {c}/slides/{lec_id}.md {c}/topic.yaml
+{o}/audio/{lec_id}/narration.json: {c}/slides/{lec_id}.md {c}/topic.yaml $(CODE)
 \t$(LECTERN) narration $(TOPIC) --lecture {lec_id}
-{o}/video/{lec_id}.mp4: {o}/frames/{lec_id}/frames.json {o}/audio/{lec_id}/narration.json
+{o}/video/{lec_id}.mp4: {o}/frames/{lec_id}/frames.json {o}/audio/{lec_id}/narration.json $(CODE)
 \t$(LECTERN) video $(TOPIC) --lecture {lec_id}
 """
 
