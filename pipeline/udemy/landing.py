@@ -1,4 +1,5 @@
-"""The course landing page, drafted from topic.yaml and the outline (no LLM needed)."""
+"""The course landing page: drafted by the LLM when one is configured, else from
+topic.yaml and the outline (no LLM needed)."""
 
 from __future__ import annotations
 
@@ -33,6 +34,15 @@ class Landing:
 
 
 def build(course: Course) -> Landing:
+    """The landing page: the LLM's draft when one is configured, else the outline's."""
+    if course.topic.uses_llm:
+        from pipeline.udemy import landing_llm
+
+        return landing_llm.draft(course)
+    return from_outline(course)
+
+
+def from_outline(course: Course) -> Landing:
     """The landing page from topic.yaml and the outline."""
     t = course.topic
     return Landing(

@@ -31,7 +31,8 @@ def respond(messages: list[dict], schema: dict | None) -> str:
     """A plausible answer to a Lectern prompt: JSON for schemas, Markdown otherwise."""
     user = messages[1]["content"] if len(messages) > 1 else messages[-1]["content"]
     name = (schema or {}).get("name")
-    makers = {"outline": _outline, "slide_script": _script, "quiz": _quiz}
+    makers = {"outline": _outline, "slide_script": _script, "quiz": _quiz,
+              "landing": _landing}
     if name in makers:
         return json.dumps(makers[name](user), ensure_ascii=False)
     if "Review comments to apply:" in user:
@@ -117,3 +118,20 @@ def _revise(user: str) -> str:
     body = re.sub(r"<!--\s*revise:.*?-->\n?", "", body, flags=re.S | re.I)
     body = re.split(r"^##\s+(?:review comments|revise)\s*$", body, flags=re.M | re.I)[0]
     return body.rstrip() + "\n\n" + "\n".join(f"Revised: {n}." for n in notes) + "\n"
+
+
+def _landing(user: str) -> dict:
+    title = _field(user, "Course title", "The course")
+    sections = re.findall(r"^- ([^:\n]+):", user, flags=re.M)
+    paragraph = (f"This course walks you through {title} step by step, with short lectures, "
+                 "slides you can download and a quiz after every section. Each lecture "
+                 "builds on the one before it and ends with a summary you can return to. ")
+    parts = [paragraph * 3] + [f"In the section {s} you practise it on realistic examples "
+                               "and learn the mistakes to avoid. " * 3 for s in sections]
+    return {"title": title[:60], "subtitle": f"A practical course on {title}"[:120],
+            "description_paragraphs": parts,
+            "objectives": [f"Explain the ideas of {s}" for s in sections][:6]
+            + ["Apply what you learn to your own code", "Avoid the common mistakes",
+               "Read other people's code with confidence", "Choose the right tool"],
+            "requirements": ["Basic programming experience"],
+            "learners": ["Programmers who want to go further"], "category": "Development"}
