@@ -10,12 +10,14 @@ check (pipeline/checks/video.py) before it replaces the old one.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
 import tempfile
 import wave
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -103,11 +105,41 @@ def run(course: Course, only: list[str] | None = None, force: bool = False) -> d
         if not force and stamps.fresh(course.out, target(course, lecture_id), k):
             bar.step(f"{lecture_id} up to date")
             continue
-        done[lecture_id] = render_lecture(course, lecture_id, k)
+        with _cache_lock(course, fcntl.LOCK_SH):
+            done[lecture_id] = render_lecture(course, lecture_id, k)
         bar.step(lecture_id)
-    if not done:
+    if done:
+        prune_segments(course)
+    else:
         info("video: up to date")
     return done
+
+
+@contextmanager
+def _cache_lock(course: Course, mode: int):
+    """Renders share the segment cache (shared lock); pruning needs it alone."""
+    cache = _mkdir(course.out / "video" / ".segments")
+    with open(cache / ".lock", "w") as lock:
+        fcntl.flock(lock, mode)
+        yield
+
+
+def prune_segments(course: Course) -> int:
+    """Delete cached segments and chunks no current video uses (skipped while any other
+    render runs, e.g. under `make -j`); return how many went."""
+    cache = course.out / "video" / ".segments"
+    videos = [p.stem for p in cache.parent.glob("*.mp4")]
+    if any(not (cache / f"used-{v}.txt").exists() for v in videos):
+        return 0  # a video made before these lists existed: its parts are unknown
+    try:
+        with _cache_lock(course, fcntl.LOCK_EX | fcntl.LOCK_NB):
+            used = {line for f in cache.glob("used-*.txt") for line in f.read_text().split()}
+            stale = [p for p in cache.glob("[av]-*") if p.name not in used]
+            for path in stale:
+                path.unlink(missing_ok=True)
+            return len(stale)
+    except BlockingIOError:
+        return 0
 
 
 # --- one lecture ----------------------------------------------------------------------
@@ -125,6 +157,8 @@ def render_lecture(course: Course, lecture_id: str, k: str | None = None) -> Sta
     try:
         mp4 = _build(course, lecture_id, inp, spans, cues, work, stats)
         _publish(course, lecture_id, mp4, inp, cues, k or key(course, lecture_id))
+        # what this video is made of: the segment cache keeps only what videos use
+        os.replace(work / "used.txt", out.parent / ".segments" / f"used-{lecture_id}.txt")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     info(f"video {lecture_id}: {stats.duration:.1f} s; segments {stats.video_encoded} encoded, "
@@ -153,6 +187,9 @@ def _build(course: Course, lecture_id: str, inp: Inputs, spans: list[Span], cues
             job.result()  # re-raises the first failure
     (work / "video.h264").write_bytes(_join_video(pieces, cache, enc, template.result()))
     (work / "audio.aac").write_bytes(audio.join(chunks["placed"], end))
+    used = {segments.path_for(cache, p.key).name for p, _ in pieces}
+    used |= {path.name for path, _ in chunks["placed"]}
+    (work / "used.txt").write_text("\n".join(sorted(used)) + "\n")
     return _mux(course, lecture_id, work, spans)
 
 

@@ -157,3 +157,18 @@ def test_whole_file_decodes_without_a_single_error(rendered):
     data = mp4.read_bytes()
     avcc = data.find(b"avcC")
     assert avcc > 0 and data[avcc + 9] & 0x1F == 1  # one SPS (and its PPS) in the avcC box
+
+
+def test_segments_no_video_uses_are_pruned_after_a_render(project):
+    synth.write_frames(project, 3)
+    synth.write_narration(project, SLIDES)
+    cache = project / "output/example/video/.segments"
+    render.run(Course.load("example"), [synth.LECTURE])
+    parts = {p.name for p in cache.glob("[av]-*")}
+    assert len(parts) == 6  # 3 pictures, 3 audio chunks
+    synth.frame(project / "output/example/frames" / synth.LECTURE / "slide-002.png", 7)
+    render.run(Course.load("example"), [synth.LECTURE])
+    now = {p.name for p in cache.glob("[av]-*")}
+    assert len(now) == 6 and len(parts - now) == 1  # the old slide-2 picture is gone
+    used = (cache / f"used-{synth.LECTURE}.txt").read_text().split()
+    assert set(used) == now
