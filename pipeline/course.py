@@ -13,6 +13,12 @@ from pipeline.errors import ConfigError, InputError
 from pipeline.models import Lecture, Outline, Quiz, load_outline, load_quiz
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+LECTERN_THEMES = Path(__file__).resolve().parents[1] / "assets" / "themes"
+
+
+def theme_dirs(root: Path) -> list[Path]:
+    """Where built-in themes are looked up: the project's assets/themes, then Lectern's."""
+    return [Path(root) / "assets" / "themes", LECTERN_THEMES]
 
 
 def project_root() -> Path:
@@ -124,6 +130,19 @@ class Course:
     def state_dir(self) -> Path:
         """Pipeline bookkeeping kept with the sources (committed with them)."""
         return self.dir / ".lectern"
+
+    @property
+    def theme_file(self) -> Path | None:
+        """The theme.yaml `theme:` names (a built-in name or a path to a .yaml), found the
+        way the decks find it; None for a .pptx template or a name that does not exist."""
+        value = self.topic.theme.strip()
+        if value.lower().endswith(".pptx"):
+            return None
+        if value.lower().endswith((".yaml", ".yml")):
+            candidates = [self.dir / value, self.root / value]
+        else:
+            candidates = [d / value / "theme.yaml" for d in theme_dirs(self.root)]
+        return next((p.resolve() for p in candidates if p.is_file()), None)
 
     @property
     def image_dirs(self) -> list[Path]:

@@ -49,11 +49,12 @@ def to_jpeg(img: Image.Image) -> bytes:
     return buf.getvalue()
 
 
-def palette(theme_file: Path) -> dict[str, str]:
+def palette(theme_file: Path | None) -> dict[str, str]:
     """Colours from assets/themes/T/theme.yaml when it has them, else the built-in ones."""
     colours = dict(PALETTE)
     try:
-        data = yaml.safe_load(theme_file.read_text(encoding="utf-8")) if theme_file.exists() else {}
+        present = theme_file is not None and theme_file.exists()
+        data = yaml.safe_load(theme_file.read_text(encoding="utf-8")) if present else {}
     except (yaml.YAMLError, OSError, UnicodeDecodeError):
         data = {}
     found = (data or {}).get("colors") or (data or {}).get("colours") or {}

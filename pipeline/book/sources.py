@@ -25,7 +25,7 @@ class Sources:
     images: dict[str, list[ImageRef]]
     preface: str | None
     cover: Path | None
-    theme: Path
+    theme: Path | None
     book_id: str
     files: dict[str, str] = field(default_factory=dict)  # shown path -> text, for the key
 
@@ -59,8 +59,7 @@ def load(course: Course) -> Sources:
     if preface:
         images["preface"] = scan(course.topic_path, preface, course.image_dirs,
                                  f"{shown(course, course.topic_path)} (book.preface)")
-    theme = course.root / "assets" / "themes" / course.topic.theme / "theme.yaml"
-    return Sources(lectures, quizzes, images, preface, _cover(course), theme,
+    return Sources(lectures, quizzes, images, preface, _cover(course), course.theme_file,
                    book_id(course), files)
 
 
@@ -118,5 +117,5 @@ def key(course: Course, src: Sources) -> str:
                                            "theme", "llm"}),
         "images": images, "preface": src.preface, "book_id": src.book_id,
         "cover": sha256_file(src.cover) if src.cover else None,
-        "theme": src.theme.read_text(encoding="utf-8") if src.theme.exists() else None,
+        "theme": src.theme.read_text(encoding="utf-8") if src.theme else None,
     })

@@ -7,11 +7,11 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from pipeline.course import theme_dirs
 from pipeline.deck.fonts import FontFile, Measurer, resolve
 from pipeline.errors import ConfigError
 from pipeline.yamlsrc import load_with_lines, validate
 
-REPO_THEMES = Path(__file__).resolve().parents[2] / "assets" / "themes"
 HEX = r"^[0-9A-Fa-f]{6}$"
 # Noto Sans CJK has one face per region; the language tag picks the right glyph forms.
 CJK_FAMILIES = {"zh-tw": "Noto Sans CJK TC", "zh-hk": "Noto Sans CJK HK",
@@ -133,13 +133,13 @@ def load_spec(path: Path) -> ThemeSpec:
 
 def builtin_names(root: Path) -> list[str]:
     """Names of the themes in assets/themes (the project's, then Lectern's own)."""
-    dirs = [root / "assets" / "themes", REPO_THEMES]
+    dirs = theme_dirs(root)
     return sorted({p.parent.name for d in dirs if d.is_dir() for p in d.glob("*/theme.yaml")})
 
 
 def builtin_path(name: str, root: Path) -> Path | None:
     """The theme.yaml of a built-in theme, preferring the project's copy."""
-    for base in (root / "assets" / "themes", REPO_THEMES):
+    for base in theme_dirs(root):
         if (base / name / "theme.yaml").is_file():
             return base / name / "theme.yaml"
     return None

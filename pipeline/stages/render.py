@@ -340,7 +340,7 @@ def _base(course: Course, lecture_id: str, inp: Inputs, span: Span, size: tuple[
           stats: Stats) -> tuple[dict, Path | None, object]:
     """A span's underlying picture: (identity, PNG if usable as is, drawer)."""
     if span.kind != "slide":
-        palette, fonts = pictures.theme_palette(course.root, course.topic.theme)
+        palette, fonts = pictures.theme_palette(course.theme_file)
         title, sub = _card_text(course, lecture_id)[span.kind]
         ident = {"card": [title, sub, palette, fonts, size]}
         return ident, None, lambda: pictures.card(size, title, sub, palette, fonts)

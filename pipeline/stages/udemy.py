@@ -36,10 +36,11 @@ def key(course: Course, item: str | None = None) -> str:
     files = [p for lec in course.outline.lectures
              for p in layout.sources(course, lec.id).values()]
     files += [course.quiz_path(s.id) for s in course.outline.sections]
-    files.append(course.root / "assets" / "themes" / course.topic.theme / "theme.yaml")
+    theme = course.theme_file
     return hash_json({"version": VERSION, "topic": course.topic.model_dump(),
                       "outline": course.outline.model_dump(),
-                      "files": {str(p.relative_to(course.root)): _hash(p) for p in files}})
+                      "files": {str(p.relative_to(course.root)): _hash(p) for p in files},
+                      "theme": _hash(theme) if theme else None})
 
 
 def _hash(path: Path) -> str | None:
@@ -121,7 +122,7 @@ def _texts(course: Course, plan, durations: dict[str, float], dest: Path) -> lis
 
 
 def _course_image(course: Course, dest: Path) -> list[str]:
-    colours = image.theme_colours(course.root, course.topic.theme)
+    colours = image.theme_colours(course.theme_file)
     return [_put(dest, "course-image.jpg", image.render(colours, course.slug))]
 
 

@@ -19,11 +19,10 @@ BUILTIN = ["#0f1b2d", "#1e3a5f", "#3fa7d6", "#f29e4c", "#59cd90", "#ee6352"]
 HEX = re.compile(r"^#?([0-9a-fA-F]{6})$")
 
 
-def theme_colours(root: Path, theme: str) -> list[str]:
-    """Hex colours from assets/themes/<theme>/theme.yaml, or a built-in palette."""
-    path = root / "assets" / "themes" / theme / "theme.yaml"
+def theme_colours(path: Path | None) -> list[str]:
+    """Hex colours from the course's theme.yaml (Course.theme_file), or a built-in palette."""
     found: list[str] = []
-    if path.exists():
+    if path and path.exists():
         _collect(yaml.safe_load(path.read_text(encoding="utf-8")), found)
     return found if len(found) >= 3 else found + [c for c in BUILTIN if c not in found]
 

@@ -83,10 +83,9 @@ def card(size: tuple[int, int], title: str, subtitle: str, palette: dict,
     return img
 
 
-def theme_palette(root: Path, theme: str) -> tuple[dict, tuple[str, str]]:
-    """Colours and fonts from assets/themes/<theme>/theme.yaml, else a built-in palette."""
-    path = root / "assets" / "themes" / theme / "theme.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+def theme_palette(path: Path | None) -> tuple[dict, tuple[str, str]]:
+    """Colours and fonts from the course's theme.yaml (Course.theme_file), else built-ins."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path and path.exists() else {}
     colors = {k: str(v).lstrip("#") for k, v in (data.get("colors") or {}).items()}
     fonts = data.get("fonts") or {}
     palette = {k: colors.get(k, v) for k, v in PALETTE.items()}

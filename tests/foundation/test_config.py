@@ -95,3 +95,18 @@ def test_nested_outline_error_points_at_the_lecture(tmp_path):
     text = GOOD + "outline:\n  - title: One\n    lectures:\n      - titel: Intro\n"
     message = error_of(write(tmp_path, text))
     assert ":6: outline.0.lectures.0.titel: unknown key (did you mean 'title'?)" in message
+
+
+def test_theme_file_is_found_as_the_decks_find_it(project):
+    from pipeline.course import LECTERN_THEMES, Course
+
+    topic = project / "courses" / "example" / "topic.yaml"
+    course = Course.load("example")
+    assert course.theme_file == (project / "assets/themes/default/theme.yaml").resolve()
+    (project / "assets/themes/default/theme.yaml").unlink()  # falls back to Lectern's own
+    assert Course.load("example").theme_file == (LECTERN_THEMES / "default/theme.yaml").resolve()
+    (project / "courses/example/brand.yaml").write_text("name: brand\n")
+    topic.write_text(topic.read_text().replace("theme: default", "theme: brand.yaml"))
+    assert Course.load("example").theme_file == (project / "courses/example/brand.yaml").resolve()
+    topic.write_text(topic.read_text().replace("theme: brand.yaml", "theme: brand.pptx"))
+    assert Course.load("example").theme_file is None
