@@ -6,18 +6,13 @@ import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
+from pipeline.config import Strict
 from pipeline.yamlsrc import load_with_lines, validate
 
 SECTION_ID = re.compile(r"^\d{2}-[a-z0-9]+(-[a-z0-9]+)*$")
 LECTURE_ID = re.compile(r"^\d{2}-\d{2}-[a-z0-9]+(-[a-z0-9]+)*$")
-
-
-class Strict(BaseModel):
-    """Unknown keys are errors."""
-
-    model_config = ConfigDict(extra="forbid")
 
 
 class Lecture(Strict):

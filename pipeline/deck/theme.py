@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from pipeline.config import Strict
 from pipeline.course import theme_dirs
 from pipeline.deck.fonts import FontFile, Measurer, resolve
 from pipeline.errors import ConfigError
@@ -19,15 +20,11 @@ CJK_FAMILIES = {"zh-tw": "Noto Sans CJK TC", "zh-hk": "Noto Sans CJK HK",
                 "ja": "Noto Sans CJK JP", "ko": "Noto Sans CJK KR"}
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
 def _color() -> Field:
     return Field(pattern=HEX, description="hex RGB without #, e.g. 1E293B")
 
 
-class Colors(_Strict):
+class Colors(Strict):
     """Theme colours, hex RGB."""
 
     background: str = _color()
@@ -43,7 +40,7 @@ class Colors(_Strict):
     rule: str = _color()
 
 
-class Fonts(_Strict):
+class Fonts(Strict):
     """Font families (installed, so LibreOffice renders what was measured)."""
 
     heading: str
@@ -51,7 +48,7 @@ class Fonts(_Strict):
     code: str
 
 
-class Sizes(_Strict):
+class Sizes(Strict):
     """Type scale in points."""
 
     title_slide: float = Field(ge=16, le=96)
@@ -66,7 +63,7 @@ class Sizes(_Strict):
     footer: float = Field(ge=6, le=24)
 
 
-class Margins(_Strict):
+class Margins(Strict):
     """Slide margins in inches."""
 
     side: float = Field(ge=0.1, le=3)
@@ -74,7 +71,7 @@ class Margins(_Strict):
     bottom: float = Field(ge=0.1, le=3)
 
 
-class ThemeSpec(_Strict):
+class ThemeSpec(Strict):
     """One theme.yaml."""
 
     name: str

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline import tools
 from pipeline.errors import LecternError
-
-DURATION = re.compile(r"Duration:\s*(\d+):(\d{2}):(\d{2}(?:\.\d+)?)")
+from pipeline.video import probe as video_probe
 
 
 @dataclass
@@ -91,13 +88,8 @@ def _narration(folder: Path, media: LectureMedia) -> None:
 
 
 def duration(path: Path) -> float | None:
-    """Seconds of a media file, parsed from `ffmpeg -i` (there is no ffprobe)."""
+    """Seconds of a media file, as the video stage's probe reads them (None if unreadable)."""
     try:
-        proc = subprocess.run([tools.ffmpeg(), "-hide_banner", "-i", str(path)],
-                              capture_output=True, text=True, timeout=30)
+        return video_probe.info(path).duration or None
     except (LecternError, OSError, subprocess.TimeoutExpired):
         return None
-    m = DURATION.search(proc.stderr)
-    if not m:
-        return None
-    return int(m[1]) * 3600 + int(m[2]) * 60 + float(m[3])

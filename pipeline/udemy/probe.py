@@ -1,21 +1,14 @@
-"""Facts about media files, read with the ffmpeg that ships in imageio-ffmpeg.
-
-There is no ffprobe in that wheel, so `ffmpeg -i FILE` (which prints the container's
-duration and one line per stream, then exits 1 for lack of an output) is parsed.
-"""
+"""The facts about a video that Udemy's rules look at, from the video stage's probe."""
 
 from __future__ import annotations
 
 import re
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline import tools
+from pipeline.errors import LecternError
+from pipeline.video import probe as video_probe
 
-DURATION = re.compile(r"Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?)")
-VIDEO = re.compile(r"Stream #\S+.*?: Video: (\w+).*?, (\d{2,5})x(\d{2,5})")
-AUDIO = re.compile(r"Stream #\S+.*?: Audio: (\w+).*?, (\d+) Hz, ([^,]+)")
 LAYOUT_CHANNELS = {"mono": 1, "stereo": 2, "2.1": 3, "quad": 4, "5.1": 6, "5.1(side)": 6}
 
 
@@ -32,21 +25,16 @@ class MediaInfo:
 
 
 def probe(path: Path) -> MediaInfo:
-    """Duration, codecs, frame size and audio channels of a media file."""
-    proc = subprocess.run([tools.ffmpeg(), "-hide_banner", "-i", str(path)],
-                          capture_output=True, text=True, timeout=60)
-    return parse(proc.stderr)
-
-
-def parse(text: str) -> MediaInfo:
-    """MediaInfo from the banner `ffmpeg -i` prints (first video and audio stream)."""
-    d = DURATION.search(text)
-    seconds = int(d[1]) * 3600 + int(d[2]) * 60 + float(d[3]) if d else 0.0
-    v, a = VIDEO.search(text), AUDIO.search(text)
-    return MediaInfo(
-        duration=seconds,
-        vcodec=v[1] if v else None, width=int(v[2]) if v else 0, height=int(v[3]) if v else 0,
-        acodec=a[1] if a else None, channels=_channels(a[3]) if a else 0)
+    """Duration, codecs, frame size and audio channels of a media file (zeros when ffmpeg
+    cannot read it: the rules then say what is missing)."""
+    try:
+        info = video_probe.info(path)
+    except LecternError:
+        return MediaInfo(0.0)
+    v, a = info.video, info.audio
+    return MediaInfo(duration=info.duration, vcodec=v.get("codec"), width=v.get("width", 0),
+                     height=v.get("height", 0), acodec=a.get("codec"),
+                     channels=_channels(a["layout"]) if a else 0)
 
 
 def _channels(layout: str) -> int:

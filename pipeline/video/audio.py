@@ -63,16 +63,21 @@ def path_for(cache: Path, key: str) -> Path:
 
 def encode(samples: np.ndarray, out: Path) -> None:
     """Encode mono samples to dual-mono AAC-LC (ADTS), with room to spare at the end."""
+    _encode_pcm(samples, out, [], f"encoding audio for {out.name}")
+
+
+def _encode_pcm(samples: np.ndarray, out: Path, graph: list[str], what: str) -> None:
+    """Feed 48 kHz mono PCM to ffmpeg (plus any inputs and filter graph) and write AAC
+    atomically; two AAC frames of silence at the end leave the joiner room to spare."""
     padded = np.concatenate([samples, np.zeros(2 * AAC_FRAME, "<i2")])
     tmp = out.with_name(f".{out.stem}.{os.getpid()}.tmp.aac")
     out.parent.mkdir(parents=True, exist_ok=True)
     cmd = [ffmpeg(), "-hide_banner", "-loglevel", "error", "-y", "-f", "s16le", "-ar", str(RATE),
-           "-ac", "1", "-i", "-", *AAC, "-f", "adts", str(tmp)]
+           "-ac", "1", "-i", "-", *graph, *AAC, "-f", "adts", str(tmp)]
     try:
         proc = subprocess.run(cmd, input=padded.tobytes(), capture_output=True, timeout=600)
         if proc.returncode != 0:
-            raise LecternError(f"encoding audio for {out.name} failed: "
-                               f"{proc.stderr.decode(errors='replace')[-300:]}")
+            raise LecternError(f"{what} failed: {proc.stderr.decode(errors='replace')[-300:]}")
         os.replace(tmp, out)
     finally:
         tmp.unlink(missing_ok=True)
@@ -116,19 +121,7 @@ def mix_music(voice: np.ndarray, music: Path, out: Path, music_db: float) -> Non
              "[0:a]asplit[v][sc];"
              "[m][sc]sidechaincompress=threshold=0.02:ratio=8:attack=20:release=400[d];"
              "[v][d]amix=inputs=2:normalize=0:duration=first[a]")
-    padded = np.concatenate([voice, np.zeros(2 * AAC_FRAME, "<i2")])
-    tmp = out.with_name(f".{out.stem}.{os.getpid()}.tmp.aac")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    cmd = [ffmpeg(), "-hide_banner", "-loglevel", "error", "-y", "-f", "s16le", "-ar", str(RATE),
-           "-ac", "1", "-i", "-", "-i", str(music), "-filter_complex", graph, "-map", "[a]",
-           *AAC, "-f", "adts", str(tmp)]
-    try:
-        proc = subprocess.run(cmd, input=padded.tobytes(), capture_output=True, timeout=600)
-        if proc.returncode != 0:
-            raise LecternError(f"mixing music {music} failed: "
-                               f"{proc.stderr.decode(errors='replace')[-300:]}")
-        os.replace(tmp, out)
-    finally:
-        tmp.unlink(missing_ok=True)
+    _encode_pcm(voice, out, ["-i", str(music), "-filter_complex", graph, "-map", "[a]"],
+                f"mixing music {music}")
 
 

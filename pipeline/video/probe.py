@@ -19,7 +19,7 @@ from pipeline.tools import ffmpeg
 DURATION = re.compile(r"Duration: (\d+):(\d+):(\d+(?:\.\d+)?)")
 VIDEO = re.compile(r"Stream #\d+:\d+.*?: Video: (\w+)(?: \(([^)]*)\))?.*?, (\w+)(?:\([^)]*\))?, "
                    r"(\d+)x(\d+).*?(?:, ([\d.]+) fps)?(?:,|$)")
-AUDIO = re.compile(r"Stream #\d+:\d+.*?: Audio: (\w+)(?: \(([^)]*)\))?.*?, (\d+) Hz, ([\w.()]+)")
+AUDIO = re.compile(r"Stream #\d+:\d+.*?: Audio: (\w+)(?: \(([^)]*)\))?.*?, (\d+) Hz, ([^,]+)")
 FPS = re.compile(r", ([\d.]+) fps")
 COMMENT = re.compile(r"^\s*comment\s*:\s*(.*)$", re.M)
 
@@ -48,7 +48,7 @@ class Packet:
 def info(path: Path) -> MediaInfo:
     """Parse the stream summary ffmpeg prints for an input."""
     proc = subprocess.run([ffmpeg(), "-hide_banner", "-i", str(path)],
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, timeout=60)
     text = proc.stderr
     if "Invalid data found" in text or "No such file" in text:
         raise LecternError(f"{path}: ffmpeg cannot read this file (not a media file?)")
@@ -77,7 +77,7 @@ def _audio(text: str) -> dict:
     m = AUDIO.search(line)
     if not m:
         return {}
-    return {"codec": m[1], "profile": m[2] or "", "rate": int(m[3]), "layout": m[4]}
+    return {"codec": m[1], "profile": m[2] or "", "rate": int(m[3]), "layout": m[4].strip()}
 
 
 def packets(path: Path, stream: str = "v:0") -> list[Packet]:

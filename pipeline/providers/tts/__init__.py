@@ -143,3 +143,44 @@ def body_text(e: Exception) -> str:
     """The server's error message, short, for a person to read."""
     body = getattr(e, "body", None) or getattr(e, "message", None) or str(e)
     return str(body)[:300]
+
+
+class CloudTTS(TTSProvider):
+    """A paid voice behind an SDK: subclasses give `client`, `_call` and `_describe`.
+
+    A missing key or voice is a config error raised before any retry; 429/5xx are
+    retried with backoff; every other failure becomes an error that says what to change.
+    """
+
+    cloud = True
+    label = "cloud TTS"  # how messages name the service
+
+    @property
+    def client(self):
+        raise NotImplementedError
+
+    def _call(self, text: str) -> Clip:
+        raise NotImplementedError
+
+    def _describe(self, code: int | None, detail: str) -> ProviderError | None:
+        """A specific message for an HTTP status, or None for the generic one."""
+        return None
+
+    def synthesize(self, text: str) -> Clip:
+        """Speak one sentence, retrying 429/5xx with backoff."""
+        _ = self.client
+        return with_retries(lambda: self._call(text), self.voice.max_retries, is_transient,
+                            self._explain, self.backoff_s)
+
+    def _explain(self, e: Exception) -> ProviderError:
+        """Turn an SDK error into a message that says what to change."""
+        if isinstance(e, ProviderError):
+            return e
+        code, detail = status_of(e), body_text(e)
+        specific = self._describe(code, detail)
+        if specific is not None:
+            return specific
+        if code is not None:
+            return ProviderError(f"{self.label} failed (HTTP {code}): {detail}")
+        return ProviderError(f"{self.label} failed after {self.voice.max_retries} retries: "
+                             f"{type(e).__name__}: {detail}")

@@ -5,15 +5,7 @@ from __future__ import annotations
 from functools import cached_property
 
 from pipeline.errors import ConfigError, ProviderError
-from pipeline.providers.tts import (
-    Clip,
-    TTSProvider,
-    body_text,
-    decode_audio,
-    is_transient,
-    status_of,
-    with_retries,
-)
+from pipeline.providers.tts import Clip, CloudTTS, decode_audio
 from pipeline.secrets import environment
 
 DEFAULT_MODEL = "eleven_multilingual_v2"
@@ -21,12 +13,12 @@ DEFAULT_MODEL = "eleven_multilingual_v2"
 OUTPUT_FORMAT = "mp3_44100_128"
 
 
-class ElevenLabsTTS(TTSProvider):
+class ElevenLabsTTS(CloudTTS):
     """text_to_speech.convert with the voice settings from topic.yaml."""
 
     name = "elevenlabs"
+    label = "ElevenLabs TTS"
     max_chars = 5000
-    cloud = True
 
     def identity(self) -> dict:
         """Voice, model and every voice setting decide the audio."""
@@ -65,17 +57,7 @@ class ElevenLabsTTS(TTSProvider):
             request_options={"max_retries": 0})  # our loop retries; the SDK's would double it
         return decode_audio(b"".join(stream), "ElevenLabs TTS")
 
-    def synthesize(self, text: str) -> Clip:
-        """Speak one sentence, retrying 429/5xx with backoff."""
-        _ = self.client  # a missing key or voice is a config error, raised before any retry
-        return with_retries(lambda: self._call(text), self.voice.max_retries, is_transient,
-                            self._explain, self.backoff_s)
-
-    def _explain(self, e: Exception) -> ProviderError:
-        """Turn an SDK error into a message that says what to change."""
-        if isinstance(e, ProviderError):
-            return e
-        code, detail = status_of(e), body_text(e)
+    def _describe(self, code: int | None, detail: str) -> ProviderError | None:
         if code == 401:
             return ProviderError("ElevenLabs refused the API key (HTTP 401): check "
                                  "ELEVENLABS_API_KEY")
@@ -83,7 +65,4 @@ class ElevenLabsTTS(TTSProvider):
             return ProviderError(f"ElevenLabs: voice id '{self.voice.voice}' was not found "
                                  f"(HTTP {code}: {detail}); set voice.voice in topic.yaml to "
                                  "a voice id from your ElevenLabs voice library")
-        if code is not None:
-            return ProviderError(f"ElevenLabs TTS failed (HTTP {code}): {detail}")
-        return ProviderError(f"ElevenLabs TTS failed after {self.voice.max_retries} retries: "
-                             f"{type(e).__name__}: {detail}")
+        return None

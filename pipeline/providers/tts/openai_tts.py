@@ -5,27 +5,19 @@ from __future__ import annotations
 from functools import cached_property
 
 from pipeline.errors import ConfigError, ProviderError
-from pipeline.providers.tts import (
-    Clip,
-    TTSProvider,
-    body_text,
-    decode_audio,
-    is_transient,
-    status_of,
-    with_retries,
-)
+from pipeline.providers.tts import Clip, CloudTTS, decode_audio
 from pipeline.secrets import environment
 
 DEFAULT_MODEL = "gpt-4o-mini-tts"
 DEFAULT_VOICE = "alloy"
 
 
-class OpenAITTS(TTSProvider):
+class OpenAITTS(CloudTTS):
     """audio.speech.create through the official SDK; WAV decoded with ffmpeg."""
 
     name = "openai"
+    label = "OpenAI TTS"
     max_chars = 4096
-    cloud = True
 
     def identity(self) -> dict:
         """Model, voice, speed and instructions decide the audio."""
@@ -58,26 +50,13 @@ class OpenAITTS(TTSProvider):
                                                response_format="wav", **extra)
         return decode_audio(resp.content, "OpenAI TTS")
 
-    def synthesize(self, text: str) -> Clip:
-        """Speak one sentence, retrying 429/5xx with backoff."""
-        _ = self.client  # a missing key is a config error, raised before any retry
-        return with_retries(lambda: self._call(text), self.voice.max_retries, is_transient,
-                            self._explain, self.backoff_s)
-
-    def _explain(self, e: Exception) -> ProviderError:
-        """Turn an SDK error into a message that says what to change."""
-        if isinstance(e, ProviderError):
-            return e
-        code, detail = status_of(e), body_text(e)
-        voice = self.voice.voice or DEFAULT_VOICE
+    def _describe(self, code: int | None, detail: str) -> ProviderError | None:
         if code in (401, 403):
             return ProviderError(f"OpenAI TTS refused the API key (HTTP {code}): check "
                                  "OPENAI_API_KEY")
         if code in (400, 404, 422) and "voice" in detail.lower():
+            voice = self.voice.voice or DEFAULT_VOICE
             return ProviderError(f"OpenAI TTS: voice '{voice}' is not valid (HTTP {code}: "
                                  f"{detail}); set voice.voice in topic.yaml to a voice the "
                                  "model offers, e.g. alloy, echo, nova, onyx, shimmer")
-        if code is not None:
-            return ProviderError(f"OpenAI TTS failed (HTTP {code}): {detail}")
-        return ProviderError(f"OpenAI TTS failed after {self.voice.max_retries} retries: "
-                             f"{type(e).__name__}: {detail}")
+        return None
