@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from pipeline.errors import LecternError
@@ -27,6 +28,17 @@ class MediaInfo:
 def probe(path: Path) -> MediaInfo:
     """Duration, codecs, frame size and audio channels of a media file (zeros when ffmpeg
     cannot read it: the rules then say what is missing)."""
+    try:
+        stat = Path(path).stat()
+    except OSError:
+        return MediaInfo(0.0)
+    return _probe(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@cache
+def _probe(path: str, _mtime_ns: int, _size: int) -> MediaInfo:
+    """One ffmpeg read per version of a file: the bundle, its landing page and the
+    check all ask for the same videos."""
     try:
         info = video_probe.info(path)
     except LecternError:
