@@ -225,18 +225,21 @@ def slide_audio(course: Course, slide: SlidePlan, memo: dict) -> tuple[np.ndarra
     return (np.concatenate(parts) if parts else np.zeros(0, np.float32)), sentences
 
 
-def mastered_slide(course: Course, lecture_id: str, slide: SlidePlan, memo: dict):
+def mastered_path(course: Course, lecture_id: str, slide: SlidePlan) -> tuple[Path, str]:
+    """Where a slide's mastered audio is cached, and the key of its content."""
+    k = hash_json({"v": VERSION, "slide": asdict(slide), "cfg": course.topic.narration.model_dump(
+        exclude={"lexicon"})})
+    return course.audio_dir(lecture_id) / "slides" / f"{k[:32]}.npz", k
+
+
+def mastered_slide(course: Course, slide: SlidePlan, cached: tuple[Path, str], memo: dict):
     """A slide's mastered audio, cached by its content.
 
     Each slide is mastered on its own (same loudness target, room tone seeded by the
     slide), so editing one slide leaves every other slide's samples bit-identical and
     the render can reuse their encoded audio.
     """
-    cfg = course.topic.narration
-    k = hash_json({"v": VERSION, "slide": asdict(slide), "cfg": cfg.model_dump(
-        exclude={"lexicon"})})
-    path = course.audio_dir(lecture_id) / "slides" / f"{k[:32]}.npz"
-    memo.setdefault("used", set()).add(path.name)
+    cfg, (path, k) = course.topic.narration, cached
     if path.exists():
         data = np.load(path, allow_pickle=False)
         return data["audio"], json.loads(str(data["sentences"]))
@@ -258,15 +261,17 @@ def _save_npz(path: Path, audio: np.ndarray, sentences: list) -> None:
 
 def assemble(course: Course, lecture_id: str, plan: list[SlidePlan]):
     """The lecture: mastered slides end to end; slide timings that tile it."""
-    memo, parts, slides, pos = {}, [], [], 0
+    memo, parts, slides, pos, used = {}, [], [], 0, set()
     for slide in plan:
-        audio, sentences = mastered_slide(course, lecture_id, slide, memo)
+        cached = mastered_path(course, lecture_id, slide)
+        used.add(cached[0].name)
+        audio, sentences = mastered_slide(course, slide, cached, memo)
         slides.append({"index": slide.index, "start": _s(pos), "end": _s(pos + len(audio)),
                        "sentences": [{**x, "start": _s(pos + x["start"]),
                                       "end": _s(pos + x["end"])} for x in sentences]})
         parts.append(audio)
         pos += len(audio)
-    _prune(course.audio_dir(lecture_id) / "slides", memo.get("used", set()))
+    _prune(course.audio_dir(lecture_id) / "slides", used)
     return (np.concatenate(parts) if parts else np.zeros(0, np.float32)), slides
 
 
