@@ -8,19 +8,18 @@ its share of the narration sentences. `Page.index` is the script slide it shows.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field, replace
 
 from pipeline.deck import code as codemod
 from pipeline.deck.fit import Para, fit_size, fits, shrink_to_fit
 from pipeline.deck.layout import Box
 from pipeline.slides import Bullet, Slide
+from pipeline.speech.sentences import split_sentences
 
 INDENT = (30.0, 66.0)  # left indent of bullet levels 0 and 1, points
 SUB_SCALE = 0.85
 CODE_PAD = 18.0  # inside the code panel
 CAPTION_H = 30.0
-SENTENCE = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])")
 
 
 @dataclass
@@ -183,7 +182,7 @@ def split_note(note: str, weights: list[int]) -> list[str]:
 
     Every page gets at least one sentence while there are sentences to go round.
     """
-    sentences = [s.strip() for s in SENTENCE.split(note) if s.strip()]
+    sentences = split_sentences(note)  # as narration splits them, so frames and voice agree
     n, total, out, start = len(weights), sum(weights) or 1, [], 0
     for i in range(n):
         end = round(sum(weights[: i + 1]) / total * len(sentences))
