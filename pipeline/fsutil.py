@@ -23,6 +23,11 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
+def sha256_if_exists(path: Path | None) -> str | None:
+    """A file's hash, or None when there is no file (a missing input is an input too)."""
+    return sha256_file(path) if path is not None and Path(path).exists() else None
+
+
 def hash_json(value: object) -> str:
     """Stable hash of a JSON-able value (keys sorted)."""
     blob = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)

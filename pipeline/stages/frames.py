@@ -21,7 +21,7 @@ from pptx import Presentation
 from pipeline import log, stamps, tools
 from pipeline.course import Course
 from pipeline.errors import InputError, LecternError
-from pipeline.fsutil import atomic_write_text, hash_json, sha256_file
+from pipeline.fsutil import atomic_write_text, hash_json, sha256_file, sha256_if_exists
 from pipeline.stages.deck import mapping_path
 
 SIZE = (1920, 1080)
@@ -42,7 +42,7 @@ def key(course: Course, lecture_id: str) -> str:
         raise InputError(f"{deck}: deck missing; run `make decks TOPIC={course.slug}`")
     mapping = mapping_path(course, lecture_id)
     return hash_json({"deck": sha256_file(deck), "size": SIZE, "version": VERSION,
-                      "mapping": sha256_file(mapping) if mapping.exists() else None})
+                      "mapping": sha256_if_exists(mapping)})
 
 
 def run(course: Course, only: list[str] | None = None, force: bool = False) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pipeline import log, protect, review
 from pipeline.course import Course
-from pipeline.fsutil import hash_json, sha256_file
+from pipeline.fsutil import hash_json, sha256_if_exists
 
 
 def target(course: Course, section_id: str):
@@ -16,8 +16,7 @@ def target(course: Course, section_id: str):
 def key(course: Course, section_id: str) -> str:
     """Hash of the section's lecture texts and how quizzes are made."""
     section = next(s for s in course.outline.sections if s.id == section_id)
-    texts = [sha256_file(p) if (p := course.lecture_path(x.id)).exists() else None
-             for x in section.lectures]
+    texts = [sha256_if_exists(course.lecture_path(x.id)) for x in section.lectures]
     t = course.topic
     llm = t.llm.model_dump(include={"provider", "model", "temperature"}) if t.uses_llm else None
     return hash_json({"lectures": texts, "llm": llm, "language": t.language})

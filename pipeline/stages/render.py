@@ -27,7 +27,7 @@ from PIL import Image
 from pipeline import captions, stamps
 from pipeline.course import Course
 from pipeline.errors import ConfigError, InputError, LecternError
-from pipeline.fsutil import atomic_write_text, hash_json, sha256_file
+from pipeline.fsutil import atomic_write_text, hash_json, sha256_file, sha256_if_exists
 from pipeline.log import Progress, info, warn
 from pipeline.tools import ffmpeg
 from pipeline.tools import run as run_tool
@@ -88,11 +88,13 @@ def key(course: Course, lecture_id: str) -> str:
     cfg = course.topic.video
     return hash_json({
         "v": VERSION, "video": cfg.model_dump(),
-        "frames": [[n, _sha(fdir / n)] for n in names], "script_slide": script_slide,
-        "narration": _sha(adir / "narration.json"), "wav": _sha(adir / "narration.wav"),
+        "frames": [[n, sha256_if_exists(fdir / n)] for n in names],
+        "script_slide": script_slide,
+        "narration": sha256_if_exists(adir / "narration.json"),
+        "wav": sha256_if_exists(adir / "narration.wav"),
         "cards": _card_text(course, lecture_id) if cfg.intro or cfg.outro else None,
-        "theme": course.topic.theme, "music": _sha(_asset(course, cfg.music, "music")),
-        "watermark": _sha(_asset(course, cfg.watermark, "watermark")),
+        "theme": course.topic.theme, "music": sha256_if_exists(_asset(course, cfg.music, "music")),
+        "watermark": sha256_if_exists(_asset(course, cfg.watermark, "watermark")),
     })
 
 
@@ -323,7 +325,8 @@ def picture_pieces(course: Course, lecture_id: str, inp: Inputs, spans: list[Spa
     """(picture, frames) in play order; every span starts on its own segment."""
     cfg, size = course.topic.video, (enc.width, enc.height)
     wm = _asset(course, cfg.watermark, "watermark")
-    extra = {"enc": asdict(enc), "wm": [_sha(wm), cfg.watermark_opacity] if wm else None}
+    mark = [sha256_if_exists(wm), cfg.watermark_opacity] if wm else None
+    extra = {"enc": asdict(enc), "wm": mark}
     out = []
     for span in spans:
         burn = cfg.captions == "burn"
@@ -436,10 +439,6 @@ def _asset(course: Course, name: str | None, what: str) -> Path | None:
             return base / name
     raise ConfigError(f"{course.topic_path}: video.{what}: '{name}' not found in "
                       f"{course.dir} or {course.root}; give a path like assets/{what}/file")
-
-
-def _sha(path: Path | None) -> str | None:
-    return sha256_file(path) if path and path.exists() else None
 
 
 def _mkdir(path: Path) -> Path:

@@ -13,7 +13,7 @@ import click
 from pipeline import log, stamps
 from pipeline.course import Course
 from pipeline.errors import LecternError
-from pipeline.fsutil import hash_json, sha256_file
+from pipeline.fsutil import hash_json, sha256_if_exists
 from pipeline.udemy import curriculum, image, landing, layout, probe, quizzes
 
 VERSION = 1  # bump when the bundle's layout changes, so old bundles are rebuilt
@@ -39,12 +39,9 @@ def key(course: Course, item: str | None = None) -> str:
     theme = course.theme_file
     return hash_json({"version": VERSION, "topic": course.topic.model_dump(),
                       "outline": course.outline.model_dump(),
-                      "files": {str(p.relative_to(course.root)): _hash(p) for p in files},
-                      "theme": _hash(theme) if theme else None})
-
-
-def _hash(path: Path) -> str | None:
-    return sha256_file(path) if path.exists() else None
+                      "files": {str(p.relative_to(course.root)): sha256_if_exists(p)
+                                for p in files},
+                      "theme": sha256_if_exists(theme)})
 
 
 def run(course: Course, only: list[str] | None = None, force: bool = False) -> None:
