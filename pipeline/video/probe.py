@@ -1,20 +1,22 @@
 """Read a media file back with ffmpeg alone (there is no ffprobe in imageio-ffmpeg).
 
-`info` parses `ffmpeg -i`; `packets` lists the video packets (time, key, checksum) with
-stream copy, so nothing is decoded; `audio` decodes the sound to numpy for sync checks.
+`info` parses `ffmpeg -i`; `packets` lists a stream's packets (time, key, checksum) with
+stream copy, so nothing is decoded; `audio` decodes the sound to numpy, and
+`audio_packets` only the packets in given stretches of time (the sync check's windows).
 """
 
 from __future__ import annotations
 
 import re
 import subprocess
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from pipeline.errors import LecternError
-from pipeline.tools import ffmpeg
+from pipeline.tools import ffmpeg, on_core
 
 DURATION = re.compile(r"Duration: (\d+):(\d+):(\d+(?:\.\d+)?)")
 VIDEO = re.compile(r"Stream #\d+:\d+.*?: Video: (\w+)(?: \(([^)]*)\))?.*?, (\w+)(?:\([^)]*\))?, "
@@ -49,7 +51,12 @@ def info(path: Path) -> MediaInfo:
     """Parse the stream summary ffmpeg prints for an input."""
     proc = subprocess.run([ffmpeg(), "-hide_banner", "-i", str(path)],
                           capture_output=True, text=True, timeout=60)
-    text = proc.stderr
+    return parse_info(proc.stderr, path)
+
+
+def parse_info(text: str, path: Path) -> MediaInfo:
+    """The input's stream summary from what ffmpeg printed (its outputs' come after)."""
+    text = text.split("\nOutput #0", 1)[0]
     if "Invalid data found" in text or "No such file" in text:
         raise LecternError(f"{path}: ffmpeg cannot read this file (not a media file?)")
     out = MediaInfo()
@@ -80,10 +87,12 @@ def _audio(text: str) -> dict:
     return {"codec": m[1], "profile": m[2] or "", "rate": int(m[3]), "layout": m[4].strip()}
 
 
-def packets(path: Path, stream: str = "v:0") -> list[Packet]:
-    """Every packet of one stream, read with stream copy (fast: nothing is decoded)."""
+def packets(path: Path, stream: str = "v:0", core: int | None = None) -> list[Packet]:
+    """Every packet of one stream, read with stream copy (fast: nothing is decoded);
+    `core`: run on that CPU alone (see tools.on_core)."""
     cmd = [ffmpeg(), "-hide_banner", "-loglevel", "error", "-i", str(path), "-map", f"0:{stream}",
            "-c", "copy", "-f", "framecrc", "-"]
+    cmd = cmd if core is None else on_core(cmd, core)
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:
         raise LecternError(f"{path}: ffmpeg could not read its {stream} packets: "
@@ -120,11 +129,47 @@ def audio16(path: Path, rate: int = 48000, channels: int = 1) -> np.ndarray:
     cmd = [ffmpeg(), "-hide_banner", "-loglevel", "error", "-i", str(path), "-map", "0:a:0",
            "-af", "aresample=async=1:first_pts=0", "-ac", str(channels), "-ar", str(rate),
            "-f", "s16le", "-"]
+    return _pcm(cmd, path).reshape(-1, channels)
+
+
+def audio_packets(path: Path, keep: list[tuple[float, float]],
+                  core: int | None = None) -> tuple[np.ndarray, list, MediaInfo]:
+    """Decode only the audio packets whose time lies in one of the sorted, disjoint `keep`
+    ranges (seconds to 6 decimals, ends included): their int16 samples back to back, the
+    packets themselves, and the file's stream summary, in one read of the file."""
+    # a bitstream filter before the decoder drops the others: they are never decoded
+    drop = f"noise=drop=not({_inside(keep)})"
+    with tempfile.TemporaryDirectory(prefix="lectern-probe-") as tmp:
+        listing = Path(tmp) / "packets.crc"
+        cmd = [ffmpeg(), "-hide_banner", "-nostats", "-bsf:a", drop, "-i", str(path),
+               "-map", "0:a:0", "-f", "s16le", "pipe:1",
+               "-map", "0:a:0", "-c", "copy", "-f", "framecrc", str(listing)]
+        cmd = cmd if core is None else on_core(cmd, core)
+        proc = subprocess.run(cmd, capture_output=True)
+        text = proc.stderr.decode(errors="replace")
+        if proc.returncode != 0:
+            raise LecternError(f"{path}: ffmpeg could not decode its audio: {text[-300:]}")
+        pcm = np.frombuffer(proc.stdout, dtype="<i2")
+        return pcm, parse_framecrc(listing.read_text()), parse_info(text, path)
+
+
+def _pcm(cmd: list[str], path: Path) -> np.ndarray:
+    """Run an ffmpeg decode writing s16le to stdout; its samples."""
     proc = subprocess.run(cmd, capture_output=True)
     if proc.returncode != 0:
         raise LecternError(f"{path}: ffmpeg could not decode its audio: "
                            f"{proc.stderr.decode(errors='replace').strip()[-300:]}")
-    return np.frombuffer(proc.stdout, dtype="<i2").reshape(-1, channels)
+    return np.frombuffer(proc.stdout, dtype="<i2")
+
+
+def _inside(ranges: list[tuple[float, float]]) -> str:
+    """An ffmpeg expression, 1 when the packet time is in one of the ranges: a binary
+    search, so a long lecture costs each packet a few comparisons, not one per range."""
+    if len(ranges) == 1:
+        return f"between(pts*tb\\,{ranges[0][0]:.6f}\\,{ranges[0][1]:.6f})"
+    mid = len(ranges) // 2  # commas escaped: the option string is itself comma-separated
+    return (f"if(lt(pts*tb\\,{ranges[mid][0]:.6f})\\,{_inside(ranges[:mid])}\\,"
+            f"{_inside(ranges[mid:])})")
 
 
 def box_order(path: Path) -> list[str]:

@@ -24,13 +24,15 @@ import os
 import subprocess
 from dataclasses import asdict, dataclass
 from pathlib import Path
-
-from PIL import Image, ImageDraw
+from typing import TYPE_CHECKING
 
 from pipeline.errors import LecternError
 from pipeline.tools import ffmpeg, run
 from pipeline.video import annexb
 from pipeline.video.timeline import FPS
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 MAX_SKIP_BYTES = 256  # an all-skip 1080p P slice is ~70 bytes; residual would be far more
 
@@ -107,6 +109,8 @@ def load_template(cache: Path, enc: Encoding, work: Path) -> list[annexb.AccessU
 
 def _make_template(path: Path, enc: Encoding, work: Path) -> None:
     """Encode a flat grey segment; keep it only if its P-frames fit a detailed picture."""
+    from PIL import Image  # only here: most renders find the template made
+
     flat, busy = work / "template-flat.png", work / "template-busy.png"
     Image.new("RGB", (enc.width, enc.height), (128, 128, 128)).save(flat, compress_level=1)
     _busy_picture(enc.width, enc.height).save(busy, compress_level=1)
@@ -125,6 +129,8 @@ def _make_template(path: Path, enc: Encoding, work: Path) -> None:
 
 def _busy_picture(width: int, height: int) -> Image.Image:
     """Edges, text and colour everywhere: a picture that any residual would change."""
+    from PIL import Image, ImageDraw
+
     img = Image.effect_mandelbrot((width, height), (-2.2, -1.2, 1.0, 1.2), 60).convert("RGB")
     draw = ImageDraw.Draw(img)
     for x in range(0, width, 97):

@@ -127,8 +127,8 @@ def test_dual_mono_rule_still_sees_a_small_channel_difference():
     t = np.arange(48000) / 48000
     left = (0.5 * np.sin(2 * np.pi * 440 * t) * 32767).astype("<i2")
     same = np.stack([left, left], axis=1)
-    assert _both_channels(same)[1]
+    assert _both_channels([same])[1]
     off = same.copy()
     off[1000:1100, 1] = (off[1000:1100, 1] * 0.9).astype("<i2")  # 2.3 ms, 10% quieter
-    ok, detail = _both_channels(off)[1:]
+    ok, detail = _both_channels([off])[1:]
     assert not ok and "difference 0.05" in detail

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import subprocess
 
+import numpy as np
 import pytest
 
 from pipeline.captions import MAX_CHARS, parse_vtt, problems
-from pipeline.checks.video import check
+from pipeline.checks.video import _heard, check
 from pipeline.course import Course
 from pipeline.stages import render
 from pipeline.video import probe
@@ -76,12 +77,13 @@ def test_check_video_fails_on_a_video_out_of_sync(rendered, tmp_path):
                                                        synth.LECTURE)
     from pipeline.tools import ffmpeg, run
 
-    run([ffmpeg(), "-y", "-loglevel", "error", "-i", str(mp4), "-itsoffset", "0.2", "-i",
-         str(mp4), "-map", "0:v", "-map", "1:a", "-c", "copy", str(shifted)], "shift")
-    proc = run_cli(root, "check-video", str(shifted))
-    assert proc.returncode == 1
-    assert "FAIL  a/v sync" in proc.stderr and "+200 ms" in proc.stderr
-    assert "FAIL  a/v length" in proc.stderr
+    for shift, says in (("0.1", "+100 ms"), ("0.4", "match 0.")):  # found / beyond the search
+        run([ffmpeg(), "-y", "-loglevel", "error", "-i", str(mp4), "-itsoffset", shift, "-i",
+             str(mp4), "-map", "0:v", "-map", "1:a", "-c", "copy", str(shifted)], "shift")
+        proc = run_cli(root, "check-video", str(shifted))
+        assert proc.returncode == 1
+        assert "FAIL  a/v sync" in proc.stderr and says in proc.stderr, proc.stderr
+        assert "FAIL  a/v length" in proc.stderr
 
 
 def test_captions_are_valid_webvtt_inside_the_video(rendered):
@@ -172,3 +174,21 @@ def test_segments_no_video_uses_are_pruned_after_a_render(project):
     assert len(now) == 6 and len(parts - now) == 1  # the old slide-2 picture is gone
     used = (cache / f"used-{synth.LECTURE}.txt").read_text().split()
     assert set(used) == now
+
+
+def test_sound_decoded_near_slide_starts_is_what_a_whole_decode_gives(rendered):
+    _, _, mp4 = rendered
+    whole = probe.audio16(mp4, 48000, 2)
+    tail = len(whole) / 48000 - 0.5  # as the check does: the tail tells the length
+    pcm, sound, meta = probe.audio_packets(mp4, [(0.5, 1.2), (2.0, 2.6), (tail, 1e9)])
+    heard = _heard(mp4, sound, pcm)
+    assert meta.audio["codec"] == "aac" and meta.video["codec"] == "h264"
+    assert len(heard.parts) == 3 and len(heard) == len(whole)
+    for start, part in zip(heard.starts, heard.parts, strict=True):
+        assert np.array_equal(part, whole[start:start + len(part)])  # bit for bit
+    assert sum(len(p) for p in heard.parts) < len(whole) / 2  # the rest never decoded
+    # a slice across a gap: the decoded stretches in place, silence between
+    a, b = heard.starts[0] + 100, heard.starts[1] + 100
+    got = heard[a:b]
+    inside = len(heard.parts[0]) - 100
+    assert np.array_equal(got[:inside], whole[a:a + inside]) and not got[inside:-100].any()
