@@ -40,7 +40,8 @@ def java() -> str:
 
 
 def on_core(cmd: list[str], n: int) -> list[str]:
-    """`cmd` kept on one CPU (the n-th this process may use), when taskset is there.
+    """`cmd` kept on one CPU, when taskset is there: n = 0, 1, ... get different CPUs
+    (and other Lectern processes, by their process id, most likely others again).
 
     ffmpeg 7+ hands every packet from thread to thread; two reads of 10,000s of packets
     side by side finish sooner when neither bounces its packets across cores (measured
@@ -48,7 +49,7 @@ def on_core(cmd: list[str], n: int) -> list[str]:
     cores, taskset = sorted(os.sched_getaffinity(0)), _taskset()
     if len(cores) < 2 or not taskset:
         return cmd
-    return [taskset, "-c", str(cores[n % len(cores)]), *cmd]
+    return [taskset, "-c", str(cores[(2 * os.getpid() + n) % len(cores)]), *cmd]
 
 
 @cache

@@ -19,6 +19,7 @@ import wave
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -78,21 +79,55 @@ def target(course: Course, lecture_id: str) -> Path:
 
 
 def key(course: Course, lecture_id: str) -> str:
-    """Hash of the frames, the narration, the video settings and the assets used."""
+    """Hash of the frames, the narration (the samples each span plays), the video settings
+    and the assets used."""
     fdir, adir = course.frames_dir(lecture_id), course.audio_dir(lecture_id)
     frames_json = fdir / "frames.json"
     names, script_slide = _frame_names(frames_json) if frames_json.exists() else ([], None)
     cfg = course.topic.video
     return hash_json({
         "v": VERSION, "video": cfg.model_dump(),
-        "frames": [[n, sha256_if_exists(fdir / n)] for n in names],
+        "frames": [[n, _file_hash(fdir / n)] for n in names],
         "script_slide": script_slide,
         "narration": sha256_if_exists(adir / "narration.json"),
-        "wav": sha256_if_exists(adir / "narration.wav"),
+        "sound": _sound_keys(course, lecture_id, script_slide),
         "cards": _card_text(course, lecture_id) if cfg.intro or cfg.outro else None,
         "theme": course.topic.theme, "music": sha256_if_exists(_asset(course, cfg.music, "music")),
         "watermark": sha256_if_exists(_asset(course, cfg.watermark, "watermark")),
     })
+
+
+def _sound_keys(course: Course, lecture_id: str, script_slide: list[int] | None) -> list | None:
+    """The key of each span's audio chunk (None before there is narration): the render
+    finds them here again, so the narration is hashed once per run."""
+    npath = course.audio_dir(lecture_id) / "narration.json"
+    wav = npath.with_name("narration.wav")
+    if not npath.exists() or not wav.exists():
+        return None
+    doc = timeline.per_frame(timeline.load_narration(npath), script_slide)
+    return audio.span_keys(wav, plan_spans(course, doc))
+
+
+def plan_spans(course: Course, narration: dict) -> list[Span]:
+    """The lecture's timeline: intro, one span per slide, outro."""
+    cfg = course.topic.video
+    return timeline.plan(narration, cfg.intro_seconds if cfg.intro else 0,
+                         cfg.outro_seconds if cfg.outro else 0, cfg.min_slide_seconds)
+
+
+@lru_cache(maxsize=4096)
+def _hash_of(path: str, mtime_ns: int, size: int) -> str:
+    return sha256_file(Path(path))
+
+
+def _file_hash(path: Path) -> str | None:
+    """A file's SHA-256, remembered while it is unchanged (the key and the pictures both
+    need each frame's); None when it does not exist."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return _hash_of(str(path), st.st_mtime_ns, st.st_size)
 
 
 def run(course: Course, only: list[str] | None = None, force: bool = False) -> dict:
@@ -145,34 +180,25 @@ def prune_segments(course: Course) -> int:
 
 def render_lecture(course: Course, lecture_id: str, k: str | None = None) -> Stats:
     """Render, caption, check and atomically publish one lecture's video."""
-    cfg, stats = course.topic.video, Stats()
+    k = k or key(course, lecture_id)  # the inputs as they are now, before any work
+    stats = Stats()
     inp = load_inputs(course, lecture_id)
-    spans = timeline.plan(inp.narration, cfg.intro_seconds if cfg.intro else 0,
-                          cfg.outro_seconds if cfg.outro else 0, cfg.min_slide_seconds)
+    spans = plan_spans(course, inp.narration)
     stats.duration = timeline.expected_duration(spans)
-    with ThreadPoolExecutor(1) as side:
-        # the key of the inputs as they are now, hashed while the encoders run
-        keyed = side.submit(lambda: k or key(course, lecture_id))
-        _render(course, lecture_id, inp, spans, stats, keyed)
-    info(f"video {lecture_id}: {stats.duration:.1f} s; segments {stats.video_encoded} encoded, "
-         f"{stats.video_reused} reused; audio chunks {stats.audio_encoded} encoded, "
-         f"{stats.audio_reused} reused")
-    return stats
-
-
-def _render(course: Course, lecture_id: str, inp: Inputs, spans: list[Span], stats: Stats,
-            keyed: Future) -> None:
-    """Build in a work folder beside the video, then check and publish the result."""
     cues = captions.cues_for(spans, stats.duration)
     out = target(course, lecture_id)
     work = Path(tempfile.mkdtemp(prefix=f".{lecture_id}.", dir=_mkdir(out.parent)))
     try:
         mp4 = _build(course, lecture_id, inp, spans, cues, work, stats)
-        _publish(course, lecture_id, mp4, inp, cues, keyed.result(), _layout(course, spans))
+        _publish(course, lecture_id, mp4, inp, cues, k, _layout(course, spans))
         # what this video is made of: the segment cache keeps only what videos use
         os.replace(work / "used.txt", out.parent / ".segments" / f"used-{lecture_id}.txt")
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    info(f"video {lecture_id}: {stats.duration:.1f} s; segments {stats.video_encoded} encoded, "
+         f"{stats.video_reused} reused; audio chunks {stats.audio_encoded} encoded, "
+         f"{stats.audio_reused} reused")
+    return stats
 
 
 def _build(course: Course, lecture_id: str, inp: Inputs, spans: list[Span], cues: list,
@@ -367,7 +393,7 @@ def _base(course: Course, lecture_id: str, inp: Inputs, span: Span, size: tuple[
                "letterboxed (re-run `make frames` to fix)")
         warn(msg)
         stats.warnings.append(msg)
-    ident = {"frame": sha256_file(frame), "size": size}
+    ident = {"frame": _file_hash(frame), "size": size}
     usable = frame if actual[0] * size[1] == actual[1] * size[0] else None
     return ident, usable, lambda: _pictures().fit(_pictures().Image.open(frame), size)
 
@@ -428,12 +454,11 @@ def audio_chunks(course: Course, inp: Inputs, spans: list[Span], cache: Path, st
     if music:
         return _music_chunk(course, wav, spans, music, cache, stats, submit), end
     placed, jobs = [], {}
-    for span in spans:
-        samples = audio.span_samples(wav, span)
-        path = audio.path_for(cache, audio.key_of(samples))
+    for span, k in zip(spans, audio.span_keys(inp.wav_path, spans), strict=True):
+        path = audio.path_for(cache, k)
         placed.append((path, timeline.packet_at(span.start)))
         if not path.exists() and path not in jobs:
-            jobs[path] = submit(audio.encode, samples, path)
+            jobs[path] = submit(audio.encode, audio.span_samples(wav, span), path)
     stats.audio_encoded, stats.audio_reused = len(jobs), len(spans) - len(jobs)
     return {"placed": placed, "jobs": list(jobs.values())}, end
 

@@ -110,3 +110,4 @@ def test_frames_with_different_parameter_sets_are_refused(streams):
     other = annexb.AccessUnit((frames[0].nals[0] + b"\x01", *frames[0].nals[1:]))
     with pytest.raises(LecternError, match="different SPS/PPS"):
         mp4.h264_track([*frames, other], (640, 360), 30)
+

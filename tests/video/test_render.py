@@ -192,3 +192,13 @@ def test_sound_decoded_near_slide_starts_is_what_a_whole_decode_gives(rendered):
     got = heard[a:b]
     inside = len(heard.parts[0]) - 100
     assert np.array_equal(got[:inside], whole[a:a + inside]) and not got[inside:-100].any()
+
+
+def test_the_two_reads_of_a_check_run_on_different_cores(monkeypatch):
+    from pipeline import tools
+
+    monkeypatch.setattr(tools.os, "sched_getaffinity", lambda _pid: {0, 1})
+    cores = {tools.on_core(["ffmpeg"], n)[2] for n in (0, 1)}
+    assert cores == {"0", "1"}
+    monkeypatch.setattr(tools.os, "sched_getaffinity", lambda _pid: {3})
+    assert tools.on_core(["ffmpeg"], 0) == ["ffmpeg"]  # one core: nothing to choose
