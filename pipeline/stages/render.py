@@ -15,7 +15,6 @@ import json
 import os
 import shutil
 import tempfile
-import wave
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -347,8 +346,7 @@ def _match(course: Course, frames: list[Path], doc: dict, npath: Path) -> None:
 
 def _check_wav_length(wav: Path, slides: list[dict], fix: str) -> None:
     """A slide whose span runs past the end of the WAV has (part of) its audio missing."""
-    with wave.open(str(wav), "rb") as w:
-        seconds = w.getnframes() / w.getframerate()
+    seconds = len(audio.read_wav(wav)) / RATE  # mapped, not read; a clear error if broken
     for n, s in enumerate(slides, 1):
         if float(s["end"]) > seconds + 0.05 and float(s["end"]) > float(s["start"]):
             raise InputError(f"{wav}: missing audio segment for slide {n}: it runs to "

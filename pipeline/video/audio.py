@@ -37,11 +37,16 @@ def read_wav(path: Path) -> np.ndarray:
     from the file, not read: pages are only loaded where a slice is used."""
     if not Path(path).exists():
         raise InputError(f"{path}: narration audio not found; run `make narration`")
-    with wave.open(str(path), "rb") as w:
-        if w.getframerate() != RATE or w.getsampwidth() != 2:
-            raise InputError(f"{path}: expected 48 kHz 16-bit PCM, found {w.getframerate()} Hz "
-                             f"{8 * w.getsampwidth()}-bit; rebuild it with `make narration`")
-        channels, frames = w.getnchannels(), w.getnframes()
+    try:
+        with wave.open(str(path), "rb") as w:
+            rate, width = w.getframerate(), w.getsampwidth()
+            channels, frames = w.getnchannels(), w.getnframes()
+    except (wave.Error, EOFError) as e:
+        raise InputError(f"{path}: not a readable WAV file ({e}); rebuild it with "
+                         "`make narration`") from None
+    if rate != RATE or width != 2:
+        raise InputError(f"{path}: expected 48 kHz 16-bit PCM, found {rate} Hz {8 * width}-bit; "
+                         "rebuild it with `make narration`")
     if frames == 0:
         return np.zeros(0, "<i2")
     data = np.memmap(path, "<i2", "r", _data_offset(path), (frames * channels,))

@@ -84,3 +84,42 @@ def test_broken_narration_json_is_a_clear_error(project):
     path.write_text(json.dumps({"slides": [{"index": 1, "start": 1.0, "end": 0.5}]}))
     proc = _render(project)
     assert proc.returncode == 1 and "slide 1 ends (0.5) before it starts" in proc.stderr
+
+
+def test_narration_wav_with_extra_chunks_is_read_from_its_data_chunk(tmp_path):
+    from pipeline.errors import InputError
+    from pipeline.video.audio import read_wav
+
+    samples = (np.sin(np.arange(4800) / 7) * 9000).astype("<i2")
+    plain = tmp_path / "plain.wav"
+    with wave.open(str(plain), "wb") as w:
+        w.setnchannels(1), w.setsampwidth(2), w.setframerate(48000)
+        w.writeframes(samples.tobytes())
+    data = plain.read_bytes()
+    # an editor's LIST chunk (odd length: padded) between the header and the samples
+    extra = b"LIST" + (5).to_bytes(4, "little") + b"INFOx\x00"
+    body = data[12:36] + extra + data[36:]
+    tagged = tmp_path / "tagged.wav"
+    tagged.write_bytes(b"RIFF" + (4 + len(body)).to_bytes(4, "little") + b"WAVE" + body)
+    assert np.array_equal(read_wav(tagged), samples)
+    cut = tmp_path / "cut.wav"
+    cut.write_bytes(data[:36] + b"junk" + (0).to_bytes(4, "little"))
+    try:
+        read_wav(cut)
+    except InputError as e:
+        assert "cut.wav" in str(e) and "make narration" in str(e)
+    else:
+        raise AssertionError("a WAV without samples must be refused")
+
+
+def test_broken_narration_wav_is_a_clear_error_and_the_old_video_stays(project):
+    synth.write_frames(project, 2)
+    synth.write_narration(project, [[0.7], [0.8]])
+    assert _render(project).returncode == 0
+    before = (project / VIDEO).read_bytes()
+    (project / AUDIO / "narration.wav").write_bytes(b"RIFF\x04\x00\x00\x00WAVE")
+    proc = _render(project)
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr
+    assert "narration.wav: not a readable WAV file" in proc.stderr
+    assert "make narration" in proc.stderr
+    assert (project / VIDEO).read_bytes() == before
