@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import struct
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +39,15 @@ class Track:
     roll: bool = False  # AAC: a sample needs the one before it to decode (pre-roll)
     offsets: list[int] = field(default_factory=list)  # chunk offsets, filled by `write`
     chunks: list[int] = field(default_factory=list)  # samples per chunk
+
+    @cached_property
+    def sizes(self) -> np.ndarray:
+        """Each sample's size in bytes (the offsets and the size table both need them)."""
+        return _sizes(self.samples)
+
+
+def _sizes(samples: list[bytes]) -> np.ndarray:
+    return np.fromiter(map(len, samples), np.int64, len(samples))
 
 
 def box(name: bytes, *parts: bytes) -> bytes:
@@ -85,7 +95,7 @@ def mp4a(adts_header: bytes, samples: list[bytes], rate: int, delta: int) -> byt
     kind = (adts_header[2] >> 6) + 1  # ADTS profile is the object type minus one
     freq, channels = (adts_header[2] >> 2) & 0xF, (adts_header[2] & 1) << 2 | adts_header[3] >> 6
     config = struct.pack(">H", kind << 11 | freq << 7 | channels << 3)
-    sizes = np.fromiter(map(len, samples), np.int64, len(samples))
+    sizes = _sizes(samples)
     per_second = max(1, rate // delta)
     peak = int(np.convolve(sizes, np.ones(per_second, np.int64), "valid").max(initial=0)) * 8
     average = int(sizes.sum() * 8 * rate / max(len(samples) * delta, 1))
@@ -131,14 +141,14 @@ def write(path: Path, tracks: list[Track], metadata: dict[str, str]) -> None:
     order = _interleave(tracks)
     ftyp = box(b"ftyp", b"isom", struct.pack(">I", 0x200), b"isomiso2avc1mp41")
     moov = _moov(tracks, metadata)  # offsets all zero: only its size matters here
-    data = sum(len(s) for t in tracks for s in t.samples)
+    data = sum(int(t.sizes.sum()) for t in tracks)
     large = len(ftyp) + len(moov) + 16 + data > LIMIT_32
     if large:
         moov = _moov(tracks, metadata, large=True)
     at = len(ftyp) + len(moov) + (16 if large else 8)
     for track, first, count in order:
         track.offsets.append(at)
-        at += sum(len(s) for s in track.samples[first:first + count])
+        at += int(track.sizes[first:first + count].sum())
     moov = _moov(tracks, metadata, large)
     head = struct.pack(">I4sQ", 1, b"mdat", at - len(ftyp) - len(moov)) if large else \
         struct.pack(">I4s", at - len(ftyp) - len(moov), b"mdat")
@@ -209,8 +219,7 @@ def _stbl(t: Track, large: bool) -> bytes:
         parts.append(full(b"stss", 0, 0, struct.pack(">I", len(t.sync)),
                           np.asarray(t.sync, ">u4").tobytes()))
     parts.append(full(b"stsc", 0, 0, *_stsc(t.chunks)))
-    sizes = np.fromiter(map(len, t.samples), np.int64, n)
-    parts.append(full(b"stsz", 0, 0, struct.pack(">II", 0, n), sizes.astype(">u4").tobytes()))
+    parts.append(full(b"stsz", 0, 0, struct.pack(">II", 0, n), t.sizes.astype(">u4").tobytes()))
     offsets = np.asarray(t.offsets or [0] * len(t.chunks), np.int64)
     parts.append(full(b"co64", 0, 0, struct.pack(">I", len(offsets)), offsets.astype(">u8")
                       .tobytes()) if large else
