@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import importlib
 import os
+import signal
 import sys
 import traceback
 from pathlib import Path
 
 import click
 
-from pipeline import stages
+from pipeline import stages, stamps
 from pipeline.course import Course
 from pipeline.errors import LecternError
 
@@ -32,6 +33,7 @@ def _call(target: str, *args, **kwargs):
 def cli(debug: bool) -> None:
     """Lectern: turn a topic into a course and an e-book, one stage at a time."""
     DEBUG["on"] = debug or os.environ.get("LECTERN_DEBUG") == "1"
+    stamps.begin_run()
 
 
 def _stage_command(name: str) -> click.Command:
@@ -46,7 +48,7 @@ def _stage_command(name: str) -> click.Command:
     def command(topic: str, lectures: tuple, sections: tuple, force: bool) -> None:
         course = Course.load(topic)
         only = list(lectures or sections) or None
-        stages.get(name)(course, only, force=force)
+        stages.run(name, course, only, force=force)
 
     return command
 
@@ -166,8 +168,16 @@ def serve(topic: str, port: int) -> None:
     _call("pipeline.preview:serve", Course.load(topic), port)
 
 
+def _interrupt(signum, _frame) -> None:
+    raise KeyboardInterrupt(signal.Signals(signum).name)
+
+
 def main() -> None:
     """Entry point: errors print a clear message; tracebacks only with --debug."""
+    # `kill` and a closed terminal stop a run the way Ctrl-C does: work in flight (a paid
+    # call) finishes and is saved, nothing half-made is left, no traceback.
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, _interrupt)
     try:
         cli.main(standalone_mode=False)
     except LecternError as e:
@@ -175,8 +185,9 @@ def main() -> None:
             traceback.print_exc()
         e.show()
         sys.exit(e.exit_code)
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        click.echo("interrupted: finished work is kept; run the same command again to go on",
+                   err=True)
         sys.exit(130)
     except click.ClickException as e:
         e.show()

@@ -34,8 +34,10 @@ def hash_json(value: object) -> str:
     return sha256_bytes(blob.encode())
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write via a temp file in the same folder, then rename: never half a file."""
+def atomic_write_bytes(path: Path, data: bytes, mtime: float | None = None) -> None:
+    """Write via a temp file in the same folder, then rename: never half a file.
+
+    `mtime` dates the file before it appears (so no one can edit it in between)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -45,6 +47,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
+        if mtime is not None:
+            os.utime(tmp, (mtime, mtime))
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -60,9 +64,9 @@ def _read_umask() -> int:
 _UMASK = _read_umask()  # read once at import: os.umask is process-wide, not thread-safe
 
 
-def atomic_write_text(path: Path, text: str) -> None:
+def atomic_write_text(path: Path, text: str, mtime: float | None = None) -> None:
     """Atomic write of UTF-8 text."""
-    atomic_write_bytes(path, text.encode("utf-8"))
+    atomic_write_bytes(path, text.encode("utf-8"), mtime)
 
 
 def temp_path_for(path: Path) -> Path:

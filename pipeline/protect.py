@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import fcntl
 import json
-import os
 import shutil
 import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from pipeline import stamps
 from pipeline.fsutil import atomic_write_text, sha256_bytes, sha256_file
 
 WRITTEN, UNCHANGED, PROPOSED, DELETED = "written", "unchanged", "proposed", "deleted"
@@ -84,7 +84,7 @@ def is_current(course_dir: Path, path: Path, key: str) -> bool:
             data[m.rel(path)] = {"written": None, "source": key}
         elif entry.get("source") != key:
             return False
-    os.utime(path)
+    stamps.touch(path)
     return True
 
 
@@ -109,7 +109,9 @@ def write(course_dir: Path, path: Path, text: str, key: str, force: bool = False
             backup(course_dir, path)
         unchanged = path.exists() and sha256_file(path) == new_hash
         if not unchanged:
-            atomic_write_text(path, text)
+            atomic_write_text(path, text, mtime=stamps.run_start())
+        else:
+            stamps.touch(path)
         data[rel] = {"written": new_hash, "source": key}
         proposed_path(path).unlink(missing_ok=True)
         return UNCHANGED if unchanged else WRITTEN

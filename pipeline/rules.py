@@ -21,16 +21,18 @@ def lecture_rules(lec_id: str) -> str:
     """
     c, o = "$(C)", "$(O)"
     return f"""
-{c}/slides/{lec_id}.md: {c}/lectures/{lec_id}.md
-\t$(LECTERN) scripts $(TOPIC) --lecture {lec_id}
-{o}/decks/{lec_id}.pptx: {c}/slides/{lec_id}.md {c}/topic.yaml $(CODE)
-\t$(LECTERN) decks $(TOPIC) --lecture {lec_id}
-{o}/frames/{lec_id}/frames.json: {o}/decks/{lec_id}.pptx $(CODE)
-\t$(LECTERN) frames $(TOPIC) --lecture {lec_id}
-{o}/audio/{lec_id}/narration.json: {c}/slides/{lec_id}.md {c}/topic.yaml $(CODE)
-\t$(LECTERN) narration $(TOPIC) --lecture {lec_id}
-{o}/video/{lec_id}.mp4: {o}/frames/{lec_id}/frames.json {o}/audio/{lec_id}/narration.json $(CODE)
-\t$(LECTERN) video $(TOPIC) --lecture {lec_id}
+{c}/slides/{lec_id}.md: {c}/lectures/{lec_id}.md $(call force_dep,scripts)
+\t$(LECTERN) scripts $(TOPIC) --lecture {lec_id}$(call force_flag,scripts)
+{o}/decks/{lec_id}.pptx: {c}/slides/{lec_id}.md {c}/topic.yaml $(CODE) $(call force_dep,decks)
+\t$(LECTERN) decks $(TOPIC) --lecture {lec_id}$(call force_flag,decks)
+{o}/frames/{lec_id}/frames.json: {o}/decks/{lec_id}.pptx $(CODE) $(call force_dep,frames)
+\t$(LECTERN) frames $(TOPIC) --lecture {lec_id}$(call force_flag,frames)
+{o}/audio/{lec_id}/narration.json {o}/audio/{lec_id}/narration.wav &: {c}/slides/{lec_id}.md \\
+\t\t{c}/topic.yaml $(CODE) $(call force_dep,narration)
+\t$(LECTERN) narration $(TOPIC) --lecture {lec_id}$(call force_flag,narration)
+{o}/video/{lec_id}.mp4: {o}/frames/{lec_id}/frames.json {o}/audio/{lec_id}/narration.json \\
+\t\t{o}/audio/{lec_id}/narration.wav $(CODE) $(call force_dep,video)
+\t$(LECTERN) video $(TOPIC) --lecture {lec_id}$(call force_flag,video)
 """
 
 
@@ -39,8 +41,8 @@ def section_rules(course: Course, section_id: str) -> str:
     section = next(s for s in course.outline.sections if s.id == section_id)
     deps = " ".join(f"$(C)/lectures/{lec.id}.md" for lec in section.lectures)
     return f"""
-$(C)/quizzes/{section_id}.yaml: {deps}
-\t$(LECTERN) quizzes $(TOPIC) --section {section_id}
+$(C)/quizzes/{section_id}.yaml: {deps} $(call force_dep,quizzes)
+\t$(LECTERN) quizzes $(TOPIC) --section {section_id}$(call force_flag,quizzes)
 """
 
 

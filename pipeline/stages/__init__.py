@@ -32,3 +32,8 @@ def get(name: str) -> Callable:
     """Import and return a stage's function."""
     module, func = STAGES[name].split(":")
     return getattr(importlib.import_module(module), func)
+
+
+def run(name: str, course, only: list[str] | None = None, force: bool = False):
+    """Run one stage for a course (the CLI has started the run's clock: see stamps)."""
+    return get(name)(course, only, force=force)

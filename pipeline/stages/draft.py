@@ -36,6 +36,12 @@ def run(course: Course, only: list[str] | None = None, force: bool = False) -> N
         draft_llm.write_drafts(course, todo, force)
         return
     for lecture_id in todo:
+        path = target(course, lecture_id)
+        if path.exists() and protect.state(course.dir, path) != "generated":
+            # manual mode: the person's lecture is the draft; a scaffold never replaces
+            # it, not even with FORCE
+            protect.set_source(course.dir, path, key(course, lecture_id))
+            continue
         save(course, lecture_id, scaffold(course.lecture(lecture_id)), force)
     log.info("manual mode: write the lectures above, then approve them with "
              f"`make approve TOPIC={course.slug} STAGE=drafts`")

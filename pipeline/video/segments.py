@@ -46,6 +46,9 @@ class Encoding:
     unit: int = 60  # frames per segment: the keyframe interval
     crf: int = 20
     preset: str = "veryfast"
+    # Bump when the same settings encode differently, so no old segment is reused
+    # (2: square pixels signalled whatever the PNG says).
+    version: int = 2
 
     def args(self) -> list[str]:
         """libx264 options: High profile, yuv420p BT.709, closed GOP, no B-frames."""
@@ -76,8 +79,12 @@ def encode(png: Path, out: Path, enc: Encoding, frames: int | None = None) -> No
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.stem}.{os.getpid()}.{id(png)}.tmp.h264")
     # convert once, then clone the YUV frame: cheaper than re-reading the PNG per frame
+    # setsar=1: pdftoppm writes a pHYs (DPI) chunk, which ffmpeg would turn into an aspect
+    # ratio in the SPS; then no slide's headers matched the template and every picture
+    # was encoded twice
     vf = (f"scale={enc.width}:{enc.height}:out_color_matrix=bt709:out_range=tv,"
-          f"format=yuv420p" + (f",tpad=stop_mode=clone:stop={frames - 1}" if frames > 1 else ""))
+          f"format=yuv420p,setsar=1"
+          + (f",tpad=stop_mode=clone:stop={frames - 1}" if frames > 1 else ""))
     # -threads 1: one slice per frame, which annexb.access_units relies on
     cmd = [ffmpeg(), "-hide_banner", "-loglevel", "error", "-y", "-framerate", str(FPS),
            "-i", str(png), "-vf", vf, "-frames:v", str(frames), "-threads", "1",
@@ -89,13 +96,22 @@ def encode(png: Path, out: Path, enc: Encoding, frames: int | None = None) -> No
         tmp.unlink(missing_ok=True)
 
 
-def encode_picture(png: Path, out: Path, enc: Encoding, template: list) -> None:
-    """One IDR frame when the template fits it, else a full segment."""
-    if not template:
-        return encode(png, out, enc)
-    encode(png, out, enc, frames=1)
-    if annexb.access_units(out.read_bytes())[0].params() != template[0].params():
-        encode(png, out, enc)  # different headers: the template's slices would not decode
+def encode_picture(png: Path, out: Path, enc: Encoding, template: list) -> bool:
+    """One IDR frame when the template fits it (True), else a full segment (False).
+
+    Only a finished segment ever appears at `out`: the IDR is tried beside it, so a run
+    killed before a full segment is done leaves nothing a later render would reuse."""
+    if template:
+        idr = out.with_name(f".{out.stem}.{os.getpid()}.idr.tmp.h264")
+        try:
+            encode(png, idr, enc, frames=1)
+            if annexb.access_units(idr.read_bytes())[0].params() == template[0].params():
+                os.replace(idr, out)
+                return True
+        finally:
+            idr.unlink(missing_ok=True)
+    encode(png, out, enc)  # no template, or other headers: its slices would not decode
+    return False
 
 
 def load_template(cache: Path, enc: Encoding, work: Path) -> list[annexb.AccessUnit]:

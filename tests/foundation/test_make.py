@@ -44,12 +44,32 @@ def test_approve_before_output_exists_is_a_clear_error(mk_project):
     assert "make outline TOPIC=shell" in result.stderr
 
 
-@pytest.mark.parametrize("topic", ["../etc", "a/b", "has space", "nope"])
-def test_bad_topic_is_refused_before_anything_runs(mk_project, topic):
+@pytest.mark.parametrize("topic", ["../etc", "a/b", "has space", "Upper", "-x", ""])
+def test_a_malformed_topic_is_refused_before_anything_runs(mk_project, topic):
     result = make(mk_project, "course", f"TOPIC={topic}")
     assert result.returncode != 0
-    assert "TOPIC" in result.stderr or "no course" in result.stderr
-    assert not (mk_project / "output" / "nope").exists()
+    expected = "no topic given" if not topic else f"TOPIC='{topic}' is not valid"
+    assert expected in result.stderr, result.stderr
+    assert list((mk_project / "output").iterdir()) == []
+
+
+def test_an_unknown_topic_names_the_existing_ones(mk_project):
+    result = make(mk_project, "course", "TOPIC=nope")
+    assert result.returncode != 0
+    assert "no course 'nope'" in result.stderr and "make new TOPIC=nope" in result.stderr
+    assert "Existing topics: example" in result.stderr
+
+
+@pytest.mark.parametrize("value", ["x'; touch {flag}; echo '", "$(shell touch {flag})",
+                                   "`touch {flag}`", "$$(touch {flag})"])
+@pytest.mark.parametrize("variable", ["TOPIC", "STAGE", "LECTURE", "FORCE"])
+def test_what_a_person_types_never_runs_as_a_command(mk_project, tmp_path, variable, value):
+    flag = tmp_path / "ran"
+    args = {"TOPIC": "example", "STAGE": "outline", variable: value.format(flag=flag)}
+    result = make(mk_project, "approve", *(f"{k}={v}" for k, v in args.items()))
+    assert not flag.exists(), result.stderr
+    if variable != "FORCE":
+        assert result.returncode != 0 and f"{variable}=" in result.stderr
 
 
 def test_editing_one_lecture_rebuilds_only_its_script(mk_project):
@@ -76,3 +96,24 @@ def test_parallel_make_keeps_every_edit_and_a_valid_manifest(mk_project):
     assert len(proposed) == len(lectures)  # hand-written scripts kept, proposals beside
     manifest = (mk_project / "courses" / "example" / ".lectern" / "manifest.json").read_text()
     assert manifest.count('"slides/') == len(lectures)
+
+
+def test_force_runs_stages_make_thinks_are_current(mk_project):
+    env = {"AUTO_APPROVE": "1"}
+    assert make(mk_project, "scripts", "TOPIC=example", env=env).returncode == 0
+    assert "pipeline scripts" not in make(mk_project, "scripts", "TOPIC=example",
+                                          env=env).stdout
+    forced = make(mk_project, "scripts", "TOPIC=example", "FORCE=1", env=env)
+    assert forced.returncode == 0, forced.stderr
+    assert forced.stdout.count("pipeline scripts example --lecture") == 6
+    backups = list((mk_project / "courses" / "example" / ".lectern" / "backup").rglob("*"))
+    assert len([p for p in backups if p.is_file()]) == 6  # the hand-written scripts, kept
+
+
+def test_force_never_replaces_a_hand_written_lecture_with_a_scaffold(mk_project):
+    lectures = mk_project / "courses" / "example" / "lectures"
+    before = {p.name: p.read_bytes() for p in lectures.glob("*.md")}
+    result = make(mk_project, "drafts", "TOPIC=example", "FORCE=1", env={"AUTO_APPROVE": "1"})
+    assert result.returncode == 0, result.stderr
+    assert "pipeline drafts example --force" in result.stdout
+    assert {p.name: p.read_bytes() for p in lectures.glob("*.md")} == before
