@@ -28,6 +28,12 @@ $(foreach V,TOPIC STAGE LECTURE,$(eval $(call check_name,$V)))
 # Flags are passed to Python as text (exported), never expanded by Make.
 $(foreach V,FORCE AUTO_APPROVE LECTERN_DEBUG,$(eval override $V := $$(value $V)))
 export AUTO_APPROVE LECTERN_DEBUG
+# One run per course: every stage process this make starts belongs to its run, named by
+# the process id of the make the person started (see pipeline/locks.py).
+ifndef LECTERN_RUN
+LECTERN_RUN := $(shell echo $$PPID)
+endif
+export LECTERN_RUN
 C := courses/$(TOPIC)
 O := output/$(TOPIC)
 

@@ -8,6 +8,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from pipeline import tempfiles
+
 
 def sha256_bytes(data: bytes) -> str:
     """Hex SHA-256 of some bytes."""
@@ -40,7 +42,8 @@ def atomic_write_bytes(path: Path, data: bytes, mtime: float | None = None) -> N
     `mtime` dates the file before it appears (so no one can edit it in between)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=tempfiles.prefix(path.name),
+                               suffix=".tmp")
     try:
         os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; give the usual mode
         with os.fdopen(fd, "wb") as f:
@@ -68,9 +71,3 @@ def atomic_write_text(path: Path, text: str, mtime: float | None = None) -> None
     """Atomic write of UTF-8 text."""
     atomic_write_bytes(path, text.encode("utf-8"), mtime)
 
-
-def temp_path_for(path: Path) -> Path:
-    """A temp file name beside `path` for tools (ffmpeg, LibreOffice) that write files."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return path.with_name(f".{path.stem}.{os.getpid()}.tmp{path.suffix}")

@@ -68,6 +68,12 @@ def state(course_dir: Path, path: Path) -> str:
     return "generated" if sha256_file(path) == entry["written"] else "edited"
 
 
+def deleted_by_hand(course_dir: Path, path: Path, force: bool = False) -> bool:
+    """True when a person deleted a file the pipeline wrote (and FORCE does not ask for it
+    again): checked before generating, so a deleted file is never paid for."""
+    return not force and state(course_dir, path) == "deleted"
+
+
 def is_current(course_dir: Path, path: Path, key: str) -> bool:
     """True when the file exists and was made from inputs hashing to `key`.
 

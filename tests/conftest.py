@@ -30,14 +30,22 @@ def project(tmp_path, monkeypatch) -> Path:
     root = make_project(tmp_path / "proj")
     monkeypatch.setenv("LECTERN_ROOT", str(root))
     monkeypatch.chdir(root)
-    monkeypatch.delenv("AUTO_APPROVE", raising=False)
-    monkeypatch.delenv("FORCE", raising=False)
+    for name in ("AUTO_APPROVE", "FORCE", "LECTERN_RUN", "LECTERN_FORCED"):
+        monkeypatch.delenv(name, raising=False)
     return root
+
+
+def person_env() -> dict[str, str]:
+    """The environment a person's shell has: none of the variables Make hands to Lectern
+    (`make test` itself is a make run: its run id and flags must not leak into tests)."""
+    ours = ("AUTO_APPROVE", "FORCE", "LECTERN_RUN", "LECTERN_FORCED", "LECTERN_DEBUG")
+    return {k: v for k, v in os.environ.items() if k not in ours}
 
 
 def run_cli(root: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     """Run `python -m pipeline ARGS` in a project root, as the Makefile does."""
-    full_env = {**os.environ, "LECTERN_ROOT": str(root), "PYTHONPATH": str(REPO), **(env or {})}
+    full_env = {**person_env(), "LECTERN_ROOT": str(root), "PYTHONPATH": str(REPO),
+                **(env or {})}
     return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=root, env=full_env,
                           capture_output=True, text=True, timeout=600)
 
@@ -59,7 +67,6 @@ def mk_project(tmp_path) -> Path:
 def make(root: Path, *args: str, env: dict | None = None,
          timeout: int = 600) -> subprocess.CompletedProcess:
     """Run make in a project as a person would (no AUTO_APPROVE/FORCE unless given)."""
-    clean_env = {k: v for k, v in os.environ.items() if k not in ("AUTO_APPROVE", "FORCE")}
     return subprocess.run(["make", "--no-print-directory", *args], cwd=root,
-                          env={**clean_env, "LECTERN_ROOT": str(root), **(env or {})},
+                          env={**person_env(), "LECTERN_ROOT": str(root), **(env or {})},
                           capture_output=True, text=True, timeout=timeout)

@@ -13,6 +13,7 @@ import io
 import math
 import wave
 from math import gcd
+from pathlib import Path
 
 import numpy as np
 import pyloudnorm
@@ -150,6 +151,9 @@ def _normalise(x: np.ndarray, now: float, target: float, ceiling_db: float) -> n
     return y
 
 
+HEADER_BYTES = 44  # what `wav_bytes` writes before the samples
+
+
 def wav_bytes(x: np.ndarray, rate: int) -> bytes:
     """16-bit mono WAV bytes; samples are clipped to full scale, never wrapped."""
     pcm = np.clip(np.round(x * 32767.0), -32768, 32767).astype("<i2")
@@ -160,6 +164,17 @@ def wav_bytes(x: np.ndarray, rate: int) -> bytes:
         w.setframerate(rate)
         w.writeframes(pcm.tobytes())
     return buf.getvalue()
+
+
+def is_whole_wav(path: Path) -> bool:
+    """True when a file is a WAV holding every sample its header promises (a clip cut
+    short by a crash, a full disk or a copy is not, and must be made again)."""
+    try:
+        with wave.open(str(path), "rb") as w:
+            need = w.getnframes() * w.getsampwidth() * w.getnchannels()
+    except (OSError, EOFError, wave.Error):
+        return False
+    return need > 0 and path.stat().st_size >= HEADER_BYTES + need
 
 
 def read_wav(data: bytes) -> Clip:

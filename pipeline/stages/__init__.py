@@ -10,6 +10,8 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 
+from pipeline import locks, tempfiles
+
 STAGES: dict[str, str] = {
     "outline": "pipeline.stages.outline:run",
     "drafts": "pipeline.stages.draft:run",
@@ -35,5 +37,8 @@ def get(name: str) -> Callable:
 
 
 def run(name: str, course, only: list[str] | None = None, force: bool = False):
-    """Run one stage for a course (the CLI has started the run's clock: see stamps)."""
-    return get(name)(course, only, force=force)
+    """Run one stage for a course (the CLI has started the run's clock: see stamps),
+    once no other run builds it, after sweeping the temp files that killed runs left."""
+    with locks.course_run(course):
+        tempfiles.sweep(course.out, course.dir, course.cache_dir)
+        return get(name)(course, only, force=force)

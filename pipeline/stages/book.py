@@ -5,12 +5,12 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from pipeline import log, stamps
+from pipeline import log, stamps, tempfiles
 from pipeline.book import cover, epubcheck, sources
 from pipeline.book.assemble import build
 from pipeline.course import Course
 from pipeline.errors import LecternError
-from pipeline.fsutil import atomic_write_bytes, atomic_write_text, temp_path_for
+from pipeline.fsutil import atomic_write_bytes, atomic_write_text
 
 
 class EpubInvalid(LecternError):
@@ -48,7 +48,7 @@ def run(course: Course, only=None, force: bool = False) -> Path:
     _warn_limits(course)
     start = time.monotonic()
     jpeg = _cover(course, src)
-    tmp = temp_path_for(out)
+    tmp = tempfiles.path_for(out)
     try:
         build(course, src, jpeg, tmp)
         report = _validate(course, tmp)

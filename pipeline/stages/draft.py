@@ -25,21 +25,35 @@ def key(course: Course, lecture_id: str) -> str:
 def run(course: Course, only: list[str] | None = None, force: bool = False) -> None:
     """Write every (or the given) lecture draft that is not current."""
     review.checkpoint(course, "outline")
-    ids = course.lecture_ids(only)
-    todo = [i for i in ids if force or not protect.is_current(course.dir, target(course, i),
-                                                              key(course, i))]
+    todo = _todo(course, course.lecture_ids(only), force)
     if not todo:
         return
     if course.topic.uses_llm:
         from pipeline.stages import draft_llm
 
         draft_llm.write_drafts(course, todo, force)
-        return
-    for lecture_id in todo:
+    else:
+        _scaffolds(course, todo, force)
+
+
+def _todo(course: Course, ids: list[str], force: bool) -> list[str]:
+    """Lectures to write: not current, and not deleted by hand (which is reported)."""
+    todo = []
+    for lecture_id in ids:
+        path = target(course, lecture_id)
+        if protect.deleted_by_hand(course.dir, path, force):
+            log.outcome(course, path, protect.DELETED)
+        elif force or not protect.is_current(course.dir, path, key(course, lecture_id)):
+            todo.append(lecture_id)
+    return todo
+
+
+def _scaffolds(course: Course, ids: list[str], force: bool) -> None:
+    """Manual mode: a starting file for each lecture the person has not written yet."""
+    for lecture_id in ids:
         path = target(course, lecture_id)
         if path.exists() and protect.state(course.dir, path) != "generated":
-            # manual mode: the person's lecture is the draft; a scaffold never replaces
-            # it, not even with FORCE
+            # the person's lecture is the draft: a scaffold never replaces it, FORCE or not
             protect.set_source(course.dir, path, key(course, lecture_id))
             continue
         save(course, lecture_id, scaffold(course.lecture(lecture_id)), force)

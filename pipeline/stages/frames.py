@@ -12,13 +12,12 @@ import json
 import os
 import re
 import shutil
-import tempfile
 from pathlib import Path
 
 from PIL import Image
 from pptx import Presentation
 
-from pipeline import log, stamps, tools
+from pipeline import log, stamps, tempfiles, tools
 from pipeline.course import Course
 from pipeline.errors import InputError, LecternError
 from pipeline.fsutil import atomic_write_text, hash_json, sha256_file, sha256_if_exists
@@ -49,7 +48,7 @@ def run(course: Course, only: list[str] | None = None, force: bool = False) -> N
     """Render the frames of every lecture whose deck changed."""
     ids = course.lecture_ids(only)
     progress = log.Progress("frames", len(ids))
-    profile = Path(tempfile.mkdtemp(prefix="lectern-lo-profile-"))
+    profile = tempfiles.folder(None, "lo-profile")
     try:
         for lecture_id in ids:
             k, out = key(course, lecture_id), target(course, lecture_id)
@@ -67,7 +66,7 @@ def make_frames(course: Course, lecture_id: str, profile: Path) -> int:
     """Convert one deck; move PDF and PNGs into place; write frames.json last."""
     deck, dest = course.deck_path(lecture_id), course.frames_dir(lecture_id)
     dest.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(dir=dest.parent, prefix=f".{lecture_id}."))
+    work = tempfiles.folder(dest.parent, lecture_id)
     try:
         shutil.copyfile(deck, work / "deck.pptx")
         pdf = to_pdf(work / "deck.pptx", profile)

@@ -11,13 +11,14 @@ from __future__ import annotations
 import json
 import os
 import time
+import zipfile
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from pipeline import stamps
+from pipeline import locks, stamps
 from pipeline.config import VoiceConfig
 from pipeline.course import Course
 from pipeline.errors import InputError
@@ -128,8 +129,11 @@ def _synth_job(job: list[tuple[str, str, str]]) -> float:
     """Speak one slide's missing sentences into the cache; return seconds of audio made."""
     made = 0.0
     for _clip, text, dest in job:
-        clip = _WORKER["provider"].synthesize(text)
-        atomic_write_bytes(Path(dest), m.wav_bytes(clip.samples, clip.rate))
+        with locks.key_lock(Path(dest)):  # another run may be speaking the same sentence
+            if m.is_whole_wav(Path(dest)):
+                continue
+            clip = _WORKER["provider"].synthesize(text)
+            atomic_write_bytes(Path(dest), m.wav_bytes(clip.samples, clip.rate))
         made += clip.seconds
     return made
 
@@ -142,7 +146,7 @@ def _jobs(course: Course, plans: list[list[SlidePlan]]) -> list[list[tuple[str, 
         job = []
         for line in slide.lines:
             dest = clip_path(course, line.clip)
-            if line.clip not in seen and not dest.exists():
+            if line.clip not in seen and not m.is_whole_wav(dest):
                 job.append((line.clip, line.text, str(dest)))
             seen.add(line.clip)
         jobs.append(job)
@@ -241,8 +245,11 @@ def mastered_slide(course: Course, slide: SlidePlan, cached: tuple[Path, str], m
     """
     cfg, (path, k) = course.topic.narration, cached
     if path.exists():
-        data = np.load(path, allow_pickle=False)
-        return data["audio"], json.loads(str(data["sentences"]))
+        try:
+            data = np.load(path, allow_pickle=False)
+            return data["audio"], json.loads(str(data["sentences"]))
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+            pass  # damaged (a crash, a full disk): master it again
     raw, sentences = slide_audio(course, slide, memo)
     audio, _, _ = m.master(raw, cfg.loudness_lufs, cfg.true_peak_db, cfg.room_tone_db,
                            seed=int(k[:8], 16))

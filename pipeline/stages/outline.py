@@ -34,6 +34,9 @@ def key(course: Course, _item: str | None = None) -> str:
 def run(course: Course, only=None, force: bool = False) -> None:
     """Write outline.yaml unless it is current or the person's own."""
     path, k = course.outline_path, key(course)
+    if protect.deleted_by_hand(course.dir, path, force):
+        log.outcome(course, path, protect.DELETED)
+        return
     if not force and protect.is_current(course.dir, path, k):
         return
     if course.topic.outline is None and not course.topic.uses_llm:

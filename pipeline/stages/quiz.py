@@ -29,6 +29,9 @@ def run(course: Course, only: list[str] | None = None, force: bool = False) -> N
         if only and section.id not in only:
             continue
         path, k = target(course, section.id), key(course, section.id)
+        if protect.deleted_by_hand(course.dir, path, force):
+            log.outcome(course, path, protect.DELETED)
+            continue
         if path.exists():
             course.quiz(section.id)  # validate now: a broken quiz is reported at its stage
         if not force and protect.is_current(course.dir, path, k):

@@ -14,7 +14,6 @@ import fcntl
 import json
 import os
 import shutil
-import tempfile
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -23,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline import captions, stamps
+from pipeline import captions, stamps, tempfiles
 from pipeline.course import Course
 from pipeline.errors import ConfigError, InputError, LecternError
 from pipeline.fsutil import atomic_write_text, hash_json, sha256_file, sha256_if_exists
@@ -186,7 +185,7 @@ def render_lecture(course: Course, lecture_id: str, k: str | None = None) -> Sta
     stats.duration = timeline.expected_duration(spans)
     cues = captions.cues_for(spans, stats.duration)
     out = target(course, lecture_id)
-    work = Path(tempfile.mkdtemp(prefix=f".{lecture_id}.", dir=_mkdir(out.parent)))
+    work = tempfiles.folder(out.parent, lecture_id)
     try:
         mp4 = _build(course, lecture_id, inp, spans, cues, work, stats)
         _publish(course, lecture_id, mp4, inp, cues, k, _layout(course, spans))

@@ -38,8 +38,11 @@ def run(course: Course, only: list[str] | None = None, force: bool = False) -> N
     """Write the slide script of every lecture whose draft changed."""
     review.checkpoint(course, "drafts")
     for lecture_id in course.lecture_ids(only):
-        k = key(course, lecture_id)
-        if not force and protect.is_current(course.dir, target(course, lecture_id), k):
+        k, path = key(course, lecture_id), target(course, lecture_id)
+        if protect.deleted_by_hand(course.dir, path, force):
+            log.outcome(course, path, protect.DELETED)
+            continue
+        if not force and protect.is_current(course.dir, path, k):
             continue
         text = _generate(course, lecture_id)
         outcome = protect.write(course.dir, target(course, lecture_id), text, k, force)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from pipeline import log, stamps
+from pipeline import log, stamps, tempfiles
 from pipeline.course import Course
 from pipeline.errors import LecternError
 from pipeline.fsutil import hash_json, sha256_if_exists
@@ -61,7 +61,7 @@ def run(course: Course, only: list[str] | None = None, force: bool = False) -> N
 
 def build(course: Course) -> list[str]:
     """Assemble the bundle in a staging folder, then swap it in; returns entries in order."""
-    staging = course.out / f".udemy.{os.getpid()}.tmp"
+    staging = course.out / f".udemy.{os.getpid()}.tmp"  # a tempfiles name
     shutil.rmtree(staging, ignore_errors=True)
     try:
         entries = assemble(course, staging)
@@ -73,7 +73,7 @@ def build(course: Course) -> list[str]:
 
 def _swap(staging: Path, final: Path) -> None:
     """Replace the old bundle folder with the new one (renames, never half a folder)."""
-    old = final.with_name(f".udemy.{os.getpid()}.old")
+    old = final.with_name(f".udemy.{os.getpid()}.old.tmp")
     if final.exists():
         final.rename(old)
     staging.rename(final)
@@ -152,7 +152,7 @@ def _link(src: Path, dest: Path, rel: str) -> str:
 def write_zip(root: Path, entries: list[str], zip_path: Path, top: str) -> None:
     """Zip the bundle's own files (nothing else) under one top folder, atomically."""
     secrets = _secret_values()
-    tmp = zip_path.with_name(f".{zip_path.name}.{os.getpid()}.tmp")
+    tmp = tempfiles.path_for(zip_path)
     try:
         with zipfile.ZipFile(tmp, "w") as zf:
             for rel in entries:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from pipeline import tempfiles
 from pipeline.errors import InputError, LecternError
 from pipeline.tools import ffmpeg
 from pipeline.video.timeline import AAC_FRAME, RATE
@@ -113,7 +114,7 @@ def _encode_pcm(samples: np.ndarray, out: Path, graph: list[str], what: str) -> 
     """Feed 48 kHz mono PCM to ffmpeg (plus any inputs and filter graph) and write AAC
     atomically; two AAC frames of silence at the end leave the joiner room to spare."""
     padded = np.concatenate([samples, np.zeros(2 * AAC_FRAME, "<i2")])
-    tmp = out.with_name(f".{out.stem}.{os.getpid()}.tmp.aac")
+    tmp = tempfiles.path_for(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     cmd = [ffmpeg(), "-hide_banner", "-loglevel", "error", "-y", "-f", "s16le", "-ar", str(RATE),
            "-ac", "1", "-i", "-", *graph, *AAC, "-f", "adts", str(tmp)]

@@ -8,13 +8,14 @@ stream copy, so nothing is decoded; `audio` decodes the sound to numpy, and
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from pipeline import tempfiles
 from pipeline.errors import LecternError
 from pipeline.tools import ffmpeg, on_core
 
@@ -139,8 +140,9 @@ def audio_packets(path: Path, keep: list[tuple[float, float]],
     packets themselves, and the file's stream summary, in one read of the file."""
     # a bitstream filter before the decoder drops the others: they are never decoded
     drop = f"noise=drop=not({_inside(keep)})"
-    with tempfile.TemporaryDirectory(prefix="lectern-probe-") as tmp:
-        listing = Path(tmp) / "packets.crc"
+    tmp = tempfiles.folder(None, "probe")
+    try:
+        listing = tmp / "packets.crc"
         cmd = [ffmpeg(), "-hide_banner", "-nostats", "-bsf:a", drop, "-i", str(path),
                "-map", "0:a:0", "-f", "s16le", "pipe:1",
                "-map", "0:a:0", "-c", "copy", "-f", "framecrc", str(listing)]
@@ -151,6 +153,8 @@ def audio_packets(path: Path, keep: list[tuple[float, float]],
             raise LecternError(f"{path}: ffmpeg could not decode its audio: {text[-300:]}")
         pcm = np.frombuffer(proc.stdout, dtype="<i2")
         return pcm, parse_framecrc(listing.read_text()), parse_info(text, path)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _pcm(cmd: list[str], path: Path) -> np.ndarray:

@@ -26,6 +26,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipeline import tempfiles
 from pipeline.errors import LecternError
 from pipeline.tools import ffmpeg, run
 from pipeline.video import annexb
@@ -77,7 +78,7 @@ def encode(png: Path, out: Path, enc: Encoding, frames: int | None = None) -> No
     """Encode one picture into `frames` frames (default: a whole unit), atomically."""
     frames = frames or enc.unit
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.stem}.{os.getpid()}.{id(png)}.tmp.h264")
+    tmp = tempfiles.path_for(out)
     # convert once, then clone the YUV frame: cheaper than re-reading the PNG per frame
     # setsar=1: pdftoppm writes a pHYs (DPI) chunk, which ffmpeg would turn into an aspect
     # ratio in the SPS; then no slide's headers matched the template and every picture
@@ -102,7 +103,7 @@ def encode_picture(png: Path, out: Path, enc: Encoding, template: list) -> bool:
     Only a finished segment ever appears at `out`: the IDR is tried beside it, so a run
     killed before a full segment is done leaves nothing a later render would reuse."""
     if template:
-        idr = out.with_name(f".{out.stem}.{os.getpid()}.idr.tmp.h264")
+        idr = tempfiles.path_for(out, "idr")
         try:
             encode(png, idr, enc, frames=1)
             if annexb.access_units(idr.read_bytes())[0].params() == template[0].params():
@@ -138,7 +139,7 @@ def _make_template(path: Path, enc: Encoding, work: Path) -> None:
     ok = (len(frames) == enc.unit and idr.params() == frames[0].params()
           and all(len(au.to_bytes()) <= MAX_SKIP_BYTES for au in frames[1:])
           and _decodes_as_still(annexb.join([idr, *frames[1:]])))
-    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp")
+    tmp = tempfiles.path_for(path)
     tmp.write_bytes(tmpl.read_bytes() if ok else b"")
     os.replace(tmp, path)
 

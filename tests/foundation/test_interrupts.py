@@ -11,7 +11,7 @@ import time
 import pytest
 import yaml
 
-from tests.conftest import make
+from tests.conftest import make, person_env
 from tests.llm.conftest import SLUG, write_topic
 from tests.llm.server import FakeOpenAI
 
@@ -25,9 +25,8 @@ def _snapshot(root) -> dict[str, bytes]:
 
 def _start(root, *args: str, env: dict) -> subprocess.Popen:
     """`make ARGS` in its own process group, like a command typed in a terminal."""
-    clean = {k: v for k, v in os.environ.items() if k not in ("AUTO_APPROVE", "FORCE")}
     return subprocess.Popen(["make", "--no-print-directory", *args], cwd=root,
-                            env={**clean, "LECTERN_ROOT": str(root), **env},
+                            env={**person_env(), "LECTERN_ROOT": str(root), **env},
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import subprocess
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlparse
 
@@ -44,6 +45,7 @@ class FakeTTS:
     def __init__(self):
         self.requests: list[dict] = []
         self.fail_with: list[int] = []
+        self.delay = 0.0  # seconds before each answer, to keep requests in flight
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -82,6 +84,7 @@ class FakeTTS:
                               "headers": dict(h.headers), "body": body})
         if status != 200:
             return self._error(h, status, elevenlabs, voice)
+        time.sleep(self.delay)
         audio = speechlike(min(0.3 + 0.005 * len(text), 2.0))  # short: keeps tests fast
         data = mp3_bytes(audio) if elevenlabs else wav_bytes(audio, RATE)
         self._send(h, 200, data, "audio/mpeg" if elevenlabs else "audio/wav")

@@ -1,6 +1,7 @@
 """The narration stage on the example course: caching per sentence, edits, long notes."""
 
 import json
+import shutil
 
 import pytest
 
@@ -100,3 +101,15 @@ def test_piper_pieces_of_a_long_note_stay_under_its_limit(project):
     lines = plan[0].lines
     assert len(lines) > 50 and all(len(line.text) <= 400 for line in lines)
     assert " ".join(line.caption for line in lines).split() == note.split()
+
+
+def test_a_truncated_cached_clip_is_made_again_not_used(cloud, project):
+    course = Course.load("example")
+    first = narrate.run(course, [EDITED])["lectures"][EDITED]
+    clip = next(c for c in (project / "output" / ".cache" / "tts").rglob("*.wav"))
+    clip.write_bytes(clip.read_bytes()[:44 + 4000])  # 2000 samples: a sentence cut short
+    shutil.rmtree(project / "output" / "example")  # `make clean`: the cache stays
+    asked = len(cloud.texts())
+    again = narrate.run(Course.load("example"), [EDITED])["lectures"][EDITED]
+    assert len(cloud.texts()) - asked == 1  # just the damaged sentence
+    assert again["duration"] == first["duration"]

@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from pipeline import estimate, ledger
+from pipeline import estimate, ledger, locks
 from pipeline.errors import BudgetError, LecternError, ProviderError
 from pipeline.fsutil import atomic_write_text, hash_json
 from pipeline.providers import llm
@@ -107,6 +107,15 @@ class Session:
         cached = self._cached(stage, item, key, parse)
         if cached is not None:
             return cached
+        with locks.key_lock(self.cache_path(key)):  # another run may be asking the same
+            cached = self._cached(stage, item, key, parse)
+            if cached is not None:
+                return cached
+            return self._ask_model(stage, item, key, messages, parse, schema, expect_out)
+
+    def _ask_model(self, stage: str, item: str, key: str, messages: list[dict],
+                   parse: Callable[[str], Any], schema: dict | None, expect_out: int) -> Any:
+        """Call until the answer is usable (bounded repairs), cache it, and return it."""
         convo, max_tokens, problem = list(messages), self.cfg.max_tokens, ""
         for _ in range(self.cfg.repair_attempts + 1):
             reply = self._call(stage, item, convo, schema, max_tokens, expect_out)
