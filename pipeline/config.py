@@ -47,8 +47,8 @@ class Server(Strict):
     base_url: str | None = None
     # The environment / .env variable whose value is base_url's key (e.g. OPENROUTER_API_KEY).
     # topic.yaml travels with a course, so a base_url from it gets no key unless this names
-    # one, and it may not name OPENAI_API_KEY or ELEVENLABS_API_KEY (those go only to their
-    # own hosts, or to the *_BASE_URL the person set).
+    # one, and it may not name a key Lectern binds to a host (OPENAI_API_KEY,
+    # ELEVENLABS_API_KEY, AZURE_OPENAI_API_KEY: see secrets.BOUND_KEYS).
     api_key_env: str | None = None
 
     @field_validator("api_key_env")

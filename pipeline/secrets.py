@@ -3,8 +3,8 @@ only to a host the person chose for them.
 
 topic.yaml belongs to the course, and a course may be cloned from someone else, so a
 `base_url` it names never gets the person's own key (OPENAI_API_KEY, ELEVENLABS_API_KEY):
-it gets no key, or the key in the variable its `api_key_env` names. The key-like values of
-the environment are also what the secret guard (pipeline.secretguard) keeps out of bundles.
+it gets no key, or the key in the variable its `api_key_env` names. (Keeping key values
+out of bundles is pipeline.secretguard's job.)
 """
 
 from __future__ import annotations
