@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from pipeline.yamlsrc import load_with_lines, validate
 
@@ -39,12 +39,34 @@ class SectionSpec(Strict):
     lectures: list[LectureSpec] = Field(min_length=1)
 
 
-class LLMConfig(Strict):
+class Server(Strict):
+    """A provider's own server and the variable holding its key (the rules: secrets.py)."""
+
+    # A self-hosted, test or third-party server; None uses OPENAI_BASE_URL /
+    # ELEVENLABS_BASE_URL from the environment or .env, else the provider's official API.
+    base_url: str | None = None
+    # The environment / .env variable whose value is base_url's key (e.g. OPENROUTER_API_KEY).
+    # topic.yaml travels with a course, so a base_url from it gets no key unless this names
+    # one, and it may not name a key Lectern binds to a host (OPENAI_API_KEY,
+    # ELEVENLABS_API_KEY, AZURE_OPENAI_API_KEY: see secrets.BOUND_KEYS).
+    api_key_env: str | None = None
+
+    @field_validator("api_key_env")
+    @classmethod
+    def _own_variable(cls, v: str | None, info: ValidationInfo) -> str | None:
+        from pipeline.secrets import key_env_problem  # secrets imports course, which imports us
+
+        problem = key_env_problem(v, info.data.get("base_url")) if v else None
+        if problem:
+            raise ValueError(problem)
+        return v
+
+
+class LLMConfig(Server):
     """Which language model writes the text; provider `none` means manual mode."""
 
     provider: str = "none"
     model: str = "gpt-4o-mini"
-    base_url: str | None = None
     temperature: float = Field(default=0.4, ge=0, le=2)
     concurrency: int = Field(default=4, ge=1, le=32)
     timeout_s: float = Field(default=120, ge=1, le=3600)
@@ -61,7 +83,7 @@ class LLMConfig(Strict):
     price_out_per_mtok: float | None = Field(default=None, ge=0, le=1000)
 
 
-class VoiceConfig(Strict):
+class VoiceConfig(Server):
     """Which voice narrates, and how."""
 
     provider: str = "piper"
@@ -73,9 +95,6 @@ class VoiceConfig(Strict):
     style: float | None = Field(default=None, ge=0, le=1)
     instructions: str | None = None
     concurrency: int = Field(default=2, ge=1, le=16)
-    # Cloud voices: a self-hosted or test server; None uses the provider's own
-    # (or OPENAI_BASE_URL / ELEVENLABS_BASE_URL from the environment).
-    base_url: str | None = None
     max_retries: int = Field(default=4, ge=0, le=10)
     timeout_s: float = Field(default=120, ge=1, le=3600)
 

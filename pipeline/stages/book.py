@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from pipeline import log, stamps, tempfiles
+from pipeline import log, secretguard, stamps, tempfiles
 from pipeline.book import cover, epubcheck, sources
 from pipeline.book.assemble import build
 from pipeline.course import Course
@@ -51,6 +51,7 @@ def run(course: Course, only=None, force: bool = False) -> Path:
     tmp = tempfiles.path_for(out)
     try:
         build(course, src, jpeg, tmp)
+        _guard(course, tmp, jpeg)
         report = _validate(course, tmp)
         atomic_write_bytes(cover_path(course), jpeg)
         tmp.replace(out)
@@ -69,6 +70,16 @@ def _cover(course: Course, src: sources.Sources) -> bytes:
     if src.cover:
         return cover.from_file(src.cover, sources.shown(course, course.topic_path))
     return cover.generate(t.title, t.subtitle, t.author, cover.palette(src.theme))
+
+
+def _guard(course: Course, epub_file: Path, jpeg: bytes) -> None:
+    """Fail before the old book is replaced if the new one or its cover holds a key's value.
+
+    Unlike a book EPUBCheck rejects, this one is not kept for inspection: that would put the
+    key on disk (run() deletes the temp file).
+    """
+    secretguard.check(course, "book", [(_rel(course, course.epub_path), epub_file),
+                                       (_rel(course, cover_path(course)), jpeg)])
 
 
 def _validate(course: Course, epub_file: Path) -> epubcheck.Report:

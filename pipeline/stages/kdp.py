@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline import log, stamps
+from pipeline import log, secretguard, stamps
 from pipeline.book import listing
 from pipeline.course import Course
-from pipeline.fsutil import atomic_write_bytes, atomic_write_text, hash_json, sha256_file
+from pipeline.fsutil import atomic_write_bytes, hash_json, sha256_file
 from pipeline.stages import book
 
 
@@ -38,9 +38,14 @@ def run(course: Course, only=None, force: bool = False) -> Path:
         log.info(f"kdp: {book.sources.shown(course, out_dir(course))}/ is up to date")
         return out
     folder = out_dir(course)
-    atomic_write_bytes(folder / course.epub_path.name, course.epub_path.read_bytes())
-    atomic_write_bytes(folder / "cover.jpg", book.cover_path(course).read_bytes())
-    atomic_write_text(out, listing.render(course, course.epub_path.name))
+    files = {folder / course.epub_path.name: course.epub_path.read_bytes(),
+             folder / "cover.jpg": book.cover_path(course).read_bytes(),
+             out: listing.render(course, course.epub_path.name).encode()}
+    # The book may be up to date from before a key was added to .env: check what ships.
+    secretguard.check(course, "kdp bundle", [(book.sources.shown(course, p), data)
+                                             for p, data in files.items()])
+    for path, data in files.items():
+        atomic_write_bytes(path, data)
     stamps.record(course.out, out, k)
     log.info(f"kdp: wrote {book.sources.shown(course, folder)}/ ({course.epub_path.name}, "
              "cover.jpg, listing.md)")

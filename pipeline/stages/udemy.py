@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from pipeline import log, stamps, tempfiles
+from pipeline import log, secretguard, stamps, tempfiles
 from pipeline.course import Course
 from pipeline.errors import LecternError
 from pipeline.fsutil import hash_json, sha256_if_exists
@@ -60,11 +60,13 @@ def run(course: Course, only: list[str] | None = None, force: bool = False) -> N
 
 
 def build(course: Course) -> list[str]:
-    """Assemble the bundle in a staging folder, then swap it in; returns entries in order."""
+    """Assemble the bundle in a staging folder, guard it, then swap it in; returns entries."""
     staging = course.out / f".udemy.{os.getpid()}.tmp"  # a tempfiles name
     shutil.rmtree(staging, ignore_errors=True)
+    plan = layout.plan(course)
     try:
-        entries = assemble(course, staging)
+        entries = assemble(course, plan, staging)
+        _guard(course, plan, staging, entries)
         _swap(staging, bundle_dir(course))
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -80,9 +82,16 @@ def _swap(staging: Path, final: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def assemble(course: Course, dest: Path) -> list[str]:
+def _guard(course: Course, plan, staging: Path, entries: list[str]) -> None:
+    """Fail before the old bundle is replaced if any file (or a deck's member) holds a key."""
+    lecture_of = {lf.name(kind): lf.lecture.id for sf in plan for lf in sf.lectures
+                  for kind in lf.sources}
+    secretguard.check(course, "udemy bundle", [(rel, staging / rel) for rel in entries],
+                      lecture_of)
+
+
+def assemble(course: Course, plan, dest: Path) -> list[str]:
     """Write every file of the bundle under `dest`; returns their paths in upload order."""
-    plan = layout.plan(course)
     durations = {lf.lecture.id: probe.probe(lf.sources["video"]).duration
                  for sf in plan for lf in sf.lectures if lf.sources["video"].exists()}
     entries = _texts(course, plan, durations, dest)
@@ -151,12 +160,11 @@ def _link(src: Path, dest: Path, rel: str) -> str:
 
 def write_zip(root: Path, entries: list[str], zip_path: Path, top: str) -> None:
     """Zip the bundle's own files (nothing else) under one top folder, atomically."""
-    secrets = _secret_values()
     tmp = tempfiles.path_for(zip_path)
     try:
         with zipfile.ZipFile(tmp, "w") as zf:
             for rel in entries:
-                _add(zf, root, rel, top, secrets)
+                _add(zf, root, rel, top)
         atomic_replace(tmp, zip_path)
     finally:
         tmp.unlink(missing_ok=True)
@@ -169,25 +177,15 @@ def atomic_replace(tmp: Path, final: Path) -> None:
     os.replace(tmp, final)
 
 
-def _add(zf: zipfile.ZipFile, root: Path, rel: str, top: str, secrets: list[bytes]) -> None:
+def _add(zf: zipfile.ZipFile, root: Path, rel: str, top: str) -> None:
     """Add one bundle file; videos are streamed, never read whole into memory."""
     path = (root / rel).resolve()
     if Path(rel).is_absolute() or ".." in Path(rel).parts or root.resolve() not in path.parents:
         raise LecternError(f"udemy bundle: refusing '{rel}', which is outside {root}")
     stored = rel.endswith(STORED)
-    if not stored and any(s in path.read_bytes() for s in secrets):
-        raise LecternError(f"udemy bundle: {rel} contains the value of an API key from the "
-                           "environment; remove it from the course files and run again")
     info = zipfile.ZipInfo(f"{top}/{rel}", date_time=ZIP_TIME)
     info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
     info.external_attr = 0o644 << 16
     big = path.stat().st_size > 1 << 31  # ZIP64 headers for files over 2 GB
     with path.open("rb") as src, zf.open(info, "w", force_zip64=big) as dst:
         shutil.copyfileobj(src, dst, 1 << 20)
-
-
-def _secret_values() -> list[bytes]:
-    """Values of key-like environment variables, which must never reach the bundle."""
-    names = ("_KEY", "_TOKEN", "_SECRET", "PASSWORD")
-    return [v.encode() for k, v in os.environ.items()
-            if k.upper().endswith(names) and len(v) >= 8]

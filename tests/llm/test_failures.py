@@ -146,16 +146,19 @@ def test_key_and_server_come_from_dotenv(project, server, no_openai_env):
 SECRET = "sk-test-CANARY-0123456789abcdef"
 
 
-def test_the_key_never_reaches_cache_ledger_files_or_errors(course_for, server, monkeypatch):
+def test_the_key_never_reaches_cache_ledger_files_or_errors(project, server, no_openai_env,
+                                                            monkeypatch):
     monkeypatch.setenv("OPENAI_API_KEY", SECRET)
-    course = course_for()
+    monkeypatch.setenv("OPENAI_BASE_URL", server.url)  # the person's own server gets their key
+    write_topic(project, None)
+    course = Course.load(SLUG, project)
     for stage in (outline, draft, script, quiz):
         stage.run(Course.load(SLUG, course.root))
     assert server.auth[0] == f"Bearer {SECRET}"  # it was really in use
     server.rule = lambda b: {"status": 401, "message": f"Incorrect API key provided: {SECRET}"}
     with pytest.raises(ProviderError) as err:
         outline.run(Course.load(SLUG, course.root), force=True)
-    assert SECRET not in str(err.value) and "check OPENAI_API_KEY" in str(err.value)
+    assert SECRET not in str(err.value) and "check $OPENAI_API_KEY" in str(err.value)
     files = [p for p in course.root.rglob("*") if p.is_file()]
     assert any(p.name == "ledger.sqlite" for p in files)
     assert len([p for p in files if "llm" in p.parts]) >= 15

@@ -15,8 +15,8 @@ SECRET = "sk-test-0123456789-never-on-disk"
 
 @pytest.fixture
 def fake(monkeypatch):
-    monkeypatch.setenv("OPENAI_API_KEY", SECRET)
-    monkeypatch.setenv("ELEVENLABS_API_KEY", SECRET)
+    # topic.yaml's base_url gets the key its api_key_env names (see test_keys.py)
+    monkeypatch.setenv("MY_VOICE_KEY", SECRET)
     monkeypatch.setattr(TTSProvider, "backoff_s", 0.01)  # keep retries quick in tests
     with FakeTTS() as server:
         yield server
@@ -24,7 +24,8 @@ def fake(monkeypatch):
 
 def _voice(fake: FakeTTS, provider: str, voice: str, **kw) -> VoiceConfig:
     base = fake.url + ("/v1" if provider == "openai" else "")
-    return VoiceConfig(provider=provider, voice=voice, base_url=base, **kw)
+    return VoiceConfig(provider=provider, voice=voice, base_url=base, api_key_env="MY_VOICE_KEY",
+                       **kw)
 
 
 @pytest.mark.parametrize("provider,voice", [("openai", "nova"), ("elevenlabs", "voice123")])
@@ -68,7 +69,7 @@ def test_invalid_voice_is_a_clear_error(fake, provider):
 
 def test_key_never_written_to_disk(fake, project):
     set_topic(project, voice={"provider": "elevenlabs", "voice": "v1", "base_url": fake.url,
-                              "concurrency": 4})
+                              "api_key_env": "MY_VOICE_KEY", "concurrency": 4})
     report = narrate.run(Course.load("example"), ["01-01-why-comprehensions"])
     assert report["synthesized"] > 5 and len(fake.texts()) == report["synthesized"]
     assert all(r["headers"]["xi-api-key"] == SECRET for r in fake.requests)

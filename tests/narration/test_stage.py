@@ -16,8 +16,8 @@ EDITED = "02-01-dict-and-set-comprehensions"
 
 @pytest.fixture
 def cloud(project, monkeypatch):
-    """The example course narrated by the OpenAI SDK against a local server."""
-    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    """The example course narrated by the OpenAI SDK against a local server (which gets no
+    key: it is named by topic.yaml)."""
     monkeypatch.setattr(TTSProvider, "backoff_s", 0.01)
     with FakeTTS() as server:
         set_topic(project, voice={"provider": "openai", "voice": "nova", "concurrency": 4,

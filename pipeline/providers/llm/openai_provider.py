@@ -8,13 +8,10 @@ from functools import cached_property
 
 import openai
 
-from pipeline import log
+from pipeline import log, secrets
 from pipeline.errors import ProviderError
 from pipeline.providers.llm import LLMProvider, Reply
-from pipeline.secrets import environment
 
-# Local servers ignore the key, but the SDK insists on one.
-NO_KEY = "not-needed"
 # Indirection so tests can record the delays chosen instead of sleeping them.
 _sleep = time.sleep
 
@@ -27,35 +24,38 @@ class OpenAIProvider(LLMProvider):
     @cached_property
     def _env(self) -> dict[str, str]:
         # The environment wins over .env, as with every dotenv tool.
-        return environment(self.root)
+        return secrets.environment(self.root)
 
     @property
     def endpoint(self) -> str:
-        return (self.cfg.base_url or self._env.get("OPENAI_BASE_URL") or
-                "https://api.openai.com/v1").rstrip("/")
+        return secrets.base_url(secrets.OPENAI, self.cfg.base_url, self._env).rstrip("/")
 
-    def _key(self) -> str:
-        key = self._env.get("OPENAI_API_KEY", "").strip()
-        if key:
-            return key
-        if self.cfg.base_url or self._env.get("OPENAI_BASE_URL"):
-            return NO_KEY
-        raise ProviderError(
-            "no OpenAI API key and no server to talk to. Fix it one of two ways: "
-            "(1) set OPENAI_API_KEY in your environment or in a `.env` file at "
-            f"{self.root / '.env'} (git-ignored), or (2) point Lectern at an OpenAI-compatible "
-            "server: `llm.base_url: http://127.0.0.1:11434/v1` in topic.yaml (Ollama) or "
-            "OPENAI_BASE_URL in the environment")
+    @cached_property
+    def credential(self) -> secrets.Credential:
+        """The server and the key for it, by the rules in pipeline.secrets (said once)."""
+        cred = secrets.credential(secrets.OPENAI, "llm", self.cfg.base_url,
+                                  self.cfg.api_key_env, self._env)
+        if cred.key is None and cred.official:
+            raise ProviderError(
+                "no OpenAI API key and no server to talk to. Fix it one of two ways: "
+                "(1) set OPENAI_API_KEY in your environment or in a `.env` file at "
+                f"{self.root / '.env'} (git-ignored), or (2) point Lectern at an "
+                "OpenAI-compatible server: `llm.base_url: http://127.0.0.1:11434/v1` in "
+                "topic.yaml (Ollama; it gets no key unless llm.api_key_env names one) or "
+                "OPENAI_BASE_URL in the environment")
+        secrets.announce("llm", cred)
+        return cred
 
     def secrets(self) -> list[str]:
-        key = self._env.get("OPENAI_API_KEY", "").strip()
-        return [key] if key else []
+        names = ("OPENAI_API_KEY", self.cfg.api_key_env)
+        return [v for v in (self._env.get(n or "", "").strip() for n in names) if v]
 
     @cached_property
     def client(self) -> openai.OpenAI:
         # Our loop does the retries so backoff is configurable and logged.
-        return openai.OpenAI(api_key=self._key(), base_url=self.endpoint, max_retries=0,
-                             timeout=self.cfg.timeout_s)
+        cred = self.credential
+        return openai.OpenAI(api_key=cred.key or secrets.NO_KEY, base_url=cred.url,
+                             max_retries=0, timeout=self.cfg.timeout_s)
 
     def complete(self, messages: list[dict], schema: dict | None = None,
                  max_tokens: int | None = None) -> Reply:
@@ -101,7 +101,7 @@ class OpenAIProvider(LLMProvider):
                            f"with {_what(e)}. {hint}")
 
     def _refused(self, e: openai.APIStatusError) -> str:
-        hints = {401: "the API key was refused: check OPENAI_API_KEY (environment or .env)",
+        hints = {401: f"the API key was refused: {secrets.key_hint(self.credential, 'llm')}",
                  403: "the API key may not use this model: check your OpenAI project",
                  404: f"no model '{self.cfg.model}' at {self.endpoint}: check llm.model and "
                       "llm.base_url in topic.yaml"}

@@ -11,11 +11,13 @@ import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from importlib.metadata import entry_points
 from pathlib import Path
 
 import numpy as np
 
+from pipeline import secrets
 from pipeline.config import VoiceConfig
 from pipeline.errors import ConfigError, ProviderError
 from pipeline.tools import ffmpeg
@@ -52,7 +54,7 @@ class TTSProvider:
     def identity(self) -> dict:
         """Everything that changes the audio for a given text (the cache key)."""
         return {"provider": self.name, **self.voice.model_dump(
-            exclude={"concurrency", "max_retries", "timeout_s", "base_url"})}
+            exclude={"concurrency", "max_retries", "timeout_s", "base_url", "api_key_env"})}
 
     def check_text(self, text: str) -> str | None:
         """Why this voice cannot speak `text`, or None when it can."""
@@ -146,7 +148,7 @@ def body_text(e: Exception) -> str:
 
 
 class CloudTTS(TTSProvider):
-    """A paid voice behind an SDK: subclasses give `client`, `_call` and `_describe`.
+    """A paid voice behind an SDK: subclasses give `service`, `client`, `_call`, `_describe`.
 
     A missing key or voice is a config error raised before any retry; 429/5xx are
     retried with backoff; every other failure becomes an error that says what to change.
@@ -154,6 +156,20 @@ class CloudTTS(TTSProvider):
 
     cloud = True
     label = "cloud TTS"  # how messages name the service
+    service: secrets.Service  # whose key goes to which host
+
+    @cached_property
+    def credential(self) -> secrets.Credential:
+        """The server and the key for it, by the rules in pipeline.secrets (said once)."""
+        v = self.voice
+        cred = secrets.credential(self.service, "voice", v.base_url, v.api_key_env,
+                                  secrets.environment())
+        if cred.key is None and cred.official:
+            raise ConfigError(f"voice.provider is {self.name} but {self.service.key_var} is "
+                              "not set: export it (or put it in the git-ignored .env), or use "
+                              "voice.provider: piper")
+        secrets.announce("voice", cred)
+        return cred
 
     @property
     def client(self):

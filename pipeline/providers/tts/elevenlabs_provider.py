@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from pipeline import secrets
 from pipeline.errors import ConfigError, ProviderError
 from pipeline.providers.tts import Clip, CloudTTS, decode_audio
-from pipeline.secrets import environment
 
 DEFAULT_MODEL = "eleven_multilingual_v2"
 # MP3 at 44.1 kHz/128 kbps is offered on every plan (PCM at 44.1 kHz needs Pro).
@@ -19,6 +19,7 @@ class ElevenLabsTTS(CloudTTS):
     name = "elevenlabs"
     label = "ElevenLabs TTS"
     max_chars = 5000
+    service = secrets.ELEVENLABS
 
     def identity(self) -> dict:
         """Voice, model and every voice setting decide the audio."""
@@ -29,19 +30,15 @@ class ElevenLabsTTS(CloudTTS):
 
     @cached_property
     def client(self):
-        """The SDK client; the key is read from the environment and kept in memory only."""
+        """The SDK client; the key stays in memory only."""
         from elevenlabs.client import ElevenLabs
 
         if not self.voice.voice:
             raise ConfigError("topic.yaml voice.voice: ElevenLabs needs a voice id (copy it "
                               "from the voice's page in the ElevenLabs Voice Library)")
-        key = environment().get("ELEVENLABS_API_KEY")
-        if not key:
-            raise ConfigError("voice.provider is elevenlabs but ELEVENLABS_API_KEY is not set: "
-                              "export it (or put it in the git-ignored .env), or use "
-                              "voice.provider: piper")
-        base_url = self.voice.base_url or environment().get("ELEVENLABS_BASE_URL") or None
-        return ElevenLabs(api_key=key, base_url=base_url, timeout=self.voice.timeout_s)
+        cred = self.credential
+        # api_key=None (given, not left out) sends no xi-api-key header at all.
+        return ElevenLabs(api_key=cred.key, base_url=cred.url, timeout=self.voice.timeout_s)
 
     def _settings(self):
         from elevenlabs import VoiceSettings
@@ -59,8 +56,8 @@ class ElevenLabsTTS(CloudTTS):
 
     def _describe(self, code: int | None, detail: str) -> ProviderError | None:
         if code == 401:
-            return ProviderError("ElevenLabs refused the API key (HTTP 401): check "
-                                 "ELEVENLABS_API_KEY")
+            return ProviderError("ElevenLabs refused the call (HTTP 401): "
+                                 f"{secrets.key_hint(self.credential, 'voice')}")
         if code in (400, 404, 422) and "voice" in detail.lower():
             return ProviderError(f"ElevenLabs: voice id '{self.voice.voice}' was not found "
                                  f"(HTTP {code}: {detail}); set voice.voice in topic.yaml to "

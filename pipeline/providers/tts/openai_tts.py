@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from pipeline.errors import ConfigError, ProviderError
+from pipeline import secrets
+from pipeline.errors import ProviderError
 from pipeline.providers.tts import Clip, CloudTTS, decode_audio
-from pipeline.secrets import environment
 
 DEFAULT_MODEL = "gpt-4o-mini-tts"
 DEFAULT_VOICE = "alloy"
@@ -18,6 +18,7 @@ class OpenAITTS(CloudTTS):
     name = "openai"
     label = "OpenAI TTS"
     max_chars = 4096
+    service = secrets.OPENAI
 
     def identity(self) -> dict:
         """Model, voice, speed and instructions decide the audio."""
@@ -28,16 +29,12 @@ class OpenAITTS(CloudTTS):
 
     @cached_property
     def client(self):
-        """The SDK client; the key is read from the environment and kept in memory only."""
+        """The SDK client; the key stays in memory only."""
         from openai import OpenAI
 
-        base_url = self.voice.base_url or environment().get("OPENAI_BASE_URL") or None
-        key = environment().get("OPENAI_API_KEY")
-        if not key and not base_url:
-            raise ConfigError("voice.provider is openai but OPENAI_API_KEY is not set: export it "
-                              "(or put it in the git-ignored .env), or use voice.provider: piper")
+        cred = self.credential
         # Our own retry loop counts attempts and backs off; the SDK's would double it.
-        return OpenAI(api_key=key or "not-needed", base_url=base_url, max_retries=0,
+        return OpenAI(api_key=cred.key or secrets.NO_KEY, base_url=cred.url, max_retries=0,
                       timeout=self.voice.timeout_s)
 
     def _call(self, text: str) -> Clip:
@@ -52,8 +49,8 @@ class OpenAITTS(CloudTTS):
 
     def _describe(self, code: int | None, detail: str) -> ProviderError | None:
         if code in (401, 403):
-            return ProviderError(f"OpenAI TTS refused the API key (HTTP {code}): check "
-                                 "OPENAI_API_KEY")
+            return ProviderError(f"OpenAI TTS refused the call (HTTP {code}): "
+                                 f"{secrets.key_hint(self.credential, 'voice')}")
         if code in (400, 404, 422) and "voice" in detail.lower():
             voice = self.voice.voice or DEFAULT_VOICE
             return ProviderError(f"OpenAI TTS: voice '{voice}' is not valid (HTTP {code}: "
