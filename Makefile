@@ -87,9 +87,12 @@ endif
 # and, where its content hash says nothing changed, only touches its output.
 CODE := $(wildcard pipeline/*.py pipeline/*/*.py pipeline/*/*/*.py)
 
-# Per-lecture rules, generated from the outline once it exists (after CODE: they use it).
-ifneq ($(and $(TOPIC_OK),$(wildcard $(C)/outline.yaml)),)
--include $(O)/rules.mk
+# Per-lecture rules, generated from the outline once it exists (after CODE: they use it),
+# for the targets that need them. `course` runs them in sub-makes after its checkpoints,
+# so an outline with mistakes stops the run there, with its errors printed once.
+RULES_GOALS := drafts scripts quizzes decks frames narration video book udemy kdp bundles
+ifneq ($(and $(TOPIC_OK),$(wildcard $(C)/outline.yaml),$(filter $(RULES_GOALS),$(MAKECMDGOALS))),)
+include $(O)/rules.mk
 $(O)/rules.mk: $(C)/outline.yaml pipeline/rules.py
 	@$(LECTERN) rules $(TOPIC) >/dev/null
 endif
@@ -99,7 +102,7 @@ SCRIPTS = $(foreach L,$(LECTURES),$(C)/slides/$(L).md)
 QUIZZES = $(foreach S,$(SECTIONS),$(C)/quizzes/$(S).yaml)
 DECKS   = $(foreach L,$(LECTURES),$(O)/decks/$(L).pptx)
 FRAMES  = $(foreach L,$(LECTURES),$(O)/frames/$(L)/frames.json)
-AUDIO   = $(foreach L,$(LECTURES),$(O)/audio/$(L)/narration.json)
+AUDIO   = $(foreach L,$(LECTURES),$(O)/audio/$(L)/narration.json $(O)/audio/$(L)/narration.wav)
 VIDEOS  = $(foreach L,$(LECTURES),$(O)/video/$(L).mp4)
 EPUB    = $(O)/book/$(TOPIC).epub
 UDEMY   = $(O)/udemy.zip

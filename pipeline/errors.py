@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
+
+
+def remake(path: Path, stage: str, force: bool = True) -> str:
+    """The command that makes a file under output/<topic>/ again. FORCE=1 for a file that
+    exists but is damaged: Make takes it for current."""
+    parts = Path(path).parts
+    slug = parts[parts.index("output") + 1] if "output" in parts[:-1] else "<topic>"
+    return f"`make {stage} TOPIC={slug}{' FORCE=1' if force else ''}`"
 
 
 class LecternError(click.ClickException):

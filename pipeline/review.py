@@ -33,7 +33,10 @@ def load(course: Course) -> dict:
 
 
 def approve(course: Course, stage: str) -> str:
-    """Record approval of a stage's files; refuse when there is nothing to approve."""
+    """Record approval of a stage's files; refuse when there is nothing to approve, or
+    when the outline has mistakes (an approved outline must be one the stages can read)."""
+    if course.outline_path.exists():
+        _ = course.outline  # raises with every mistake, each with its line
     files = reviewed_files(course, stage)
     missing = [f for f in files if not f.exists()]
     if missing:
@@ -84,7 +87,9 @@ def needs_review(course: Course, stage: str) -> bool:
 
 
 def checkpoint(course: Course, stage: str) -> None:
-    """Raise CheckpointPending (a normal stop) when the person has not approved yet."""
+    """Raise CheckpointPending (a normal stop) when the person has not approved yet; an
+    outline with mistakes is an error (exit 1), never a normal stop."""
+    _ = course.outline
     changed = pending(course, stage)
     if not changed:
         return

@@ -7,7 +7,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.errors import LecternError
+from pipeline.errors import LecternError, remake
 from pipeline.video import probe as video_probe
 
 
@@ -68,7 +68,7 @@ def _frames(folder: Path, media: LectureMedia) -> None:
         media.frame_size = (int(size[0]), int(size[1]))
     if len(media.frames) != len(names):
         media.problems.append(f"{index}: lists {len(names)} frames but "
-                              f"{len(media.frames)} exist; run `make frames`")
+                              f"{len(media.frames)} exist; run {remake(index, 'frames')}")
 
 
 def _narration(folder: Path, media: LectureMedia) -> None:

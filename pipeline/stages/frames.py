@@ -19,7 +19,7 @@ from pptx import Presentation
 
 from pipeline import log, stamps, tempfiles, tools
 from pipeline.course import Course
-from pipeline.errors import InputError, LecternError
+from pipeline.errors import InputError, LecternError, remake
 from pipeline.fsutil import atomic_write_text, hash_json, sha256_file, sha256_if_exists
 from pipeline.stages.deck import mapping_path
 
@@ -89,8 +89,8 @@ def to_pdf(pptx: Path, profile: Path) -> Path:
     tools.run(cmd, f"converting {pptx.name} to PDF", timeout=SOFFICE_TIMEOUT)
     pdf = pptx.with_suffix(".pdf")
     if not pdf.exists():
-        raise LecternError(f"LibreOffice made no PDF from {pptx}; open the deck in Impress "
-                           "to see whether it is damaged, or rerun with FORCE=1")
+        raise LecternError(f"LibreOffice made no PDF from {pptx.name}; open the deck in Impress "
+                           f"to see whether it is damaged, then run {remake(pptx, 'decks frames')}")
     return pdf
 
 
@@ -108,7 +108,7 @@ def check_frames(deck: Path, pngs: list[Path]) -> None:
     slides = len(Presentation(str(deck)).slides)
     if len(pngs) != slides:
         raise LecternError(f"{deck}: LibreOffice rendered {len(pngs)} pages for {slides} "
-                           "slides; rebuild the deck with `make decks FORCE=1`")
+                           f"slides; rebuild the deck with {remake(deck, 'decks')}")
     for png in pngs:
         with Image.open(png) as im:
             if im.size != SIZE:

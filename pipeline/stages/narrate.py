@@ -59,6 +59,12 @@ def target(course: Course, lecture_id: str) -> Path:
     return course.audio_dir(lecture_id) / "narration.json"
 
 
+def outputs(course: Course, lecture_id: str) -> list[Path]:
+    """Every file this stage writes for a lecture (the JSON Make tracks is written last)."""
+    out = course.audio_dir(lecture_id)
+    return [out / "narration.wav", out / "narration.txt", target(course, lecture_id)]
+
+
 def key(course: Course, lecture_id: str) -> str:
     """Hash of every input: spoken text, voice, pauses and mastering settings."""
     return _key(course, plan_lecture(course, lecture_id, provider_for(course)))
@@ -318,11 +324,9 @@ def write_lecture(course: Course, lecture_id: str, plan: list[SlidePlan], key_: 
         slides[-1]["end"] = duration
     doc = {"sample_rate": m.RATE, "duration": duration, "loudness_lufs": round(lufs, 2),
            "true_peak_dbtp": round(peak, 2), "slides": slides}
-    out = course.audio_dir(lecture_id)
-    files = {out / "narration.wav": m.wav_bytes(audio, m.RATE),
-             out / "narration.txt": spoken_text(plan).encode("utf-8"),
-             target(course, lecture_id): json.dumps(doc, indent=2, ensure_ascii=False).encode()}
-    for path, data in files.items():  # the JSON Make tracks is written last
+    contents = [m.wav_bytes(audio, m.RATE), spoken_text(plan).encode("utf-8"),
+                json.dumps(doc, indent=2, ensure_ascii=False).encode()]
+    for path, data in zip(outputs(course, lecture_id), contents, strict=True):
         atomic_write_bytes(path, data)
         stamps.record(course.out, path, key_)
     info(f"narration {lecture_id}: {duration:.1f} s, {lufs:.1f} LUFS, true peak {peak:.1f} dBTP")
@@ -338,7 +342,7 @@ def run(course: Course, only: list[str] | None = None, force: bool = False) -> d
     for lecture_id in course.lecture_ids(only):
         plan = plan_lecture(course, lecture_id, provider)
         k = _key(course, plan)
-        if force or not stamps.fresh(course.out, target(course, lecture_id), k):
+        if force or not all(stamps.fresh(course.out, p, k) for p in outputs(course, lecture_id)):
             _check_speakable(course, lecture_id, plan, provider)
             todo.append((lecture_id, plan, k))
     if not todo:

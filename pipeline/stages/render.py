@@ -24,7 +24,7 @@ import numpy as np
 
 from pipeline import captions, stamps, tempfiles
 from pipeline.course import Course
-from pipeline.errors import ConfigError, InputError, LecternError
+from pipeline.errors import ConfigError, InputError, LecternError, remake
 from pipeline.fsutil import atomic_write_text, hash_json, sha256_file, sha256_if_exists
 from pipeline.log import Progress, info, warn
 from pipeline.video import annexb, audio, mp4, segments, timeline
@@ -306,7 +306,7 @@ def load_inputs(course: Course, lecture_id: str) -> Inputs:
     for f in frames:
         if not f.exists():
             raise InputError(f"{f}: listed in {fjson.name} but missing; run "
-                             f"`make frames TOPIC={course.slug}` (FORCE=1 to redo)")
+                             f"{remake(fjson, 'frames')}")
     npath = adir / "narration.json"
     doc = timeline.per_frame(timeline.load_narration(npath), script_slide)
     _match(course, frames, doc, npath)
@@ -320,7 +320,7 @@ def _frame_names(path: Path) -> tuple[list[str], list[int] | None]:
         names = doc["frames"]
     except (json.JSONDecodeError, KeyError, TypeError):
         raise InputError(f"{path}: expected {{\"frames\": [\"slide-001.png\", …]}}; rebuild it "
-                         "with `make frames`") from None
+                         f"with {remake(path, 'frames')}") from None
     script_slide = doc.get("script_slide")
     return [str(n) for n in names], [int(x) for x in script_slide] if script_slide else None
 
@@ -387,7 +387,7 @@ def _base(course: Course, lecture_id: str, inp: Inputs, span: Span, size: tuple[
     actual = _image_size(frame)
     if actual != CONTRACT_SIZE:
         msg = (f"{frame}: frame is {actual[0]}x{actual[1]}, not 1920x1080; scaled and "
-               "letterboxed (re-run `make frames` to fix)")
+               f"letterboxed (to fix it: {remake(frame, 'frames')})")
         warn(msg)
         stats.warnings.append(msg)
     ident = {"frame": _file_hash(frame), "size": size}

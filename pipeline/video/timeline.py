@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.errors import InputError
+from pipeline.errors import InputError, remake
 
 FPS = 30
 RATE = 48000
@@ -49,16 +49,17 @@ def load_narration(path: Path) -> dict:
     """Read narration.json and check the fields the renderer relies on."""
     path = Path(path)
     if not path.exists():
-        raise InputError(f"{path}: narration not found; run `make narration` first")
+        raise InputError(f"{path}: narration not found; run "
+                         f"{remake(path, 'narration', force=False)} first")
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as e:
         raise InputError(f"{path}:{e.lineno}: not valid JSON ({e.msg}); "
-                         "rebuild it with `make narration`") from None
+                         f"rebuild it with {remake(path, 'narration')}") from None
     for n, slide in enumerate(doc.get("slides") or [], 1):
         _check_slide(path, n, slide)
     if not doc.get("slides"):
-        raise InputError(f"{path}: no slides; rebuild it with `make narration`")
+        raise InputError(f"{path}: no slides; rebuild it with {remake(path, 'narration')}")
     return doc
 
 
@@ -68,10 +69,10 @@ def _check_slide(path: Path, n: int, slide: dict) -> None:
         start, end = float(slide["start"]), float(slide["end"])
     except (KeyError, TypeError, ValueError):
         raise InputError(f"{path}: slide {n} has no numeric 'start'/'end'; "
-                         "rebuild it with `make narration`") from None
+                         f"rebuild it with {remake(path, 'narration')}") from None
     if end < start:
         raise InputError(f"{path}: slide {n} ends ({end}) before it starts ({start}); "
-                         "rebuild it with `make narration`")
+                         f"rebuild it with {remake(path, 'narration')}")
 
 
 def per_frame(doc: dict, script_slide: list[int] | None) -> dict:

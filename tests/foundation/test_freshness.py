@@ -59,3 +59,12 @@ def test_outputs_are_dated_at_the_start_of_their_run(project, tmp_path):
     os.utime(out, (later, later))  # changed by someone after the run started
     assert stamps.fresh(project / "output" / "example", out, "k")
     assert os.stat(out).st_mtime == pytest.approx(later, abs=1e-3)  # never moved back
+
+
+def test_a_deleted_narration_wav_is_made_again(cloud, project):
+    course = Course.load("example")
+    stages.run("narration", course, [LECTURE])
+    wav = course.audio_dir(LECTURE) / "narration.wav"
+    wav.unlink()
+    report = stages.run("narration", Course.load("example"), [LECTURE])
+    assert list(report["lectures"]) == [LECTURE] and wav.exists()

@@ -117,3 +117,17 @@ def test_force_never_replaces_a_hand_written_lecture_with_a_scaffold(mk_project)
     assert result.returncode == 0, result.stderr
     assert "pipeline drafts example --force" in result.stdout
     assert {p.name: p.read_bytes() for p in lectures.glob("*.md")} == before
+
+
+def test_an_outline_with_a_mistake_stops_the_run_once_and_cannot_be_approved(mk_project):
+    (mk_project / "courses" / "shell").mkdir()
+    (mk_project / "courses" / "shell" / "topic.yaml").write_text(MANUAL_TOPIC)
+    assert make(mk_project, "course", "TOPIC=shell").returncode == 0  # stops for review
+    outline = mk_project / "courses" / "shell" / "outline.yaml"
+    outline.write_text(outline.read_text().replace("minutes:", "minutez:", 1))
+    result = make(mk_project, "course", "TOPIC=shell")
+    assert result.returncode != 0
+    assert result.stderr.count("minutez: unknown key (did you mean 'minutes'?)") == 1
+    approve = make(mk_project, "approve", "TOPIC=shell", "STAGE=outline")
+    assert approve.returncode != 0 and "minutez" in approve.stderr
+    assert not (mk_project / "courses" / "shell" / "approvals.yaml").exists()

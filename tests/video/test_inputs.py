@@ -84,6 +84,17 @@ def test_broken_narration_json_is_a_clear_error(project):
     path.write_text(json.dumps({"slides": [{"index": 1, "start": 1.0, "end": 0.5}]}))
     proc = _render(project)
     assert proc.returncode == 1 and "slide 1 ends (0.5) before it starts" in proc.stderr
+    # a file that exists looks current to Make: the fix must force it
+    assert "rebuild it with `make narration TOPIC=example FORCE=1`" in proc.stderr
+
+
+def test_a_frame_listed_but_missing_names_a_command_that_makes_it(project):
+    out = synth.write_frames(project, 2)
+    synth.write_narration(project, [[0.5], [0.5]])
+    (out / "slide-002.png").unlink()
+    proc = _render(project)
+    assert proc.returncode == 1 and "slide-002.png: listed in frames.json but missing" in \
+        proc.stderr and "run `make frames TOPIC=example FORCE=1`" in proc.stderr
 
 
 def test_narration_wav_with_extra_chunks_is_read_from_its_data_chunk(tmp_path):
