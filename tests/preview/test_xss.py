@@ -171,8 +171,9 @@ def click_everything(tab, url: str) -> None:
             target.first.hover()
             target.first.click()
     # A last in-page link: the clicks above queued their work before this navigation ends.
-    tab.locator(".draft a.footnote-ref").click()
-    tab.wait_for_url("**#fn-1")
+    note = tab.locator(".draft a.footnote-ref")
+    note.click()
+    tab.wait_for_url("**" + note.get_attribute("href"))
 
 
 @pytest.mark.parametrize("bypass_csp", [False, True], ids=["with-csp", "sanitiser-alone"])
@@ -251,7 +252,7 @@ def test_page_loads_everything_it_needs_under_the_policy(site, browser, served, 
         audio = v.tab.locator("#slide-3 audio")
         assert 1.9 <= audio.evaluate("a => a.play().then(() => a.currentTime)") <= 2.1
         audio.evaluate("a => a.pause()")
-        video = v.tab.locator("video")
+        video = v.tab.locator("section[aria-labelledby=video-h] video")
         cues = video.evaluate("""v => new Promise(r => { const track = v.querySelector('track');
             const done = () => r(track.readyState === 2 ? track.track.cues.length : -1);
             track.readyState >= 2 ? done() : (track.addEventListener('load', done),
