@@ -4,11 +4,13 @@ The HTML is parsed forgivingly by libxml2 (unclosed tags, bare `<br>`, `&nbsp;`,
 upper-case tags), then rebuilt element by element in the XHTML namespace from an
 allowlist: dangerous elements go with their content, unknown ones are unwrapped so
 their text survives, attributes are filtered, and block elements inside phrasing-only
-parents are repaired so EPUBCheck's content model checks pass.
+parents are repaired so EPUBCheck's content model checks pass. `to_html` writes the
+same elements as HTML for the review preview, so book and preview share one allowlist.
 """
 
 from __future__ import annotations
 
+import html
 import re
 
 from lxml import etree
@@ -53,6 +55,10 @@ TAG_ATTRS = {
 }
 NUMERIC = {"colspan", "rowspan", "start", "span"}
 SAFE_HREF = re.compile(r"^(#|https?:|mailto:|[\w./-]+\.x?html(#.*)?$)", re.I)
+# An image src is a relative path or a web address; browsers ignore whitespace and control
+# characters inside a scheme ("java\tscript:"), so they are removed before this check.
+SAFE_SRC = re.compile(r"^(https?:|(?![a-z][a-z0-9+.-]*:).)", re.I)
+URL_IGNORED = re.compile(r"[\x00-\x20\x7f]")
 ALIGN = re.compile(r"text-align:\s*(left|right|center)", re.I)
 
 
@@ -124,8 +130,12 @@ def _copy_attrs(node, el: etree._Element, tag: str) -> None:
             continue
         if name == "href" and not SAFE_HREF.match(value.strip()):
             continue
+        if name == "src" and not SAFE_SRC.match(URL_IGNORED.sub("", value)):
+            continue
         if name == "id":
-            value = re.sub(r"\s+", "-", value.strip()).replace(":", "-") or None
+            value = _clean_id(value) or None
+        if name == "href" and value.startswith("#"):
+            value = "#" + _clean_id(value[1:])  # still points at the id cleaned above
         if value is not None:
             el.set(name, value.strip() if name in NUMERIC else value)
     if el.get("lang"):
@@ -136,6 +146,11 @@ def _copy_attrs(node, el: etree._Element, tag: str) -> None:
         el.set("class", f"{el.get('class', '')} align-{align.group(1).lower()}".strip())
     if tag == "img" and el.get("alt") is None:
         el.set("alt", "")
+
+
+def _clean_id(value: str) -> str:
+    """An id as a valid XML name part: no whitespace, no colons (markdown writes fn:1)."""
+    return re.sub(r"\s+", "-", value.strip()).replace(":", "-")
 
 
 def _local(el) -> str:
@@ -228,3 +243,20 @@ def _drop_empty_spans(root: etree._Element) -> None:
     for el in list(root.iter(x("span"))):
         if not len(el) and not el.text and not el.attrib:
             _unwrap(el)
+
+
+def to_html(nodes: list[etree._Element]) -> str:
+    """Sanitised elements (from `fragment`) as HTML text to embed in an HTML page."""
+    return "".join(_html(node) for node in nodes)
+
+
+def _html(el: etree._Element) -> str:
+    """One element as HTML: its tag without namespace, every text and value escaped."""
+    tag = _local(el)
+    attrs = "".join(f' {name}="{html.escape(value)}"' for name, value in el.attrib.items()
+                    if not name.startswith("{"))  # xml:lang: the lang attribute says it
+    tail = html.escape(el.tail or "", quote=False)
+    if tag in VOID:
+        return f"<{tag}{attrs}>{tail}"
+    inner = html.escape(el.text or "", quote=False) + "".join(_html(child) for child in el)
+    return f"<{tag}{attrs}>{inner}</{tag}>{tail}"

@@ -10,12 +10,11 @@ import markdown
 from markdown.extensions.toc import slugify
 
 from pipeline import slides as slide_format
+from pipeline.book import sanitize
 from pipeline.errors import LecternError
 from pipeline.preview.html import bullets, esc, href, lecture_page, page
 from pipeline.preview.media import LectureMedia, lecture_media
 from pipeline.preview.sources import mark
-
-IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]+)(")')
 
 
 def render(course, lecture_id: str, page_dir: Path) -> str:
@@ -93,7 +92,7 @@ def _full_audio(media: LectureMedia, page_dir: Path) -> str:
 
 
 def _draft(course, lecture_id: str, page_dir: Path) -> str:
-    """The draft rendered from markdown, images pointed at the course folder."""
+    """The draft as HTML cleaned by the book's allowlist, images pointed at the course folder."""
     path = course.lecture_path(lecture_id)
     if not path.exists():
         return (f'<p class="notice">No draft yet: run <code>make drafts TOPIC={course.slug}'
@@ -102,17 +101,17 @@ def _draft(course, lecture_id: str, page_dir: Path) -> str:
         "fenced_code", "tables", "footnotes", "codehilite", "toc"], extension_configs={
         "codehilite": {"guess_lang": False},
         "toc": {"baselevel": 2, "slugify": lambda v, sep: "draft-" + slugify(v, sep)}})
-    return f'<article class="draft">{_fix_images(body, course.dir, page_dir)}</article>'
+    nodes = sanitize.fragment(body)  # drafts may hold raw HTML, and an LLM writes them
+    _fix_images(nodes, course.dir, page_dir)
+    return f'<article class="draft">{sanitize.to_html(nodes)}</article>'
 
 
-def _fix_images(body: str, base: Path, page_dir: Path) -> str:
+def _fix_images(nodes: list, base: Path, page_dir: Path) -> None:
     """Relative image paths in a draft are relative to the course folder."""
-    def repl(m: re.Match) -> str:
-        src = m[2]
-        if re.match(r"^[a-z]+:|^/|^#", src):
-            return m[0]
-        return f"{m[1]}{href(page_dir, base / src)}{m[3]}"
-    return IMG_SRC.sub(repl, body)
+    for img in (i for node in nodes for i in node.iter(sanitize.x("img"))):
+        src = img.get("src", "")
+        if src and not re.match(r"^[a-z]+:|^/|^#", src, re.I):
+            img.set("src", href(page_dir, base / src))
 
 
 def _slide_list(course, slides, error: str, media: LectureMedia, page_dir: Path) -> str:

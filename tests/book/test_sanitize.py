@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from pipeline.book.sanitize import XHTML, fragment, x
+from pipeline.book.sanitize import XHTML, fragment, to_html, x
 
 
 def _xhtml(html: str) -> str:
@@ -38,6 +38,12 @@ def _xhtml(html: str) -> str:
     ("<p id='fn:1' lang=fr>x</p>", ['id="fn-1"', 'lang="fr" xml:lang="fr"'], ["fn:1"]),
     ("<iframe src=http://x></iframe><object>o</object><p>after</p>", ["<p>after</p>"],
      ["iframe", "object"]),
+    ("<img src='javascript:alert(1)'><img src=' JAVA\tSCRIPT:x'><img src='data:text/html,x'>",
+     ['<img alt=""/><img alt=""/><img alt=""/>'], ["src", "SCRIPT", "data:"]),
+    ("<img src='images/a.png'><img src='https://example.com/b.png'>",
+     ['src="images/a.png"', 'src="https://example.com/b.png"'], []),
+    ("<sup><a href='#fn:1'>1</a></sup><p id='fn:1'>note</p>", ['href="#fn-1"', 'id="fn-1"'],
+     ["fn:1"]),
 ])
 def test_fragment_is_valid_xhtml(html, kept, gone):
     out = _xhtml(html)
@@ -45,3 +51,13 @@ def test_fragment_is_valid_xhtml(html, kept, gone):
         assert piece in out, out
     for piece in gone:
         assert piece not in out, out
+
+
+def test_to_html_is_html_with_every_text_and_value_escaped():
+    html = ("<p lang=fr title='say \"hi\"'>a &lt;b&gt; &amp; c<br><img src=a.png></p>"
+            "<div class=codehilite><pre><span></span><code><span class=k>for</span> x\n"
+            "</code></pre></div>")
+    assert to_html(fragment(html)) == (
+        '<p lang="fr" title="say &quot;hi&quot;">a &lt;b&gt; &amp; c<br><img src="a.png" '
+        'alt=""></p><div class="codehilite"><pre><code><span class="k">for</span> x\n'
+        "</code></pre></div>")

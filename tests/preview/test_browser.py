@@ -56,9 +56,10 @@ def home_url(course) -> str:
 
 
 def load_images(tab) -> None:
-    """Frames are lazy-loaded; ask for all of them and wait until each is decoded."""
-    tab.evaluate("document.querySelectorAll('img').forEach(i => i.loading = 'eager')")
-    tab.wait_for_function("[...document.images].every(i => i.complete)")
+    """Frames are lazy-loaded; ask for all of them and wait until each is decoded or failed."""
+    # one evaluate, not wait_for_function: its polling evals a string, which the CSP refuses
+    tab.evaluate("""() => Promise.all([...document.images].map(i => {
+        i.loading = 'eager'; return i.decode().catch(() => null); }))""")
 
 
 def shoot(course, tab, name: str) -> Path:
