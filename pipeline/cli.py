@@ -176,6 +176,7 @@ def main() -> None:
     """Entry point: errors print a clear message; tracebacks only with --debug."""
     # `kill` and a closed terminal stop a run the way Ctrl-C does: work in flight (a paid
     # call) finishes and is saved, nothing half-made is left, no traceback.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     for sig in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, _interrupt)
     try:

@@ -52,8 +52,9 @@ def test_status_table_lists_every_lecture_and_stage(project):
 
 def test_status_reports_deleted_lecture_and_drafts_do_not_recreate_it(project):
     lecture = project / "courses" / "example" / "lectures" / "02-01-dict-and-set-comprehensions.md"
-    # The pipeline owns this draft now (as if it had written it), then the person deletes it.
-    run_cli(project, "drafts", "example", "--force")
+    # A missing lecture gets a scaffold, which the pipeline owns; then the person deletes it.
+    lecture.unlink()
+    assert "wrote courses/example/lectures" in run_cli(project, "drafts", "example").stderr
     lecture.unlink()
     result = run_cli(project, "drafts", "example", env={"AUTO_APPROVE": "1"})
     assert "deleted by hand" in result.stderr

@@ -124,3 +124,18 @@ def test_outline_rerun_keeps_ids_by_position(course_for, server):
     assert second.sections[0].title.startswith("Testing with Doubles")
     assert [x.id for x in second.lectures] == [x.id for x in first.lectures]
     assert [s.id for s in second.sections] == [s.id for s in first.sections]
+
+
+def test_a_script_deleted_by_hand_is_never_paid_for_again(course_for, server, capsys):
+    course = course_for()
+    run_text_stages(course)
+    lec = course.outline.lectures[0].id
+    course.slides_path(lec).unlink()
+    lecture = course.lecture_path(lec)
+    lecture.write_text(lecture.read_text() + "\nOne more paragraph of mine.\n")
+    asked = len(server.requests)
+    script.run(Course.load(SLUG, course.root))
+    assert len(server.requests) == asked  # the changed lecture's script was deleted on purpose
+    assert f"slides/{lec}.md was deleted by hand" in capsys.readouterr().err
+    script.run(Course.load(SLUG, course.root), force=True)  # FORCE asks for it again
+    assert len(server.requests) == asked + 1 and course.slides_path(lec).exists()
