@@ -128,7 +128,7 @@ def costs(topic: str) -> None:
 @click.argument("topic")
 def estimate(topic: str) -> None:
     """Predict tokens and dollars for the text stages before running them."""
-    click.echo(_call("pipeline.estimate:report", Course.load(topic)))
+    click.echo(_call("pipeline.forecast:report", Course.load(topic)))
 
 
 @cli.command()

@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from pipeline.secrets import key_env_problem
 from pipeline.yamlsrc import load_with_lines, validate
 
 BCP47 = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?$")
@@ -50,12 +51,15 @@ class Server(Strict):
     # one, and it may not name a key Lectern binds to a host (OPENAI_API_KEY,
     # ELEVENLABS_API_KEY, AZURE_OPENAI_API_KEY: see secrets.BOUND_KEYS).
     api_key_env: str | None = None
+    # Failed calls (429, 5xx, timeouts, dropped connections) are retried this many times,
+    # waiting base * 2**attempt seconds, at most retry_max_s (a server's Retry-After wins).
+    max_retries: int = Field(default=4, ge=0, le=10)
+    retry_base_s: float = Field(default=1.0, ge=0, le=60)
+    retry_max_s: float = Field(default=30, ge=0, le=600)
 
     @field_validator("api_key_env")
     @classmethod
     def _own_variable(cls, v: str | None, info: ValidationInfo) -> str | None:
-        from pipeline.secrets import key_env_problem  # secrets imports course, which imports us
-
         problem = key_env_problem(v, info.data.get("base_url")) if v else None
         if problem:
             raise ValueError(problem)
@@ -65,20 +69,29 @@ class Server(Strict):
 class LLMConfig(Server):
     """Which language model writes the text; provider `none` means manual mode."""
 
+    # none: you write the drafts; auto: openai when OPENAI_API_KEY, OPENAI_BASE_URL or
+    # base_url is set, else none; openai: any OpenAI-compatible server; azure: Azure OpenAI.
     provider: str = "none"
-    model: str = "gpt-4o-mini"
-    temperature: float = Field(default=0.4, ge=0, le=2)
-    concurrency: int = Field(default=4, ge=1, le=32)
-    timeout_s: float = Field(default=120, ge=1, le=3600)
-    max_retries: int = Field(default=4, ge=0, le=10)
-    # Backoff for 429/5xx/timeouts: base * 2**attempt seconds, at most retry_max_s
-    # (a server's Retry-After wins when it gives one).
-    retry_base_s: float = Field(default=1.0, ge=0, le=60)
-    retry_max_s: float = Field(default=30, ge=0, le=600)
+    model: str = "gpt-4o-mini"  # on Azure: the deployment name
+    # Unset means not sent (the model's default): reasoning models (gpt-5, o-series) take
+    # no other value.
+    temperature: float | None = Field(default=None, ge=0, le=2)
+    reasoning_effort: Literal["none", "minimal", "low", "medium", "high"] | None = None
+    # Calls at once; unset: 4, or 1 for a server on this machine or network (Ollama answers
+    # one request at a time unless OLLAMA_NUM_PARALLEL says otherwise).
+    concurrency: int | None = Field(default=None, ge=1, le=32)
+    # Seconds to wait for an answer; unset: 120, or 600 for a server on this machine or
+    # network (a local model is slower, and requests wait in its queue).
+    timeout_s: float | None = Field(default=None, ge=1, le=3600)
     # Invalid or truncated answers are sent back with the error this many times.
     repair_attempts: int = Field(default=2, ge=0, le=5)
     max_tokens: int | None = Field(default=None, ge=16, le=200_000)
-    # Prices in USD per million tokens, for models Lectern does not know (0 for local).
+    # The model's context window in tokens; unset: a known model's own, else what the
+    # server reports (vLLM, LM Studio, Ollama), else unchecked.
+    context_tokens: int | None = Field(default=None, ge=512, le=10_000_000)
+    # Azure classic deployments (https://RES.openai.azure.com): the API version to call.
+    api_version: str | None = None
+    # Prices in USD per million tokens, for models Lectern does not know (0 for a free server).
     price_in_per_mtok: float | None = Field(default=None, ge=0, le=1000)
     price_out_per_mtok: float | None = Field(default=None, ge=0, le=1000)
 
@@ -95,7 +108,6 @@ class VoiceConfig(Server):
     style: float | None = Field(default=None, ge=0, le=1)
     instructions: str | None = None
     concurrency: int = Field(default=2, ge=1, le=16)
-    max_retries: int = Field(default=4, ge=0, le=10)
     timeout_s: float = Field(default=120, ge=1, le=3600)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -11,6 +10,7 @@ from pathlib import Path
 from pipeline.config import Topic, load_topic
 from pipeline.errors import ConfigError, InputError
 from pipeline.models import Lecture, Outline, Quiz, load_outline, load_quiz
+from pipeline.project import project_root
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 LECTERN_THEMES = Path(__file__).resolve().parents[1] / "assets" / "themes"
@@ -19,12 +19,6 @@ LECTERN_THEMES = Path(__file__).resolve().parents[1] / "assets" / "themes"
 def theme_dirs(root: Path) -> list[Path]:
     """Where built-in themes are looked up: the project's assets/themes, then Lectern's."""
     return [Path(root) / "assets" / "themes", LECTERN_THEMES]
-
-
-def project_root() -> Path:
-    """The Lectern project folder (holds courses/, assets/, output/)."""
-    env = os.environ.get("LECTERN_ROOT")
-    return Path(env).resolve() if env else Path.cwd().resolve()
 
 
 def check_slug(slug: str, root: Path) -> None:

@@ -38,6 +38,10 @@ class InputError(LecternError):
 class ProviderError(LecternError):
     """An LLM or TTS provider failed in a way retries did not fix."""
 
+    def __init__(self, message: str, status: str = "error"):
+        super().__init__(message)
+        self.status = status  # what the ledger records: error, quota, rate_limit, refusal…
+
 
 class BudgetError(LecternError):
     """The next paid call would exceed the course budget."""

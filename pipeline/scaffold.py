@@ -7,9 +7,10 @@ from importlib import resources
 from pathlib import Path
 
 from pipeline import protect
-from pipeline.course import SLUG, Course, project_root
+from pipeline.course import SLUG, Course
 from pipeline.errors import ConfigError, InputError
 from pipeline.fsutil import atomic_write_text
+from pipeline.project import project_root
 
 
 def new_topic(slug: str) -> str:

@@ -17,13 +17,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from pipeline import log
-from pipeline.course import project_root
 from pipeline.errors import ConfigError
+from pipeline.project import project_root
 
 # Keys Lectern sends only to one service's hosts (the Azure provider binds its own to
 # Azure): a course's `api_key_env` may not name them, or a shared course could redirect them.
 BOUND_KEYS = {"OPENAI_API_KEY": "api.openai.com", "ELEVENLABS_API_KEY": "api.elevenlabs.io",
-              "AZURE_OPENAI_API_KEY": "Azure OpenAI (*.openai.azure.com)"}
+              "AZURE_OPENAI_API_KEY": "the Azure endpoint in AZURE_OPENAI_ENDPOINT"}
 VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # What the openai SDK gets when no key should go: given none, it reads OPENAI_API_KEY itself
 # (local servers ignore the key, but the SDK insists on one).
@@ -38,6 +38,9 @@ class Service:
     url_var: str
     url: str
     hosts: frozenset[str]
+    # The key goes only to the host of the person's own url_var: every Azure resource has
+    # a host of its own (anyone can own one), so no host is safe just by its name.
+    pinned: bool = False
 
 
 OPENAI = Service("OPENAI_API_KEY", "OPENAI_BASE_URL", "https://api.openai.com/v1",
@@ -48,6 +51,9 @@ ELEVENLABS = Service("ELEVENLABS_API_KEY", "ELEVENLABS_BASE_URL", "https://api.e
                                 "api.eu.residency.elevenlabs.io",
                                 "api.in.residency.elevenlabs.io",
                                 "api.sg.residency.elevenlabs.io"}))
+
+# Azure OpenAI: the endpoint and key of the person's resource (as the Azure SDKs read them).
+AZURE = Service("AZURE_OPENAI_API_KEY", "AZURE_OPENAI_ENDPOINT", "", frozenset(), pinned=True)
 
 
 @dataclass(frozen=True)
@@ -88,7 +94,7 @@ def credential(service: Service, block: str, course_url: str | None, key_env: st
                env: dict[str, str]) -> Credential:
     """The URL and key for a provider whose topic.yaml block (`llm`, `voice`) is given."""
     url = base_url(service, course_url, env)
-    official = is_official(service, url)
+    official = _chosen(service, url, env) if service.pinned else is_official(service, url)
     if key_env:  # config.py allows it only beside a base_url from topic.yaml
         return Credential(url, key_env, _named_key(env, key_env, block, url), official)
     if course_url and not official:
@@ -101,6 +107,12 @@ def is_official(service: Service, url: str) -> bool:
     """True for the service's own API over HTTPS (a plain-HTTP URL would expose the key)."""
     parts = urlsplit(url)
     return parts.scheme == "https" and (parts.hostname or "") in service.hosts
+
+
+def _chosen(service: Service, url: str, env: dict[str, str]) -> bool:
+    """True when `url` is (on the host of) the endpoint the person set, over HTTPS."""
+    own = env.get(service.url_var, "")
+    return bool(own) and urlsplit(url).scheme == "https" and host(url) == host(own)
 
 
 def _named_key(env: dict[str, str], name: str, block: str, url: str) -> str:

@@ -17,11 +17,11 @@ MIN_WORDS = 40
 
 
 def write_drafts(course: Course, lecture_ids: list[str], force: bool) -> None:
-    """Write the given drafts concurrently (llm.concurrency at a time)."""
+    """Write the given drafts concurrently (the session's concurrency at a time)."""
     s = calls.session(course)
     bar = log.Progress("drafts", len(lecture_ids))
     stop = threading.Event()
-    with ThreadPoolExecutor(max_workers=course.topic.llm.concurrency) as pool:
+    with ThreadPoolExecutor(max_workers=s.concurrency) as pool:
         futures = [pool.submit(_write_one, course, i, force, stop) for i in lecture_ids]
         try:
             for fut in as_completed(futures):
@@ -105,17 +105,17 @@ def clean(text: str, title: str) -> str:
     return text + "\n"
 
 
-def estimate_row(course: Course) -> tuple:
-    """(stage, calls, done, tokens in, tokens out) for `make estimate`."""
-    calls_n = done = tin = tout = 0
+def planned_calls(course: Course) -> list[estimate.Planned]:
+    """One call per lecture, for `make estimate`."""
+    out = []
     for lec in course.outline.lectures:
-        calls_n += 1
-        if estimate._done(course, draft.target(course, lec.id), draft.key(course, lec.id)):
-            done += 1
-            continue
-        tin += estimate.message_tokens(messages(course, lec.id))
-        tout += estimate.lecture_tokens(lec.minutes)
-    return ("drafts", calls_n, done, tin, tout)
+        if estimate.is_done(course, draft.target(course, lec.id), draft.key(course, lec.id)):
+            out.append(estimate.Planned(lec.id, True))
+        else:
+            out.append(estimate.Planned(lec.id, False,
+                                        estimate.message_tokens(messages(course, lec.id)),
+                                        estimate.lecture_tokens(lec.minutes)))
+    return out
 
 
 def _bullets(items: list[str]) -> str:

@@ -10,6 +10,7 @@ from pipeline import estimate
 from pipeline.course import Course
 from pipeline.models import Lecture, Outline, Section
 from pipeline.providers.llm import calls
+from pipeline.stages import outline
 from pipeline.stages.outline import _old_id
 from pipeline.textutil import slugify
 
@@ -53,8 +54,19 @@ def generate(course: Course, previous: Outline | None) -> Outline:
     return calls.session(course).ask(
         "outline", course.slug, messages(course, previous),
         parse=lambda text: to_outline(course, text, previous),
-        schema=calls.json_schema(OutlinePlan, "outline"),
+        schema=calls.json_schema(OutlinePlan, "outline", counts={
+            "sections": (t.sections, t.sections),
+            "sections.lectures": (t.lectures_per_section, t.lectures_per_section)}),
         expect_out=estimate.outline_out(t.sections, t.lectures_per_section))
+
+
+def planned_calls(course: Course) -> list[estimate.Planned]:
+    """The one outline call, for `make estimate`."""
+    t = course.topic
+    if estimate.is_done(course, course.outline_path, outline.key(course)):
+        return [estimate.Planned("outline", True)]
+    return [estimate.Planned("outline", False, estimate.message_tokens(messages(course, None)),
+                             estimate.outline_out(t.sections, t.lectures_per_section))]
 
 
 def to_outline(course: Course, text: str, previous: Outline | None) -> Outline:

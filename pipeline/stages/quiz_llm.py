@@ -11,9 +11,11 @@ from pydantic import BaseModel
 from pipeline import estimate, log
 from pipeline.course import Course
 from pipeline.models import Question, Quiz, Section
-from pipeline.providers.llm import calls
+from pipeline.providers.llm import calls, limits
 
 MAX_QUESTIONS = 10
+PER_LECTURE = 2  # questions per lecture when lectures are asked about one at a time
+MIN_OPTIONS, MAX_OPTIONS = 3, 5  # as the prompt says
 HEADER = ("# Quiz for section {sid}, written by an LLM. Edit freely; format: docs/formats.md.\n")
 
 
@@ -51,59 +53,77 @@ def question_count(section: Section) -> int:
     return max(3, min(2 * len(section.lectures), MAX_QUESTIONS))
 
 
-def messages(course: Course, section_id: str, texts: dict[str, str] | None = None) -> list[dict]:
-    """The quiz prompt: the section's lecture texts, each marked with its id."""
+def messages(course: Course, section_id: str, texts: dict[str, str] | None = None,
+             count: int | None = None) -> list[dict]:
+    """The quiz prompt: the lectures' texts (the section's, unless given), each marked with
+    its id, and how many questions to write."""
     section = _section(course, section_id)
     texts = texts or {lec.id: course.lecture_path(lec.id).read_text(encoding="utf-8")
                       for lec in section.lectures}
     body = "\n\n".join(f'<lecture id="{i}">\n{t.strip()}\n</lecture>' for i, t in texts.items())
     return calls.prompt("quiz", language=course.topic.language, section_title=section.title,
-                        lecture_ids=", ".join(texts), count=question_count(section),
+                        lecture_ids=", ".join(texts), count=count or question_count(section),
                         lectures=body)
 
 
 def generate(course: Course, section_id: str) -> str:
-    """The quiz YAML of one section."""
-    s = calls.session(course)
-    section = _section(course, section_id)
-    text = s.ask("quizzes", section_id, messages(course, section_id),
-                 parse=lambda answer: to_yaml(section, answer),
-                 schema=calls.json_schema(QuizPlan, "quiz"),
-                 expect_out=estimate.quiz_out(question_count(section)))
+    """The quiz YAML of one section: one call, or one per lecture when the section's
+    lectures do not fit the model's context window together."""
+    s, section = calls.session(course), _section(course, section_id)
+    texts = {lec.id: course.lecture_path(lec.id).read_text(encoding="utf-8")
+             for lec in section.lectures}
+    try:
+        quizzes = [_ask(course, section, texts, question_count(section))]
+    except limits.ContextTooSmall:
+        log.info(f"quizzes {section_id}: its lectures do not fit the context window together; "
+                 "asking for each lecture's questions on its own")
+        quizzes = [_ask(course, section, {i: t}, PER_LECTURE) for i, t in texts.items()]
     log.info(f"quizzes {section_id}: {s.progress()} so far")
-    return text
-
-
-def to_yaml(section: Section, answer: str) -> str:
-    """Validate the model's quiz against the quiz rules and write it as YAML."""
-    plan = QuizPlan.model_validate(json.loads(answer))
-    ids = [lec.id for lec in section.lectures]
-    for n, q in enumerate(plan.questions, 1):
-        if q.lecture not in ids:
-            raise calls.Unusable(f"question {n} names lecture '{q.lecture}'; use one of "
-                                 f"{', '.join(ids)}")
-    quiz = Quiz(section=section.id, title=plan.title.strip() or section.title,
-                questions=[Question(**q.model_dump()) for q in plan.questions])
+    quiz = Quiz(section=section.id, title=quizzes[0].title,
+                questions=[q for part in quizzes for q in part.questions])
     data = quiz.model_dump(exclude_none=True)
     return HEADER.format(sid=section.id) + yaml.safe_dump(data, sort_keys=False,
                                                           allow_unicode=True, width=88)
 
 
-def estimate_row(course: Course) -> tuple:
-    """(stage, calls, done, tokens in, tokens out) for `make estimate`."""
-    from pipeline.stages import quiz
+def _ask(course: Course, section: Section, texts: dict[str, str], count: int) -> Quiz:
+    """One quiz call for these lectures."""
+    item = section.id if len(texts) > 1 else next(iter(texts))
+    schema = calls.json_schema(QuizPlan, "quiz", counts={
+        "questions": (count, count), "questions.options": (MIN_OPTIONS, MAX_OPTIONS)})
+    return calls.session(course).ask(
+        "quizzes", item, messages(course, section.id, texts, count),
+        parse=lambda answer: to_quiz(section, list(texts), answer), schema=schema,
+        expect_out=estimate.quiz_out(count))
 
-    calls_n = done = tin = tout = 0
+
+def to_quiz(section: Section, ids: list[str], answer: str) -> Quiz:
+    """Validate the model's quiz against the quiz rules (questions on these lectures)."""
+    plan = QuizPlan.model_validate(json.loads(answer))
+    for n, q in enumerate(plan.questions, 1):
+        if q.lecture not in ids:
+            raise calls.Unusable(f"question {n} names lecture '{q.lecture}'; use one of "
+                                 f"{', '.join(ids)}")
+    return Quiz(section=section.id, title=plan.title.strip() or section.title,
+                questions=[Question(**q.model_dump()) for q in plan.questions])
+
+
+def planned_calls(course: Course) -> list[estimate.Planned]:
+    """One call per section, for `make estimate` (drafts not written yet count at their
+    planned length)."""
+    from pipeline.stages import quiz  # quiz chooses this module: see the stage registry
+
+    out = []
     for section in course.outline.sections:
-        calls_n += 1
         paths = [course.lecture_path(lec.id) for lec in section.lectures]
-        if all(p.exists() for p in paths) and estimate._done(
+        if all(p.exists() for p in paths) and estimate.is_done(
                 course, quiz.target(course, section.id), quiz.key(course, section.id)):
-            done += 1
+            out.append(estimate.Planned(section.id, True))
             continue
         texts = {lec.id: p.read_text(encoding="utf-8") if p.exists() else
                  "x" * 4 * estimate.lecture_tokens(lec.minutes)
                  for lec, p in zip(section.lectures, paths, strict=True)}
-        tin += estimate.message_tokens(messages(course, section.id, texts))
-        tout += estimate.quiz_out(question_count(section))
-    return ("quizzes", calls_n, done, tin, tout)
+        out.append(estimate.Planned(section.id, False,
+                                    estimate.message_tokens(messages(course, section.id, texts)),
+                                    estimate.quiz_out(question_count(section))))
+    return out

@@ -56,7 +56,8 @@ def generate(course: Course, lecture_id: str) -> str:
     s = calls.session(course)
     text = s.ask("scripts", lecture_id, messages(course, lecture_id),
                  parse=lambda answer: to_script(course, lecture_id, answer),
-                 schema=calls.json_schema(ScriptPlan, "slide_script"),
+                 schema=calls.json_schema(ScriptPlan, "slide_script", counts={
+                     "slides": (3, None), "slides.bullets": (None, MAX_BULLETS)}),
                  expect_out=int(estimate.lecture_tokens(lec.minutes) * 1.3))
     log.info(f"scripts {lecture_id}: {s.progress()} so far")
     return text
@@ -110,21 +111,22 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def estimate_row(course: Course) -> tuple:
-    """(stage, calls, done, tokens in, tokens out) for `make estimate`."""
-    calls_n = done = tin = tout = 0
+def planned_calls(course: Course) -> list[estimate.Planned]:
+    """One call per lecture, for `make estimate` (a draft not written yet counts at its
+    planned length)."""
+    out = []
     for lec in course.outline.lectures:
-        calls_n += 1
         path = course.lecture_path(lec.id)
-        if path.exists() and estimate._done(course, course.slides_path(lec.id),
-                                            _key(course, lec.id)):
-            done += 1
+        if path.exists() and estimate.is_done(course, course.slides_path(lec.id),
+                                              _key(course, lec.id)):
+            out.append(estimate.Planned(lec.id, True))
             continue
         draft_tokens = estimate.lecture_tokens(lec.minutes)
         text = path.read_text(encoding="utf-8") if path.exists() else "x" * 4 * draft_tokens
-        tin += estimate.message_tokens(messages(course, lec.id, text))
-        tout += int(draft_tokens * 1.3)
-    return ("scripts", calls_n, done, tin, tout)
+        out.append(estimate.Planned(lec.id, False,
+                                    estimate.message_tokens(messages(course, lec.id, text)),
+                                    int(draft_tokens * 1.3)))
+    return out
 
 
 def _key(course: Course, lecture_id: str) -> str:

@@ -61,7 +61,8 @@ def draft(course: Course) -> landing.Landing:
     """The landing page from the LLM (cached: asked once per outline and settings)."""
     t = course.topic
     plan = calls.session(course).ask("udemy", "landing", messages(course), parse=parse,
-                                     schema=calls.json_schema(LandingPlan, "landing"),
+                                     schema=calls.json_schema(LandingPlan, "landing",
+                                                            counts={"objectives": (4, None)}),
                                      expect_out=900)
     body = "\n\n".join(p.strip() for p in plan.description_paragraphs if p.strip())
     return landing.Landing(

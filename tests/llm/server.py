@@ -1,9 +1,13 @@
 """A small Chat Completions server on 127.0.0.1 for driving the real openai SDK.
 
-By default it answers like a model would (valid answers from the fake provider). Tests
-queue `actions` (one per request, in order) or set `rule(body) -> action | None` to
-make it misbehave: an HTTP status with headers, a given content, a finish_reason, or a
-delay before answering.
+By default it answers like a model would (valid answers from the fake provider) and
+refuses, as OpenAI does, what breaks the documented rules (tests/llm/openai_rules.py):
+non-strict schemas, `max_tokens` or a temperature for reasoning models, an output limit
+above the model's cap, a prompt past `context` tokens. Tests queue `actions` (one per
+request, in order) or set `rule(body) -> action | None` to make it misbehave: an HTTP
+status with headers, error code and message; a given content, refusal, reasoning or
+finish_reason; or a delay before answering. `models` (GET /v1/models entries) and
+`ollama` (its /api/ps and /api/show answers) play vLLM, LM Studio and Ollama.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from pipeline import estimate
 from pipeline.providers.llm import fake
+from tests.llm import openai_rules
 
 
 class FakeOpenAI:
@@ -25,6 +30,11 @@ class FakeOpenAI:
         self.auth: list[str] = []
         self.actions: list[dict] = []
         self.rule = None
+        self.rules = True  # enforce OpenAI's documented request rules
+        self.context: int | None = None  # the model's context window, when it has one
+        self.models: list[dict] = []  # GET /v1/models entries
+        self.ollama: dict | None = None  # {"ps": [...], "show": {...}}: speak Ollama's API
+        self.gets: list[str] = []
         self.lock = threading.Lock()
         self.inflight = self.max_inflight = 0
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
@@ -50,12 +60,35 @@ class FakeOpenAI:
             self.max_inflight = max(self.max_inflight, self.inflight)
 
     def next_action(self, body: dict) -> dict:
-        """The queued action, else the rule's, else a normal answer."""
+        """The queued action, else the rule's, else OpenAI's rules, else a normal answer."""
         with self.lock:
             self.requests.append(body)
             if self.actions:
                 return self.actions.pop(0)
-        return (self.rule(body) if self.rule else None) or {}
+        return (self.rule(body) if self.rule else None) or self._rules(body) or {}
+
+    def _rules(self, body: dict) -> dict | None:
+        if not self.rules:
+            return None
+        error = openai_rules.request_error(body)
+        limit = body.get("max_completion_tokens") or body.get("max_tokens") or 0
+        if error is None and self.context and \
+                estimate.message_tokens(body["messages"]) + limit > self.context:
+            error = {"status": 400, "code": "context_length_exceeded", "param": "messages",
+                     "message": f"This model's maximum context length is {self.context} "
+                                "tokens.", "type": "invalid_request_error"}
+        return error
+
+    def get(self, path: str) -> dict | None:
+        """The answer to a GET, or None for a 404."""
+        self.gets.append(path)
+        if path == "/v1/models":
+            return {"object": "list", "data": self.models}
+        if self.ollama is not None and path == "/api/version":
+            return {"version": "0.12.0"}
+        if self.ollama is not None and path == "/api/ps":
+            return {"models": self.ollama.get("ps", [])}
+        return None
 
 
 def user_text(body: dict) -> str:
@@ -68,8 +101,20 @@ def _handler(server: FakeOpenAI):
         def log_message(self, *args):  # keep test output quiet
             pass
 
+        def do_GET(self):  # noqa: N802 - http.server's name
+            answer = server.get(self.path)
+            if answer is None:
+                self.send_response(404)
+                self._send(b"{}")
+            else:
+                self.send_response(200)
+                self._send(json.dumps(answer).encode())
+
         def do_POST(self):  # noqa: N802 - http.server's name
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            if self.path == "/api/show" and server.ollama is not None:
+                self.send_response(200)
+                return self._send(json.dumps(server.ollama.get("show", {})).encode())
             server.auth.append(self.headers.get("Authorization", ""))
             action = server.next_action(body)
             server.enter(1)
@@ -85,26 +130,32 @@ def _handler(server: FakeOpenAI):
                 server.enter(-1)
 
         def _error(self, action: dict) -> None:
-            data = json.dumps({"error": {"message": action.get("message", "try later"),
-                                         "type": "server_error", "code": None}}).encode()
+            error = {"message": action.get("message", "try later"),
+                     "type": action.get("type", "server_error"),
+                     "param": action.get("param"), "code": action.get("code")}
             self.send_response(action["status"])
             for k, v in action.get("headers", {}).items():
                 self.send_header(k, v)
-            self._send(data)
+            self._send(json.dumps({"error": error}).encode())
 
         def _answer(self, body: dict, action: dict) -> None:
             schema = (body.get("response_format") or {}).get("json_schema")
             content = action.get("content")
-            if content is None:
+            if content is None and "refusal" not in action and "reasoning" not in action:
                 content = fake.respond(body["messages"], schema)
+            message = {"role": "assistant", "content": content,
+                       "refusal": action.get("refusal")}
+            if "reasoning" in action:
+                message["reasoning_content"] = action["reasoning"]
             usage = {"prompt_tokens": estimate.message_tokens(body["messages"]),
-                     "completion_tokens": estimate.tokens(content)}
+                     "completion_tokens": estimate.tokens(content or action.get("refusal")
+                                                          or action.get("reasoning") or "")}
             usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
             data = json.dumps({
                 "id": f"chatcmpl-{len(server.requests)}", "object": "chat.completion",
                 "created": int(time.time()), "model": body["model"], "usage": usage,
                 "choices": [{"index": 0, "finish_reason": action.get("finish_reason", "stop"),
-                             "message": {"role": "assistant", "content": content}}]}).encode()
+                             "message": message}]}).encode()
             self.send_response(200)
             self._send(data)
 

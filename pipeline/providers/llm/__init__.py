@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pipeline.config import LLMConfig
 from pipeline.errors import ConfigError
+from pipeline.providers.llm.servers import Window
 
 GROUP = "lectern.llm"
 
@@ -19,6 +20,8 @@ class Reply:
     text: str
     tokens_in: int = 0
     tokens_out: int = 0
+    # stop | length | refusal (text holds the refusal) | content_filter | thinking (an empty
+    # answer beside a reasoning field: a thinking model that never answered)
     finish_reason: str = "stop"
 
 
@@ -38,6 +41,20 @@ class LLMProvider:
     def secrets(self) -> list[str]:
         """Strings that must never appear in a message, log or file."""
         return []
+
+    @property
+    def local(self) -> bool:
+        """True for a server on this machine or network: free, and one request at a time."""
+        return False
+
+    def window(self) -> Window | None:
+        """The model's context window in tokens, when known."""
+        return Window(self.cfg.context_tokens, "llm.context_tokens") \
+            if self.cfg.context_tokens else None
+
+    def output_cap(self) -> int | None:
+        """The most output tokens the model can give, when known."""
+        return None
 
     def complete(self, messages: list[dict], schema: dict | None = None,
                  max_tokens: int | None = None) -> Reply:

@@ -19,13 +19,14 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from pipeline import estimate, ledger, locks
+from pipeline import estimate, ledger, locks, log
 from pipeline.errors import BudgetError, LecternError, ProviderError
 from pipeline.fsutil import atomic_write_text, hash_json
 from pipeline.providers import llm
-from pipeline.providers.llm import Reply
+from pipeline.providers.llm import Reply, limits, pricing
 
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+NOT_ANSWERS = ("refusal", "content_filter", "thinking")  # see Reply.finish_reason
 _sessions: dict[tuple[str, str], Session] = {}
 _sessions_lock = threading.Lock()
 
@@ -47,9 +48,34 @@ def _fill(template: str, values: dict) -> str:
     return PLACEHOLDER.sub(lambda m: str(values[m[1]]), template).strip() + "\n"
 
 
-def json_schema(model: type[BaseModel], name: str) -> dict:
-    """A strict structured-output schema for a pydantic model."""
-    return {"name": name, "strict": True, "schema": _strict(model.model_json_schema())}
+def json_schema(model: type[BaseModel], name: str,
+                counts: dict[str, tuple[int | None, int | None]] | None = None) -> dict:
+    """A strict structured-output schema for a pydantic model, with item counts on lists
+    (`{"sections.lectures": (3, 3)}`: every section's lectures list holds exactly 3), so a
+    strict server enforces them and a lax one still reads them."""
+    schema = _strict(model.model_json_schema())
+    for path, (low, high) in (counts or {}).items():
+        node = _array_at(schema, path.split("."))
+        if low is not None:
+            node["minItems"] = low
+        if high is not None:
+            node["maxItems"] = high
+    return {"name": name, "strict": True, "schema": schema}
+
+
+def _array_at(schema: dict, path: list[str]) -> dict:
+    """The array schema at a dotted property path (following $refs into $defs)."""
+    node = schema
+    for i, part in enumerate(path):
+        node = _deref(schema, node)["properties"][part]
+        if i < len(path) - 1:
+            node = node["items"]
+    return node
+
+
+def _deref(schema: dict, node: dict) -> dict:
+    ref = node.get("$ref", "")
+    return schema["$defs"][ref.rsplit("/", 1)[1]] if ref else node
 
 
 def _strict(node: Any) -> Any:
@@ -87,6 +113,11 @@ class Session:
         self.requests = self.tokens = 0
         self.cost = 0.0
 
+    @property
+    def concurrency(self) -> int:
+        """Calls at once: llm.concurrency, else 4, or 1 on the person's own server."""
+        return self.cfg.concurrency or (1 if self.provider.local else 4)
+
     def progress(self) -> str:
         """Running totals for a progress bar."""
         return f"{self.tokens} tokens, ${self.cost:.4f}"
@@ -96,9 +127,12 @@ class Session:
 
     def key(self, messages: list[dict], schema: dict | None) -> str:
         """Content address of a call: never includes the API key."""
+        sampling = {"temperature": self.cfg.temperature}
+        if self.cfg.reasoning_effort:
+            sampling["reasoning_effort"] = self.cfg.reasoning_effort
         return hash_json({"provider": self.provider.name, "endpoint": self.provider.endpoint,
                           "model": self.cfg.model, "messages": messages, "schema": schema,
-                          "temperature": self.cfg.temperature})
+                          **sampling})
 
     def ask(self, stage: str, item: str, messages: list[dict], parse: Callable[[str], Any],
             schema: dict | None = None, expect_out: int = 1000) -> Any:
@@ -116,18 +150,33 @@ class Session:
     def _ask_model(self, stage: str, item: str, key: str, messages: list[dict],
                    parse: Callable[[str], Any], schema: dict | None, expect_out: int) -> Any:
         """Call until the answer is usable (bounded repairs), cache it, and return it."""
-        convo, max_tokens, problem = list(messages), self.cfg.max_tokens, ""
+        convo, limit, problem = list(messages), self._first_limit(), ""
         for _ in range(self.cfg.repair_attempts + 1):
-            reply = self._call(stage, item, convo, schema, max_tokens, expect_out)
+            limits.check_fits(self.provider, f"{stage} {item}", convo, limit or expect_out)
+            reply = self._call(stage, item, convo, schema, limit, expect_out)
+            if reply.finish_reason in NOT_ANSWERS:  # no repair would help: never paid twice
+                raise ProviderError(self._not_an_answer(stage, item, reply), reply.finish_reason)
             value, problem = _try_parse(reply, parse)
             if problem is None:
                 self._store(key, reply, stage, item)
                 return value
+            if reply.finish_reason == "length":
+                limit = limits.next_limit(self.provider, limit, reply.tokens_out)
+                if limit is None:  # more room is not to be had: say which limit it hit
+                    raise ProviderError(self._no_answer(stage, item, problem, limits.cut_off_advice(
+                        self.provider, self.cfg.max_tokens, reply.tokens_out)), "length")
             convo = convo + [{"role": "assistant", "content": reply.text[:20000]},
                              {"role": "user", "content": _feedback(problem)}]
-            max_tokens = max_tokens * 2 if max_tokens and reply.finish_reason == "length" \
-                else max_tokens
         raise ProviderError(self._no_answer(stage, item, problem))
+
+    def _first_limit(self) -> int | None:
+        """llm.max_tokens, never above the model's cap (asking for more is a 400)."""
+        cap, limit = self.provider.output_cap(), self.cfg.max_tokens
+        if limit and cap and limit > cap:
+            log.warn(f"llm.max_tokens is {limit:,} but {self.cfg.model} gives at most "
+                     f"{cap:,} tokens: asking for {cap:,}")
+            return cap
+        return limit
 
     def _cached(self, stage: str, item: str, key: str, parse: Callable) -> Any:
         path = self.cache_path(key)
@@ -154,13 +203,14 @@ class Session:
         start = time.monotonic()
         try:
             reply = self.provider.complete(messages, schema, max_tokens)
-        except LecternError:
-            self._ledger(stage, item, 0, 0, 0.0, time.monotonic() - start, "error")
+        except LecternError as e:
+            status = getattr(e, "status", "error")
+            self._ledger(stage, item, 0, 0, 0.0, time.monotonic() - start, status)
             raise
         finally:
             with self.lock:
                 self.reserved -= guess
-        cost = estimate.cost(self.cfg, reply.tokens_in, reply.tokens_out)
+        cost = self.cost_of(reply.tokens_in, reply.tokens_out)
         self._ledger(stage, item, reply.tokens_in, reply.tokens_out, cost,
                      time.monotonic() - start, reply.finish_reason)
         with self.lock:
@@ -171,7 +221,8 @@ class Session:
 
     def _reserve(self, stage: str, item: str, messages: list[dict], expect_out: int) -> float:
         """Stop before a call that could take spending over budget_usd."""
-        guess = estimate.cost(self.cfg, estimate.message_tokens(messages), expect_out)
+        out = int(expect_out * pricing.output_headroom(self.cfg))  # reasoning is billed too
+        guess = self.cost_of(estimate.message_tokens(messages), out)
         budget = self.course.topic.budget_usd
         with self.lock:
             spent = ledger.spent(self.course) + self.reserved
@@ -185,19 +236,38 @@ class Session:
             self.reserved += guess
         return guess
 
+    def cost_of(self, tokens_in: int, tokens_out: int) -> float:
+        """Dollars for a call of this size to this session's server."""
+        return pricing.cost(self.cfg, self.provider.endpoint, tokens_in, tokens_out)
+
     def _ledger(self, stage: str, item: str, tin: int, tout: int, cost: float,
                 seconds: float, status: str) -> None:
         ledger.record(self.course, stage=stage, item=item, provider=self.provider.name,
                       model=self.cfg.model, tokens_in=tin, tokens_out=tout, cost_usd=cost,
                       seconds=seconds, cache_hit=status == "cache", status=status)
 
-    def _no_answer(self, stage: str, item: str, problem: str) -> str:
-        tries = self.cfg.repair_attempts + 1
-        fix = ("raise llm.max_tokens in topic.yaml or shorten minutes_per_lecture"
-               if "cut off" in problem else "run again, or pick a stronger llm.model")
-        return (f"{stage} {item}: the model gave no usable answer in {tries} tries, so nothing "
-                f"was written. Last problem: {problem}. Fix: {fix} "
-                f"(in {self.course.topic_path})")
+    def _no_answer(self, stage: str, item: str, problem: str, fix: str = "") -> str:
+        fix = fix or "run again, or pick a stronger llm.model"
+        return (f"{stage} {item}: the model gave no usable answer, so nothing was written. "
+                f"Last problem: {problem}. Fix: {fix} (in {self.course.topic_path})")
+
+    def _not_an_answer(self, stage: str, item: str, reply: Reply) -> str:
+        """Why a reply that is no answer at all cannot be used, and what to do."""
+        model, said = self.cfg.model, " ".join(reply.text.split())[:500]
+        if reply.finish_reason == "refusal":
+            why = (f"{model} refused: \"{said}\". Nothing was written. Reword what it was "
+                   "asked (the topic, outline or lecture), or pick another llm.model")
+        elif reply.finish_reason == "content_filter":
+            why = (f"the server's content filter stopped {model}'s answer part way, so it "
+                   "was not kept. Reword the text it was given, or ask the service to adjust "
+                   "its filter")
+        else:
+            why = (f"{model} is a thinking model: it spent the answer on its reasoning and "
+                   "left the reply empty. Turn thinking off for it (Ollama: a model without "
+                   "thinking, or `think: false`; vLLM: serve it without --reasoning-parser, or "
+                   "with enable_thinking off; LM Studio: the model's thinking setting), raise "
+                   "llm.max_tokens, or pick a model without thinking")
+        return f"{stage} {item}: {why} (in {self.course.topic_path})"
 
 
 def _try_parse(reply: Reply, parse: Callable[[str], Any]) -> tuple[Any, str | None]:

@@ -6,10 +6,7 @@ third party's would (see pyproject.toml); `register()` adds one at run time.
 
 from __future__ import annotations
 
-import random
 import subprocess
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from importlib.metadata import entry_points
@@ -20,9 +17,14 @@ import numpy as np
 from pipeline import secrets
 from pipeline.config import VoiceConfig
 from pipeline.errors import ConfigError, ProviderError
+from pipeline.providers import retry
 from pipeline.tools import ffmpeg
 
 GROUP = "lectern.tts"
+# Voice settings that change how calls are made, never the audio: outside the cache key,
+# so changing them never pays for a sentence again.
+HOW_NOT_WHAT = {"concurrency", "max_retries", "retry_base_s", "retry_max_s", "timeout_s",
+                "base_url", "api_key_env"}
 _EXTRA: dict[str, type[TTSProvider]] = {}
 
 
@@ -44,7 +46,6 @@ class TTSProvider:
     name = "base"
     max_chars = 1000
     cloud = False  # cloud voices are paid per call: run in threads, never twice
-    backoff_s = 1.0  # first retry delay; doubles each attempt
     threads: int | None = None  # CPU threads a local model may use (None: all cores)
 
     def __init__(self, voice: VoiceConfig, dirs: list[Path] | None = None):
@@ -53,8 +54,7 @@ class TTSProvider:
 
     def identity(self) -> dict:
         """Everything that changes the audio for a given text (the cache key)."""
-        return {"provider": self.name, **self.voice.model_dump(
-            exclude={"concurrency", "max_retries", "timeout_s", "base_url", "api_key_env"})}
+        return {"provider": self.name, **self.voice.model_dump(exclude=HOW_NOT_WHAT)}
 
     def check_text(self, text: str) -> str | None:
         """Why this voice cannot speak `text`, or None when it can."""
@@ -102,45 +102,6 @@ def decode_audio(data: bytes, what: str) -> Clip:
     return Clip(np.frombuffer(proc.stdout, dtype="<f4").copy(), 48000)
 
 
-def with_retries(call: Callable[[], Clip], retries: int, transient: Callable[[Exception], bool],
-                 explain: Callable[[Exception], ProviderError], backoff_s: float) -> Clip:
-    """Run `call`, retrying transient failures (429, 5xx, network) with backoff."""
-    for attempt in range(retries + 1):
-        try:
-            return call()
-        except Exception as e:  # noqa: BLE001 - sorted into retry / clear error below
-            if not transient(e) or attempt == retries:
-                raise explain(e) from None
-            time.sleep(_delay(e, attempt, backoff_s))
-    raise AssertionError("unreachable")
-
-
-def _delay(e: Exception, attempt: int, backoff_s: float) -> float:
-    """Seconds to wait: the server's Retry-After when given, else jittered backoff."""
-    headers = getattr(getattr(e, "response", None), "headers", None) or getattr(e, "headers", None)
-    wanted = {k.lower(): v for k, v in dict(headers or {}).items()}.get("retry-after")
-    try:
-        return min(float(wanted), 60.0)
-    except (TypeError, ValueError):
-        return backoff_s * (2 ** attempt) * (0.75 + random.random() / 2)
-
-
-def status_of(e: Exception) -> int | None:
-    """The HTTP status an SDK error carries, if any."""
-    code = getattr(e, "status_code", None)
-    return code if isinstance(code, int) else None
-
-
-def is_transient(e: Exception) -> bool:
-    """Worth retrying: rate limits, server errors, timeouts and dropped connections."""
-    code = status_of(e)
-    if code is not None:
-        return code in (408, 409, 429) or code >= 500
-    names = {c.__name__ for c in type(e).__mro__}
-    return bool(names & {"APIConnectionError", "TransportError", "TimeoutException",
-                         "ConnectionError", "TimeoutError"})
-
-
 def body_text(e: Exception) -> str:
     """The server's error message, short, for a person to read."""
     body = getattr(e, "body", None) or getattr(e, "message", None) or str(e)
@@ -185,14 +146,18 @@ class CloudTTS(TTSProvider):
     def synthesize(self, text: str) -> Clip:
         """Speak one sentence, retrying 429/5xx with backoff."""
         _ = self.client
-        return with_retries(lambda: self._call(text), self.voice.max_retries, is_transient,
-                            self._explain, self.backoff_s)
+        v = self.voice
+        try:
+            return retry.run(lambda: self._call(text),
+                             retry.Policy(v.max_retries, v.retry_base_s, v.retry_max_s))
+        except Exception as e:  # noqa: BLE001 - every failure becomes a clear message
+            raise self._explain(e) from None
 
     def _explain(self, e: Exception) -> ProviderError:
         """Turn an SDK error into a message that says what to change."""
         if isinstance(e, ProviderError):
             return e
-        code, detail = status_of(e), body_text(e)
+        code, detail = retry.status_of(e), body_text(e)
         specific = self._describe(code, detail)
         if specific is not None:
             return specific

@@ -1,0 +1,75 @@
+"""The sizes a call must fit: the model's context window and its output cap.
+
+A call that cannot fit is stopped before it is paid for, with the exact fix, or split by
+its stage (quizzes one lecture at a time). A cut-off answer is asked for again with more
+room only up to what the model can give; past that, more tries would be paid for nothing.
+"""
+
+from __future__ import annotations
+
+from pipeline import estimate
+from pipeline.errors import ProviderError
+from pipeline.providers.llm import LLMProvider
+from pipeline.providers.llm.servers import Window
+
+MARGIN = 1.1  # our token counts are estimates (no tokenizer): leave a tenth spare
+
+
+class ContextTooSmall(ProviderError):
+    """The prompt and its expected answer do not fit the model's context window."""
+
+    def __init__(self, message: str, needed: int, window: Window):
+        super().__init__(message, status="context")
+        self.needed, self.window = needed, window
+
+
+def check_fits(provider: LLMProvider, what: str, messages: list[dict], out_tokens: int) -> None:
+    """Raise ContextTooSmall when prompt + answer would not fit (known windows only)."""
+    window = provider.window()
+    if window is None:
+        return
+    prompt = estimate.message_tokens(messages)
+    needed = int((prompt + out_tokens) * MARGIN)
+    if needed <= window.tokens:
+        return
+    raise ContextTooSmall(
+        f"{what}: the prompt (about {prompt:,} tokens) and its answer (about {out_tokens:,}) "
+        f"do not fit the {window.tokens:,}-token context window of {provider.cfg.model} "
+        f"({window.source}), so it was not sent. Fix: {_fix(window, needed)}", needed, window)
+
+
+def _fix(window: Window, needed: int) -> str:
+    size = 1 << max(needed - 1, 1).bit_length()  # the next power of two that fits
+    if window.ollama:
+        return (f"give the model a larger window: restart Ollama as "
+                f"`OLLAMA_CONTEXT_LENGTH={size} ollama serve` (it needs the GPU memory), then "
+                f"set llm.context_tokens: {size} in topic.yaml; or pick a smaller course "
+                "(fewer lectures per section, shorter lectures)")
+    return (f"pick a model with a context window of at least {size:,} tokens, or, if this "
+            f"model's window is really larger, set llm.context_tokens in topic.yaml")
+
+
+def next_limit(provider: LLMProvider, limit: int | None, used: int) -> int | None:
+    """A larger output limit for a cut-off answer, or None when there is no more to give:
+    at most the model's known cap, and never past what the person set when the cap is
+    unknown."""
+    cap = provider.output_cap()
+    if cap is None:
+        return None
+    current = limit or used
+    return min(cap, current * 2) if current < cap else None
+
+
+def cut_off_advice(provider: LLMProvider, limit: int | None, used: int) -> str:
+    """What to change when an answer is cut off at the output limit."""
+    cap = provider.output_cap()
+    model = provider.cfg.model
+    if cap is not None and (limit or used) >= cap:
+        return (f"the answer needs more than {model}'s output cap of {cap:,} tokens: shorten "
+                "minutes_per_lecture in topic.yaml, or pick a model with a larger cap")
+    if limit:
+        return (f"the answer was cut off at llm.max_tokens ({limit:,}): raise it in topic.yaml "
+                f"if {model} allows more")
+    return (f"the server cut the answer off at {used:,} tokens, its own limit for {model}: "
+            "set llm.max_tokens in topic.yaml to what the model allows (Ollama: num_predict "
+            "in its Modelfile), or shorten minutes_per_lecture")
