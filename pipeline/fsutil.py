@@ -1,4 +1,5 @@
-"""Atomic writes and content hashes: the two primitives every stage relies on."""
+"""Atomic writes and content hashes: the two primitives every stage relies on (and
+reading a person's text files)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import json
 import os
 import tempfile
 from pathlib import Path
+
+from pipeline.errors import InputError
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -70,3 +73,17 @@ def temp_path_for(path: Path) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     return path.with_name(f".{path.stem}.{os.getpid()}.tmp{path.suffix}")
+
+
+def read_text(path: Path) -> str:
+    """A text file a person wrote (newlines as Path.read_text gives them); bytes that are
+    not UTF-8 are an error naming the line and the byte."""
+    data = Path(path).read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        raise InputError(f"{path}:{line}: not UTF-8 text (byte 0x{data[e.start]:02x} at byte "
+                         f"{e.start} of the file); save it as UTF-8 (in most editors: Save "
+                         "with Encoding > UTF-8)") from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.errors import InputError
+from pipeline.fsutil import read_text
 
 KINDS = ("title", "bullets", "code", "image", "columns", "quote", "summary")
 DIRECTIVES = {
@@ -76,7 +77,7 @@ def parse_file(path: Path, image_dirs: list[Path] | None = None,
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: slide script not found; write it or run `make scripts`")
-    return parse_text(path.read_text(encoding="utf-8"), path, image_dirs, allow_empty_notes)
+    return parse_text(read_text(path), path, image_dirs, allow_empty_notes)
 
 
 def parse_text(text: str, path: Path, image_dirs: list[Path] | None = None,

@@ -9,7 +9,7 @@ from pathlib import Path
 from pipeline.book.images import ImageRef, scan
 from pipeline.course import Course
 from pipeline.errors import ConfigError, InputError
-from pipeline.fsutil import atomic_write_text, hash_json, sha256_file
+from pipeline.fsutil import atomic_write_text, hash_json, read_text, sha256_file
 from pipeline.models import Quiz
 
 # Bump when the book's layout changes, so existing stamps no longer match.
@@ -46,7 +46,7 @@ def load(course: Course) -> Sources:
         if not path.exists():
             raise InputError(f"{shown(course, path)}: lecture draft missing; run "
                              f"`make drafts TOPIC={course.slug}` or write it by hand")
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path)
         lectures[lec.id], files[shown(course, path)] = text, text
         images[lec.id] = scan(path, text, course.image_dirs, shown(course, path))
     quizzes = {}
@@ -54,7 +54,7 @@ def load(course: Course) -> Sources:
         path = course.quiz_path(sec.id)
         quizzes[sec.id] = course.quiz(sec.id) if path.exists() else None
         if path.exists():
-            files[shown(course, path)] = path.read_text(encoding="utf-8")
+            files[shown(course, path)] = read_text(path)
     preface = _preface(course)
     if preface:
         images["preface"] = scan(course.topic_path, preface, course.image_dirs,
@@ -74,7 +74,7 @@ def _preface(course: Course) -> str | None:
             raise ConfigError(f"{shown(course, course.topic_path)}: book.preface names "
                               f"'{value.strip()}', which is not in {shown(course, course.dir)}/; "
                               "create it or write the preface text inline")
-        return path.read_text(encoding="utf-8")
+        return read_text(path)
     return value
 
 
@@ -117,5 +117,5 @@ def key(course: Course, src: Sources) -> str:
                                            "theme", "llm"}),
         "images": images, "preface": src.preface, "book_id": src.book_id,
         "cover": sha256_file(src.cover) if src.cover else None,
-        "theme": src.theme.read_text(encoding="utf-8") if src.theme else None,
+        "theme": read_text(src.theme) if src.theme else None,
     })
