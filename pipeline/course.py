@@ -120,7 +120,9 @@ class Course:
         return self.dir / "quizzes" / f"{section_id}.yaml"
 
     def quiz(self, section_id: str) -> Quiz:
-        return load_quiz(self.quiz_path(section_id))
+        """A section's quiz, checked against the outline (its section, its lectures)."""
+        section = next((s for s in self.outline.sections if s.id == section_id), None)
+        return load_quiz(self.quiz_path(section_id), section)
 
     @property
     def approvals_path(self) -> Path:

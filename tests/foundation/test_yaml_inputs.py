@@ -1,5 +1,5 @@
 """Every Lectern YAML file refuses what YAML would silently get wrong: a key written twice,
-aliases that expand without end, bidi overrides."""
+aliases that expand without end, bidi overrides, and quizzes that belong elsewhere."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from pipeline.course import Course
 from pipeline.deck.theme import load_spec
 from pipeline.errors import ConfigError
 from pipeline.models import load_outline
-from tests.conftest import REPO
+from tests.conftest import REPO, run_cli
 
 OUTLINE = "courses/example/outline.yaml"
 QUIZ = "courses/example/quizzes/01-comprehensions.yaml"
@@ -109,3 +109,25 @@ def test_a_bidi_override_in_a_title_is_refused(project):
     path.write_text(text.replace("\u202e", "\u2067").replace("?\"", "\u2069?\""))
     assert load_outline(path).sections[0].lectures[0].title.startswith("Why \u2067")
 
+
+def test_a_quiz_for_another_section_or_naming_another_sections_lecture_is_refused(project):
+    quiz = project / QUIZ
+    good = quiz.read_text()
+    quiz.write_text(good.replace("section: 01-comprehensions", "section: 02-beyond-lists"))
+    assert _error(Course.load("example").quiz, "01-comprehensions") == (
+        f"{quiz}:1: section: '02-beyond-lists' is not this file's section: "
+        "01-comprehensions.yaml holds the quiz of section 01-comprehensions; write "
+        "`section: 01-comprehensions`, or move the quiz to the file of the section it is for")
+    bad = good.replace("lecture: 01-01-why-comprehensions",
+                       "lecture: 03-01-generator-expressions", 1)
+    quiz.write_text(bad)
+    assert _error(Course.load("example").quiz, "01-comprehensions") == (
+        f"{quiz}:6: questions.0.lecture: '03-01-generator-expressions' is not a lecture of "
+        "section 01-comprehensions; use one of: 01-01-why-comprehensions, "
+        "01-02-list-comprehension-syntax")
+    # The quiz stage reports it (manual mode checks the quizzes a person wrote), and
+    # leaves the person's file as it is.
+    proc = run_cli(project, "quizzes", "example", env={"AUTO_APPROVE": "1"})
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "questions.0.lecture: '03-01-generator-expressions'" in proc.stderr
+    assert quiz.read_text() == bad
