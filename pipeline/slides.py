@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pipeline.errors import InputError
 from pipeline.fsutil import read_text
+from pipeline.paths import SearchPath, check_image, find
 
 KINDS = ("title", "bullets", "code", "image", "columns", "quote", "summary")
 DIRECTIVES = {
@@ -71,20 +72,22 @@ class _Cursor:
         return InputError(f"{self.path}:{line}: {message}")
 
 
-def parse_file(path: Path, image_dirs: list[Path] | None = None,
+def parse_file(path: Path, search: SearchPath | list[Path] | None = None,
                allow_empty_notes: bool = False) -> list[Slide]:
-    """Parse a slide script file; raise InputError at the first problem."""
+    """Parse a slide script file; raise InputError at the first problem. `search`:
+    where `@image:` files are found (Course.image_dirs)."""
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: slide script not found; write it or run `make scripts`")
-    return parse_text(read_text(path), path, image_dirs, allow_empty_notes)
+    return parse_text(read_text(path), path, search, allow_empty_notes)
 
 
-def parse_text(text: str, path: Path, image_dirs: list[Path] | None = None,
+def parse_text(text: str, path: Path, search: SearchPath | list[Path] | None = None,
                allow_empty_notes: bool = False) -> list[Slide]:
     """Parse slide-script text."""
     cur = _Cursor(Path(path))
-    slides = [_parse_slide(chunk, start, cur, image_dirs or [], allow_empty_notes)
+    search = SearchPath.within(search)
+    slides = [_parse_slide(chunk, start, cur, search, allow_empty_notes)
               for chunk, start in _split(text)]
     if not slides:
         raise cur.fail(1, "no slides found; start a slide with `## [bullets] Title`")
@@ -106,7 +109,7 @@ def _split(text: str) -> list[tuple[list[str], int]]:
     return [(c, s) for c, s in chunks if any(x.strip() for x in c)]
 
 
-def _parse_slide(lines: list[str], start: int, cur: _Cursor, image_dirs: list[Path],
+def _parse_slide(lines: list[str], start: int, cur: _Cursor, search: SearchPath,
                  allow_empty: bool) -> Slide:
     """Parse the lines of one slide."""
     first = next(i for i, x in enumerate(lines) if x.strip())
@@ -120,7 +123,7 @@ def _parse_slide(lines: list[str], start: int, cur: _Cursor, image_dirs: list[Pa
         raise cur.fail(line_no, f"unknown slide kind '{kind}'; use one of: {', '.join(KINDS)}")
     slide = Slide(kind=kind, title=title, line=line_no)
     body, note, note_line = _split_note(lines[first + 1:], line_no + 1, cur)
-    _parse_body(slide, body, cur, image_dirs)
+    _parse_body(slide, body, cur, search)
     slide.note = note
     if not note and not allow_empty:
         raise cur.fail(note_line or line_no, f"slide '{title}' has no narration: add a "
@@ -148,7 +151,7 @@ def _split_note(lines: list[str], first_line: int, cur: _Cursor):
 
 
 def _parse_body(slide: Slide, body: list[tuple[int, str]], cur: _Cursor,
-                image_dirs: list[Path]) -> None:
+                search: SearchPath) -> None:
     """Fill the slide's fields from its body lines."""
     fence: list[str] | None = None
     column = None
@@ -173,7 +176,7 @@ def _parse_body(slide: Slide, body: list[tuple[int, str]], cur: _Cursor,
             continue
         d = DIRECTIVE.match(stripped)
         if d:
-            column = _directive(slide, d["key"], d["value"].strip(), no, cur, image_dirs) or column
+            column = _directive(slide, d["key"], d["value"].strip(), no, cur, search) or column
             continue
         b = BULLET.match(line)
         if b and slide.kind in ("bullets", "summary", "columns"):
@@ -190,7 +193,7 @@ def _parse_body(slide: Slide, body: list[tuple[int, str]], cur: _Cursor,
 
 
 def _directive(slide: Slide, key: str, value: str, no: int, cur: _Cursor,
-               image_dirs: list[Path]) -> str | None:
+               search: SearchPath) -> str | None:
     """Apply one `@key: value` directive; return the column it opens, if any."""
     allowed = DIRECTIVES[slide.kind] | COMMON_DIRECTIVES
     if key not in allowed:
@@ -202,7 +205,7 @@ def _directive(slide: Slide, key: str, value: str, no: int, cur: _Cursor,
         except ValueError:
             raise cur.fail(no, f"@pause must be a number of seconds, not '{value}'") from None
     elif key == "image":
-        slide.image = _find_image(value, no, cur, image_dirs)
+        slide.image = _find_image(value, no, cur, search)
     elif key == "line-numbers":
         slide.line_numbers = value.lower() in ("on", "yes", "true", "1")
     elif key in ("left", "right"):
@@ -213,14 +216,12 @@ def _directive(slide: Slide, key: str, value: str, no: int, cur: _Cursor,
     return None
 
 
-def _find_image(value: str, no: int, cur: _Cursor, image_dirs: list[Path]) -> Path:
-    """Resolve an image path against the course folder and assets/."""
-    for base in image_dirs:
-        candidate = (base / value).resolve()
-        if candidate.is_file():
-            return candidate
-    where = " or ".join(str(d) for d in image_dirs) or "the course folder"
-    raise cur.fail(no, f"image '{value}' not found (looked in {where})")
+def _find_image(value: str, no: int, cur: _Cursor, search: SearchPath) -> Path:
+    """The image file, inside the course folder or assets/, that Pillow can read."""
+    where = f"{cur.path}:{no}"
+    path = find(value, search, where, "image")
+    check_image(path, where, value)
+    return path
 
 
 def _add_bullet(slide: Slide, column: str | None, b: re.Match, no: int, cur: _Cursor) -> None:

@@ -11,6 +11,7 @@ from pipeline.course import Course
 from pipeline.errors import ConfigError, InputError
 from pipeline.fsutil import atomic_write_text, hash_json, read_text, sha256_file
 from pipeline.models import Quiz
+from pipeline.paths import check_image
 
 # Bump when the book's layout changes, so existing stamps no longer match.
 FORMAT = "book-2"
@@ -69,12 +70,7 @@ def _preface(course: Course) -> str | None:
     if not value or not value.strip():
         return None
     if value.strip().endswith(".md") and "\n" not in value.strip():
-        path = course.dir / value.strip()
-        if not path.is_file():
-            raise ConfigError(f"{shown(course, course.topic_path)}: book.preface names "
-                              f"'{value.strip()}', which is not in {shown(course, course.dir)}/; "
-                              "create it or write the preface text inline")
-        return read_text(path)
+        return read_text(course.file(value, "book.preface"))
     return value
 
 
@@ -83,11 +79,8 @@ def _cover(course: Course) -> Path | None:
     name = course.topic.book.cover
     if not name:
         return None
-    path = course.dir / name
-    if not path.is_file():
-        raise ConfigError(f"{shown(course, course.topic_path)}: book.cover '{name}' not found "
-                          f"in {shown(course, course.dir)}/; add the image or remove the key "
-                          "to get a generated cover")
+    path = course.file(name, "book.cover")
+    check_image(path, f"{course.topic_path}: book.cover", name)
     return path
 
 
