@@ -27,6 +27,7 @@ COMMON_DIRECTIVES = {"pause"}
 HEADING = re.compile(r"^##\s+\[(?P<kind>[^\]]*)\]\s*(?P<title>.*)$")
 DIRECTIVE = re.compile(r"^@(?P<key>[a-z-]+):\s*(?P<value>.*)$")
 BULLET = re.compile(r"^(?P<indent>\s*)[-*]\s+(?P<text>.+)$")
+MAX_PAUSE = 60.0  # seconds; longer silence is a mistake (and 1e9 s would not fit in memory)
 
 
 @dataclass
@@ -200,10 +201,7 @@ def _directive(slide: Slide, key: str, value: str, no: int, cur: _Cursor,
         names = ", ".join(f"@{k}" for k in sorted(allowed))
         raise cur.fail(no, f"unknown directive @{key} on a `{slide.kind}` slide; allowed: {names}")
     if key == "pause":
-        try:
-            slide.pause = float(value)
-        except ValueError:
-            raise cur.fail(no, f"@pause must be a number of seconds, not '{value}'") from None
+        slide.pause = _pause(value, no, cur)
     elif key == "image":
         slide.image = _find_image(value, no, cur, search)
     elif key == "line-numbers":
@@ -214,6 +212,17 @@ def _directive(slide: Slide, key: str, value: str, no: int, cur: _Cursor,
     else:
         setattr(slide, {"subtitle": "subtitle", "caption": "caption", "by": "by"}[key], value)
     return None
+
+
+def _pause(value: str, no: int, cur: _Cursor) -> float:
+    """@pause seconds: a number from 0 to MAX_PAUSE (not inf, nan or negative)."""
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise cur.fail(no, f"@pause must be a number of seconds, not '{value}'") from None
+    if not 0 <= seconds <= MAX_PAUSE:  # also false for nan
+        raise cur.fail(no, f"@pause: must be between 0 and {MAX_PAUSE:g} seconds, not '{value}'")
+    return seconds
 
 
 def _find_image(value: str, no: int, cur: _Cursor, search: SearchPath) -> Path:
