@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from ebooklib import epub
 
@@ -223,7 +223,7 @@ def _contents(b: Builder) -> None:
 def _finish(b: Builder, out: Path) -> None:
     """Images, CSS, nav, NCX, spine; then write the file."""
     for name, data in sorted(b.images.items()):
-        b.book.add_item(epub.EpubImage(uid=name.split("/")[1].split(".")[0], file_name=name,
+        b.book.add_item(epub.EpubImage(uid=PurePosixPath(name).stem, file_name=name,
                                        media_type=_media(name), content=data))
     b.book.add_item(epub.EpubItem(uid="css", file_name=CSS, media_type="text/css",
                                   content=stylesheet().encode()))

@@ -83,5 +83,7 @@ def _save(img: Image.Image, fmt: str, **opts) -> bytes:
 
 
 def embedded_name(data: bytes, ext: str) -> str:
-    """A content-addressed name inside the EPUB, so one image used twice is stored once."""
-    return f"images/{sha256_bytes(data)[:16]}.{ext}"
+    """A content-addressed name inside the EPUB, so one image used twice is stored once.
+    Its stem is the manifest id, which must be an XML name: never starting with a digit
+    (as 10 of 16 hex digits would)."""
+    return f"images/img-{sha256_bytes(data)[:16]}.{ext}"

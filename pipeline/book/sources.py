@@ -14,7 +14,7 @@ from pipeline.models import Quiz
 from pipeline.paths import check_image
 
 # Bump when the book's layout changes, so existing stamps no longer match.
-FORMAT = "book-2"
+FORMAT = "book-3"  # 3: image manifest ids are XML names (img-<hash>)
 
 
 @dataclass
