@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from pipeline.errors import InputError, LecternError
-from pipeline.tools import ffmpeg
+from pipeline.tools import failure, ffmpeg
 from pipeline.video.timeline import AAC_FRAME, RATE
 
 # Noise substitution and intensity stereo code the two channels differently: with them
@@ -120,7 +120,7 @@ def _encode_pcm(samples: np.ndarray, out: Path, graph: list[str], what: str) -> 
     try:
         proc = subprocess.run(cmd, input=padded.tobytes(), capture_output=True, timeout=600)
         if proc.returncode != 0:
-            raise LecternError(f"{what} failed: {proc.stderr.decode(errors='replace')[-300:]}")
+            raise failure(cmd, what, proc.returncode, proc.stderr.decode(errors="replace"))
         os.replace(tmp, out)
     finally:
         tmp.unlink(missing_ok=True)
