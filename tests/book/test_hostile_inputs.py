@@ -101,3 +101,21 @@ def test_a_lecture_image_that_is_not_an_image_names_its_line(project):
                         r"\(its content is not in any image format\); save it as PNG or JPEG",
                         _book_error(project))
 
+
+def test_html_in_titles_is_text_in_the_kdp_listing(project):
+    import markdown
+
+    from pipeline.book import listing
+
+    topic = project / "courses/example/topic.yaml"
+    topic.write_text(topic.read_text().replace(
+        'title: "Python List Comprehensions and Generators"',
+        'title: "Python <script>alert(1)</script> Generators"').replace(
+        "keywords: [python,", "keywords: [\"<b>python</b>\","))
+    text = listing.render(load(project, "example"), "example.epub")
+    assert "## Book title\n\n`Python <script>alert(1)</script> Generators`\n" in text
+    assert "\n1. `<b>python</b>`\n" in text and "\n2. list comprehension\n" in text
+    html = markdown.markdown(text, extensions=["fenced_code"])
+    assert "<script>" not in html and "<b>python" not in html
+    # The description stays in KDP's HTML subset, inside its code block, to paste as is.
+    assert "<p>A compact, practical guide" in text.split("```html\n")[1]
