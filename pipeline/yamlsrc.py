@@ -58,6 +58,9 @@ def load_with_lines(path: Path) -> tuple[object, dict[Loc, int]]:
         where = f"{mark.line + 1}:{mark.column + 1}" if mark else "?"
         raise ConfigError(f"{path}:{where}: YAML syntax error: {e.problem or e}. "
                           "Check indentation and quoting on that line.") from None
+    except RecursionError:  # the parser recurses once per level of [ or {
+        raise ConfigError(f"{path}: values are nested hundreds of levels deep ([[[…); "
+                          "Lectern files need a few, so check the brackets") from None
     finally:
         loader.dispose()
 

@@ -96,6 +96,13 @@ def test_a_few_aliases_still_work_and_a_loop_is_refused(tmp_path):
                                         "(an endless loop); remove that alias")
 
 
+def test_values_nested_thousands_deep_are_refused(tmp_path):
+    path = tmp_path / "topic.yaml"
+    path.write_text("title: T\nauthor: Ada\ngoals: " + "[" * 3000 + "]" * 3000 + "\n")
+    assert _error(load_topic, path) == (f"{path}: values are nested hundreds of levels deep "
+                                        "([[[…); Lectern files need a few, so check the brackets")
+
+
 def test_a_bidi_override_in_a_title_is_refused(project):
     path = project / OUTLINE
     text = path.read_text().replace("title: Why comprehensions?",
