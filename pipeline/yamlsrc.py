@@ -20,7 +20,7 @@ from pipeline.fsutil import read_text
 Loc = tuple[str | int, ...]
 
 # Aliases are capped, not refused: repeating a block with &name / *name is ordinary
-# YAML a person may use, but eight levels of nine aliases each expand 3 KB into 43
+# YAML a person may use, but eight levels of nine aliases each expand 300 bytes into 43
 # million values (61 s and 8.9 GB before this check). The largest outline Lectern
 # accepts (30 sections of 30 lectures, each with a few objectives and terms) has about
 # 25,000 values, so 200,000 leaves room and is counted in milliseconds.
