@@ -195,6 +195,15 @@ def main() -> None:
         sys.exit(e.exit_code)
     except click.exceptions.Exit as e:
         sys.exit(e.exit_code)
+    except OSError as e:  # a file that could not be written or read: one line naming it
+        if DEBUG["on"]:
+            traceback.print_exc()
+        from pipeline.course import project_root
+        from pipeline.fsutil import os_error_message
+
+        click.secho(f"error: {os_error_message(e, project_root() / 'output')}", err=True,
+                    fg="red")
+        sys.exit(1)
     except Exception as e:  # noqa: BLE001 - last resort: one line, not a traceback
         if DEBUG["on"]:
             traceback.print_exc()

@@ -10,6 +10,7 @@ from pathlib import Path
 from pipeline.config import Topic, load_topic
 from pipeline.errors import ConfigError, InputError
 from pipeline.models import Lecture, Outline, Quiz, load_outline, load_quiz
+from pipeline.paths import SearchPath, find
 from pipeline.project import project_root
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
@@ -19,6 +20,13 @@ LECTERN_THEMES = Path(__file__).resolve().parents[1] / "assets" / "themes"
 def theme_dirs(root: Path) -> list[Path]:
     """Where built-in themes are looked up: the project's assets/themes, then Lectern's."""
     return [Path(root) / "assets" / "themes", LECTERN_THEMES]
+
+
+def builtin_theme(name: str, root: Path) -> Path | None:
+    """The theme.yaml of a built-in theme (a plain folder name), the project's first."""
+    if not re.fullmatch(r"[\w-][\w.-]*", name):  # no '/', '..' or hidden folders
+        return None
+    return next((p for d in theme_dirs(root) if (p := d / name / "theme.yaml").is_file()), None)
 
 
 def check_slug(slug: str, root: Path) -> None:
@@ -114,7 +122,9 @@ class Course:
         return self.dir / "quizzes" / f"{section_id}.yaml"
 
     def quiz(self, section_id: str) -> Quiz:
-        return load_quiz(self.quiz_path(section_id))
+        """A section's quiz, checked against the outline (its section, its lectures)."""
+        section = next((s for s in self.outline.sections if s.id == section_id), None)
+        return load_quiz(self.quiz_path(section_id), section)
 
     @property
     def approvals_path(self) -> Path:
@@ -128,20 +138,26 @@ class Course:
     @property
     def theme_file(self) -> Path | None:
         """The theme.yaml `theme:` names (a built-in name or a path to a .yaml), found the
-        way the decks find it; None for a .pptx template or a name that does not exist."""
+        way the decks find it; None for a .pptx template or an unknown built-in name (a
+        .yaml path must exist, inside the course folder or assets/)."""
         value = self.topic.theme.strip()
         if value.lower().endswith(".pptx"):
             return None
         if value.lower().endswith((".yaml", ".yml")):
-            candidates = [self.dir / value, self.root / value]
-        else:
-            candidates = [d / value / "theme.yaml" for d in theme_dirs(self.root)]
-        return next((p.resolve() for p in candidates if p.is_file()), None)
+            return self.file(value, "theme")
+        path = builtin_theme(value, self.root)
+        return path.resolve() if path else None
 
     @property
-    def image_dirs(self) -> list[Path]:
-        """Where slide and book images are looked up."""
-        return [self.dir, self.root]
+    def image_dirs(self) -> SearchPath:
+        """Where every file the course names (images, music, theme, voice…) is looked up
+        and must stay: the course folder and the project's assets/ (see pipeline.paths)."""
+        return SearchPath.for_course(self.dir, self.root)
+
+    def file(self, value: str, key: str) -> Path:
+        """A file a topic.yaml key names, inside the course folder or assets/, or a
+        ConfigError naming the key."""
+        return find(value, self.image_dirs, f"{self.topic_path}: {key}", "file", ConfigError)
 
     # --- outputs (output/<slug>/, rebuildable) ---
     @property

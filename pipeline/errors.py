@@ -47,6 +47,10 @@ class BudgetError(LecternError):
     """The next paid call would exceed the course budget."""
 
 
+class DiskFull(LecternError):
+    """A write failed because the disk (or the person's quota) is full."""
+
+
 class ToolMissing(LecternError):
     """A system program (LibreOffice, Java, ffmpeg) is not installed."""
 

@@ -1,14 +1,20 @@
-"""Atomic writes and content hashes: the two primitives every stage relies on."""
+"""Atomic writes and content hashes: the two primitives every stage relies on (and
+reading a person's text files, and saying so plainly when the disk is full)."""
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
 from pipeline import tempfiles
+from pipeline.errors import DiskFull, InputError
+
+DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -53,8 +59,10 @@ def atomic_write_bytes(path: Path, data: bytes, mtime: float | None = None) -> N
         if mtime is not None:
             os.utime(tmp, (mtime, mtime))
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as e:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(e, OSError) and e.errno in DISK_FULL:
+            raise DiskFull(disk_full_message(path, len(data))) from None
         raise
 
 
@@ -71,3 +79,58 @@ def atomic_write_text(path: Path, text: str, mtime: float | None = None) -> None
     """Atomic write of UTF-8 text."""
     atomic_write_bytes(path, text.encode("utf-8"), mtime)
 
+def read_text(path: Path) -> str:
+    """A text file a person wrote (newlines as Path.read_text gives them); bytes that are
+    not UTF-8 are an error naming the line and the byte."""
+    data = Path(path).read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        raise InputError(f"{path}:{line}: not UTF-8 text (byte 0x{data[e.start]:02x} at byte "
+                         f"{e.start} of the file); save it as UTF-8 (in most editors: Save "
+                         "with Encoding > UTF-8)") from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def disk_full_message(path: Path | str, needed: int | None = None) -> str:
+    """`path: the disk is full (N free, M needed)` and what to do about it."""
+    need = f", {human_bytes(needed)} needed" if needed else ""
+    return (f"{path}: the disk is full ({free_space(path)} free{need}); free some space and "
+            "run again (`make clean TOPIC=…` deletes a course's rebuildable output; keep "
+            "output/.cache, which holds paid calls)")
+
+
+def os_error_message(e: OSError, where: Path) -> str:
+    """One line for an OSError no stage turned into a message: the file (`where` when
+    the system did not say) and, for a full disk, the space left and the fix."""
+    path = e.filename or where
+    if e.errno in DISK_FULL:
+        return disk_full_message(path)
+    return f"{path}: {e.strerror or e}"
+
+
+def free_space(path: Path | str) -> str:
+    """Free space on the file system holding `path`, for a message."""
+    free = free_bytes(path)
+    return "unknown space" if free is None else human_bytes(free)
+
+
+def free_bytes(path: Path | str) -> int | None:
+    """Bytes free on the file system holding `path` (or its nearest existing parent)."""
+    folder = Path(path)
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    try:
+        return shutil.disk_usage(folder).free
+    except OSError:
+        return None
+
+
+def human_bytes(n: float) -> str:
+    """1536 -> '1.5 KB'."""
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if n < 1024:
+            return f"{n:.0f} bytes" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n:.1f} TB"

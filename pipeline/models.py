@@ -9,7 +9,8 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from pipeline.config import Strict
-from pipeline.yamlsrc import load_with_lines, validate
+from pipeline.errors import ConfigError
+from pipeline.yamlsrc import load_with_lines, located, validate
 
 SECTION_ID = re.compile(r"^\d{2}-[a-z0-9]+(-[a-z0-9]+)*$")
 LECTURE_ID = re.compile(r"^\d{2}-\d{2}-[a-z0-9]+(-[a-z0-9]+)*$")
@@ -107,7 +108,30 @@ def load_outline(path: Path) -> Outline:
     return validate(Outline, data, path, lines)
 
 
-def load_quiz(path: Path) -> Quiz:
-    """Read and validate a section quiz."""
+def load_quiz(path: Path, section: Section | None = None) -> Quiz:
+    """Read and validate a section quiz (and, given its outline section, that it is that
+    section's: its `section:` and the lectures its questions name)."""
     data, lines = load_with_lines(path)
-    return validate(Quiz, data, path, lines)
+    quiz = validate(Quiz, data, path, lines)
+    if section is not None:
+        problems = _foreign(quiz, section, path, lines)
+        if problems:
+            raise ConfigError("\n".join(problems))
+    return quiz
+
+
+def _foreign(quiz: Quiz, section: Section, path: Path, lines: dict) -> list[str]:
+    """Errors for a `section:` or question `lecture:` that is not this section's."""
+    problems = []
+    if quiz.section != section.id:
+        problems.append(located(path, lines, ("section",), f"'{quiz.section}' is not this "
+                                f"file's section: {Path(path).name} holds the quiz of section "
+                                f"{section.id}; write `section: {section.id}`, or move the "
+                                "quiz to the file of the section it is for"))
+    ids = [lec.id for lec in section.lectures]
+    for i, q in enumerate(quiz.questions):
+        if q.lecture is not None and q.lecture not in ids:
+            problems.append(located(path, lines, ("questions", i, "lecture"),
+                                    f"'{q.lecture}' is not a lecture of section {section.id}; "
+                                    f"use one of: {', '.join(ids)}"))
+    return problems

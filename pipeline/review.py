@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from pipeline import yamlsrc
 from pipeline.course import Course
 from pipeline.errors import CheckpointPending, InputError
 from pipeline.fsutil import atomic_write_text, sha256_file
@@ -29,7 +30,7 @@ def load(course: Course) -> dict:
     """approvals.yaml as a dict."""
     if not course.approvals_path.exists():
         return {}
-    return yaml.safe_load(course.approvals_path.read_text(encoding="utf-8")) or {}
+    return yamlsrc.load(course.approvals_path) or {}
 
 
 def approve(course: Course, stage: str) -> str:

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.errors import InputError
+from pipeline.fsutil import read_text
+from pipeline.paths import SearchPath, check_image, find
 
 KINDS = ("title", "bullets", "code", "image", "columns", "quote", "summary")
 DIRECTIVES = {
@@ -25,6 +27,7 @@ COMMON_DIRECTIVES = {"pause"}
 HEADING = re.compile(r"^##\s+\[(?P<kind>[^\]]*)\]\s*(?P<title>.*)$")
 DIRECTIVE = re.compile(r"^@(?P<key>[a-z-]+):\s*(?P<value>.*)$")
 BULLET = re.compile(r"^(?P<indent>\s*)[-*]\s+(?P<text>.+)$")
+MAX_PAUSE = 60.0  # seconds; longer silence is a mistake (and 1e9 s would not fit in memory)
 
 
 @dataclass
@@ -70,20 +73,22 @@ class _Cursor:
         return InputError(f"{self.path}:{line}: {message}")
 
 
-def parse_file(path: Path, image_dirs: list[Path] | None = None,
+def parse_file(path: Path, search: SearchPath | list[Path] | None = None,
                allow_empty_notes: bool = False) -> list[Slide]:
-    """Parse a slide script file; raise InputError at the first problem."""
+    """Parse a slide script file; raise InputError at the first problem. `search`:
+    where `@image:` files are found (Course.image_dirs)."""
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: slide script not found; write it or run `make scripts`")
-    return parse_text(path.read_text(encoding="utf-8"), path, image_dirs, allow_empty_notes)
+    return parse_text(read_text(path), path, search, allow_empty_notes)
 
 
-def parse_text(text: str, path: Path, image_dirs: list[Path] | None = None,
+def parse_text(text: str, path: Path, search: SearchPath | list[Path] | None = None,
                allow_empty_notes: bool = False) -> list[Slide]:
     """Parse slide-script text."""
     cur = _Cursor(Path(path))
-    slides = [_parse_slide(chunk, start, cur, image_dirs or [], allow_empty_notes)
+    search = SearchPath.within(search)
+    slides = [_parse_slide(chunk, start, cur, search, allow_empty_notes)
               for chunk, start in _split(text)]
     if not slides:
         raise cur.fail(1, "no slides found; start a slide with `## [bullets] Title`")
@@ -105,7 +110,7 @@ def _split(text: str) -> list[tuple[list[str], int]]:
     return [(c, s) for c, s in chunks if any(x.strip() for x in c)]
 
 
-def _parse_slide(lines: list[str], start: int, cur: _Cursor, image_dirs: list[Path],
+def _parse_slide(lines: list[str], start: int, cur: _Cursor, search: SearchPath,
                  allow_empty: bool) -> Slide:
     """Parse the lines of one slide."""
     first = next(i for i, x in enumerate(lines) if x.strip())
@@ -119,7 +124,7 @@ def _parse_slide(lines: list[str], start: int, cur: _Cursor, image_dirs: list[Pa
         raise cur.fail(line_no, f"unknown slide kind '{kind}'; use one of: {', '.join(KINDS)}")
     slide = Slide(kind=kind, title=title, line=line_no)
     body, note, note_line = _split_note(lines[first + 1:], line_no + 1, cur)
-    _parse_body(slide, body, cur, image_dirs)
+    _parse_body(slide, body, cur, search)
     slide.note = note
     if not note and not allow_empty:
         raise cur.fail(note_line or line_no, f"slide '{title}' has no narration: add a "
@@ -147,7 +152,7 @@ def _split_note(lines: list[str], first_line: int, cur: _Cursor):
 
 
 def _parse_body(slide: Slide, body: list[tuple[int, str]], cur: _Cursor,
-                image_dirs: list[Path]) -> None:
+                search: SearchPath) -> None:
     """Fill the slide's fields from its body lines."""
     fence: list[str] | None = None
     column = None
@@ -172,7 +177,7 @@ def _parse_body(slide: Slide, body: list[tuple[int, str]], cur: _Cursor,
             continue
         d = DIRECTIVE.match(stripped)
         if d:
-            column = _directive(slide, d["key"], d["value"].strip(), no, cur, image_dirs) or column
+            column = _directive(slide, d["key"], d["value"].strip(), no, cur, search) or column
             continue
         b = BULLET.match(line)
         if b and slide.kind in ("bullets", "summary", "columns"):
@@ -189,19 +194,16 @@ def _parse_body(slide: Slide, body: list[tuple[int, str]], cur: _Cursor,
 
 
 def _directive(slide: Slide, key: str, value: str, no: int, cur: _Cursor,
-               image_dirs: list[Path]) -> str | None:
+               search: SearchPath) -> str | None:
     """Apply one `@key: value` directive; return the column it opens, if any."""
     allowed = DIRECTIVES[slide.kind] | COMMON_DIRECTIVES
     if key not in allowed:
         names = ", ".join(f"@{k}" for k in sorted(allowed))
         raise cur.fail(no, f"unknown directive @{key} on a `{slide.kind}` slide; allowed: {names}")
     if key == "pause":
-        try:
-            slide.pause = float(value)
-        except ValueError:
-            raise cur.fail(no, f"@pause must be a number of seconds, not '{value}'") from None
+        slide.pause = _pause(value, no, cur)
     elif key == "image":
-        slide.image = _find_image(value, no, cur, image_dirs)
+        slide.image = _find_image(value, no, cur, search)
     elif key == "line-numbers":
         slide.line_numbers = value.lower() in ("on", "yes", "true", "1")
     elif key in ("left", "right"):
@@ -212,14 +214,23 @@ def _directive(slide: Slide, key: str, value: str, no: int, cur: _Cursor,
     return None
 
 
-def _find_image(value: str, no: int, cur: _Cursor, image_dirs: list[Path]) -> Path:
-    """Resolve an image path against the course folder and assets/."""
-    for base in image_dirs:
-        candidate = (base / value).resolve()
-        if candidate.is_file():
-            return candidate
-    where = " or ".join(str(d) for d in image_dirs) or "the course folder"
-    raise cur.fail(no, f"image '{value}' not found (looked in {where})")
+def _pause(value: str, no: int, cur: _Cursor) -> float:
+    """@pause seconds: a number from 0 to MAX_PAUSE (not inf, nan or negative)."""
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise cur.fail(no, f"@pause must be a number of seconds, not '{value}'") from None
+    if not 0 <= seconds <= MAX_PAUSE:  # also false for nan
+        raise cur.fail(no, f"@pause: must be between 0 and {MAX_PAUSE:g} seconds, not '{value}'")
+    return seconds
+
+
+def _find_image(value: str, no: int, cur: _Cursor, search: SearchPath) -> Path:
+    """The image file, inside the course folder or assets/, that Pillow can read."""
+    where = f"{cur.path}:{no}"
+    path = find(value, search, where, "image")
+    check_image(path, where, value)
+    return path
 
 
 def _add_bullet(slide: Slide, column: str | None, b: re.Match, no: int, cur: _Cursor) -> None:

@@ -1,4 +1,5 @@
-"""Small text helpers shared by stages: slugs and markdown-to-speech cleanup."""
+"""Small text helpers shared by stages: slugs, markdown-to-speech cleanup, and plain text
+that Markdown must show as written."""
 
 from __future__ import annotations
 
@@ -12,6 +13,21 @@ def slugify(text: str, fallback: str = "item", max_len: int = 40) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     slug = slug[:max_len].rstrip("-")
     return slug or fallback
+
+
+# What a Markdown renderer would read as HTML: a tag (<b>, </p>, <!--, <?) or an entity.
+HTML_LIKE = re.compile(r"<[A-Za-z/!?]|&(#\d+|#x[0-9a-fA-F]+|\w+);")
+
+
+def md_literal(text: str) -> str:
+    """Plain text for a Markdown page a person copies from (landing page, KDP listing):
+    as it is, unless a renderer would read HTML in it; then as a code span, which every
+    renderer shows character for character (escaping would put `&lt;` into the copy)."""
+    if not HTML_LIKE.search(text):
+        return text
+    ticks = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{ticks}{pad}{text}{pad}{ticks}"
 
 
 def strip_markdown(text: str) -> str:

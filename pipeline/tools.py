@@ -8,7 +8,12 @@ import subprocess
 from functools import cache
 from pathlib import Path
 
-from pipeline.errors import ToolMissing
+from pipeline.errors import DiskFull, LecternError, ToolMissing
+from pipeline.fsutil import disk_full_message, free_bytes
+
+# A program that fails with less than this free beside its files most likely ran out of
+# space: a 1080p frame is up to 2 MB, a video segment more.
+LOW_SPACE = 64 << 20
 
 
 @cache
@@ -67,15 +72,37 @@ def _which(name: str, package: str) -> str:
 
 def run(cmd: list[str], what: str, timeout: float | None = None,
         cwd: Path | None = None) -> subprocess.CompletedProcess:
-    """Run a program; on failure raise an error with the tail of its output."""
-    from pipeline.errors import LecternError
-
+    """Run a program; on failure raise an error with the tail of its output (and say
+    so when the disk it writes to is full)."""
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=cwd)
     except subprocess.TimeoutExpired:
         name = Path(cmd[0]).name
         raise LecternError(f"{what}: {name} did not finish in {timeout:.0f}s") from None
     if proc.returncode != 0:
-        tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-8:])
-        raise LecternError(f"{what}: {Path(cmd[0]).name} failed (exit {proc.returncode}):\n{tail}")
+        raise failure(cmd, what, proc.returncode, proc.stderr or proc.stdout, cwd)
     return proc
+
+
+def failure(cmd: list[str], what: str, code: int, output: str,
+            cwd: Path | None = None) -> LecternError:
+    """The error for a program that failed: the tail of its output, and the full disk
+    when that is the likely cause (programs rarely say so in words a person reads)."""
+    tail = "\n".join(output.strip().splitlines()[-8:])
+    full = _full_disk(cmd, cwd)
+    if full:
+        return DiskFull(f"{what}: {Path(cmd[0]).name} failed: {full}\n{tail}")
+    return LecternError(f"{what}: {Path(cmd[0]).name} failed (exit {code}):\n{tail}")
+
+
+def _full_disk(cmd: list[str], cwd: Path | None) -> str | None:
+    """The disk-full message for the first folder among the command's paths (a folder
+    given, or the folder of a file given) with less than LOW_SPACE free; else None."""
+    for arg in cmd[1:]:
+        path = Path(cwd or ".", arg)
+        folder = path if path.is_dir() else path.parent
+        if os.sep in arg and folder.is_dir():
+            free = free_bytes(folder)
+            if free is not None and free < LOW_SPACE:
+                return disk_full_message(folder)
+    return None

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from ebooklib import epub
 
@@ -15,6 +16,7 @@ from pipeline.book.matter import TocEntry, labels
 from pipeline.book.sources import Sources
 from pipeline.book.xhtml import LectureHtml, convert, page
 from pipeline.course import Course
+from pipeline.fsutil import atomic_write_bytes
 from pipeline.models import Quiz, Section
 
 CSS = "style/book.css"
@@ -223,7 +225,7 @@ def _contents(b: Builder) -> None:
 def _finish(b: Builder, out: Path) -> None:
     """Images, CSS, nav, NCX, spine; then write the file."""
     for name, data in sorted(b.images.items()):
-        b.book.add_item(epub.EpubImage(uid=name.split("/")[1].split(".")[0], file_name=name,
+        b.book.add_item(epub.EpubImage(uid=PurePosixPath(name).stem, file_name=name,
                                        media_type=_media(name), content=data))
     b.book.add_item(epub.EpubItem(uid="css", file_name=CSS, media_type="text/css",
                                   content=stylesheet().encode()))
@@ -233,8 +235,12 @@ def _finish(b: Builder, out: Path) -> None:
     b.book.add_item(nav)
     b.book.add_item(epub.EpubNcx())
     b.book.spine = b.spine
-    epub.write_epub(str(out), b.book, {"epub3_pages": False, "raise_exceptions": True,
-                                       "landmark_title": labels(b.lang)["landmarks"]})
+    # Zipped in memory, then written at once: on a full disk ebooklib would leave a zip
+    # half-closed (and a traceback at exit); atomic_write_bytes says how much is needed.
+    buf = io.BytesIO()
+    epub.write_epub(buf, b.book, {"epub3_pages": False, "raise_exceptions": True,
+                                  "landmark_title": labels(b.lang)["landmarks"]})
+    atomic_write_bytes(out, buf.getvalue())
 
 
 def _ebook_toc(entry: TocEntry, uid: str):

@@ -7,11 +7,10 @@ import re
 import unicodedata
 from pathlib import Path
 
-import yaml
 from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
 
-from pipeline import log
-from pipeline.errors import ConfigError
+from pipeline import log, yamlsrc
+from pipeline.errors import ConfigError, LecternError
 
 SIZE = (1600, 2560)  # KDP's ideal: 2560 px tall, 1.6:1
 MARGIN = 130
@@ -54,8 +53,8 @@ def palette(theme_file: Path | None) -> dict[str, str]:
     colours = dict(PALETTE)
     try:
         present = theme_file is not None and theme_file.exists()
-        data = yaml.safe_load(theme_file.read_text(encoding="utf-8")) if present else {}
-    except (yaml.YAMLError, OSError, UnicodeDecodeError):
+        data = yamlsrc.load(theme_file) if present else {}
+    except LecternError:  # the decks report a broken theme; the cover keeps its colours
         data = {}
     found = (data or {}).get("colors") or (data or {}).get("colours") or {}
     if isinstance(found, dict):

@@ -11,6 +11,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from pipeline.errors import InputError
 from pipeline.fsutil import sha256_bytes
+from pipeline.paths import SearchPath, check_image, find
 
 MAX_SIDE = 1600
 MD_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
@@ -27,8 +28,9 @@ class ImageRef:
     path: Path
 
 
-def scan(md_path: Path, text: str, search_dirs: list[Path], shown: str) -> list[ImageRef]:
-    """Every image a lecture names, resolved; a missing one is an error naming its line."""
+def scan(md_path: Path, text: str, search: SearchPath, shown: str) -> list[ImageRef]:
+    """Every image a lecture names, resolved and readable; a missing, unreadable or
+    out-of-course one is an error naming its line."""
     refs, in_fence = [], False
     for n, line in enumerate(text.splitlines(), 1):
         if FENCE.match(line):
@@ -36,23 +38,19 @@ def scan(md_path: Path, text: str, search_dirs: list[Path], shown: str) -> list[
         if in_fence or FENCE.match(line):
             continue
         for src in MD_IMAGE.findall(line) + HTML_IMAGE.findall(line):
-            refs.append(ImageRef(src, n, _resolve(src, n, search_dirs, shown)))
+            refs.append(ImageRef(src, n, _resolve(src, n, search, shown)))
     return refs
 
 
-def _resolve(src: str, line: int, search_dirs: list[Path], shown: str) -> Path:
-    """The file an image src names, looked up in the course folder, then the project."""
+def _resolve(src: str, line: int, search: SearchPath, shown: str) -> Path:
+    """The file an image src names (pipeline.paths.find: the course folder or assets/)."""
     if re.match(r"^[a-z][a-z0-9+.-]*:", src, re.I):
         raise InputError(f"{shown}:{line}: image '{src}' is not a local file; an e-book must "
                          "embed its images: save it under the course's images/ folder and "
                          "link it as images/NAME")
-    for base in search_dirs:
-        path = (base / src).resolve()
-        if path.is_file() and base.resolve() in path.parents:
-            return path
-    where = " or ".join(str(d) for d in search_dirs)
-    raise InputError(f"{shown}:{line}: image '{src}' not found (looked in {where}); add the "
-                     "file there or fix the path")
+    path = find(src, search, f"{shown}:{line}", "image")
+    check_image(path, f"{shown}:{line}", src)
+    return path
 
 
 def compress(path: Path, shown: str) -> tuple[bytes, str]:
@@ -85,5 +83,7 @@ def _save(img: Image.Image, fmt: str, **opts) -> bytes:
 
 
 def embedded_name(data: bytes, ext: str) -> str:
-    """A content-addressed name inside the EPUB, so one image used twice is stored once."""
-    return f"images/{sha256_bytes(data)[:16]}.{ext}"
+    """A content-addressed name inside the EPUB, so one image used twice is stored once.
+    Its stem is the manifest id, which must be an XML name: never starting with a digit
+    (as 10 of 16 hex digits would)."""
+    return f"images/img-{sha256_bytes(data)[:16]}.{ext}"

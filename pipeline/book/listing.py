@@ -9,6 +9,7 @@ from pipeline import log
 from pipeline.book.assemble import keywords_from_outline
 from pipeline.course import Course
 from pipeline.errors import ConfigError
+from pipeline.textutil import md_literal
 
 DESCRIPTION_MAX = 4000  # KDP's limit, counted on the HTML
 KEYWORD_SLOTS, KEYWORD_MAX = 7, 50
@@ -128,24 +129,25 @@ def title_warnings(course: Course) -> list[str]:
 
 def render(course: Course, epub_name: str) -> str:
     """listing.md: each KDP field under its own heading, in the order KDP asks for them."""
-    t = course.topic
-    desc = description_html(course)
-    out = [f"# KDP listing: {t.title}", "",
+    t, lit = course.topic, md_literal
+    desc = description_html(course)  # KDP's HTML subset, shown as code to paste
+    out = [f"# KDP listing: {lit(t.title)}", "",
            "Paste each part into the matching field of KDP's *Kindle eBook Details* page.",
            f"Upload `{epub_name}` as the manuscript and `cover.jpg` (1600×2560 JPEG) as the cover.",
            ""]
     out += [f"> **Warning:** {w}" for w in title_warnings(course)]
-    out += ["## Language", "", t.language, "", "## Book title", "", t.title, ""]
-    out += ["## Subtitle", "", t.subtitle or "(none)", "", "## Author", "", t.author, ""]
+    out += ["## Language", "", t.language, "", "## Book title", "", lit(t.title), ""]
+    out += ["## Subtitle", "", lit(t.subtitle) or "(none)", "", "## Author", "", lit(t.author),
+            ""]
     out += [f"## Description ({len(desc)} of {DESCRIPTION_MAX} characters)", "", "```html",
             desc, "```", "", "## Keywords (7 boxes)", ""]
-    out += [f"{i}. {kw}" for i, kw in enumerate(keywords(course), 1)]
+    out += [f"{i}. {lit(kw)}" for i, kw in enumerate(keywords(course), 1)]
     out += ["", "## Categories (suggested; pick them in KDP's category browser)", ""]
-    out += [f"{i}. {c}" for i, c in enumerate(categories(course), 1)]
+    out += [f"{i}. {lit(c)}" for i, c in enumerate(categories(course), 1)]
     out += ["", "## AI-generated content", "",
             "KDP asks whether AI-based tools created any of the content. Answers:", "",
             "| Content | Answer | Detail |", "|---|---|---|"]
-    out += [f"| {what} | {ans} | {detail} |" for what, ans, detail in ai_disclosure(course)]
+    out += [f"| {what} | {ans} | {lit(detail)} |" for what, ans, detail in ai_disclosure(course)]
     out += ["", "By stage:", "", "| Stage | Made by |", "|---|---|"]
-    out += [f"| {stage} | {who} |" for stage, who in made_by(course)]
+    out += [f"| {stage} | {lit(who)} |" for stage, who in made_by(course)]
     return "\n".join(out) + "\n"

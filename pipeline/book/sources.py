@@ -9,11 +9,12 @@ from pathlib import Path
 from pipeline.book.images import ImageRef, scan
 from pipeline.course import Course
 from pipeline.errors import ConfigError, InputError
-from pipeline.fsutil import atomic_write_text, hash_json, sha256_file
+from pipeline.fsutil import atomic_write_text, hash_json, read_text, sha256_file
 from pipeline.models import Quiz
+from pipeline.paths import check_image
 
 # Bump when the book's layout changes, so existing stamps no longer match.
-FORMAT = "book-2"
+FORMAT = "book-3"  # 3: image manifest ids are XML names (img-<hash>)
 
 
 @dataclass
@@ -46,7 +47,7 @@ def load(course: Course) -> Sources:
         if not path.exists():
             raise InputError(f"{shown(course, path)}: lecture draft missing; run "
                              f"`make drafts TOPIC={course.slug}` or write it by hand")
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path)
         lectures[lec.id], files[shown(course, path)] = text, text
         images[lec.id] = scan(path, text, course.image_dirs, shown(course, path))
     quizzes = {}
@@ -54,7 +55,7 @@ def load(course: Course) -> Sources:
         path = course.quiz_path(sec.id)
         quizzes[sec.id] = course.quiz(sec.id) if path.exists() else None
         if path.exists():
-            files[shown(course, path)] = path.read_text(encoding="utf-8")
+            files[shown(course, path)] = read_text(path)
     preface = _preface(course)
     if preface:
         images["preface"] = scan(course.topic_path, preface, course.image_dirs,
@@ -69,12 +70,7 @@ def _preface(course: Course) -> str | None:
     if not value or not value.strip():
         return None
     if value.strip().endswith(".md") and "\n" not in value.strip():
-        path = course.dir / value.strip()
-        if not path.is_file():
-            raise ConfigError(f"{shown(course, course.topic_path)}: book.preface names "
-                              f"'{value.strip()}', which is not in {shown(course, course.dir)}/; "
-                              "create it or write the preface text inline")
-        return path.read_text(encoding="utf-8")
+        return read_text(course.file(value, "book.preface"))
     return value
 
 
@@ -83,11 +79,8 @@ def _cover(course: Course) -> Path | None:
     name = course.topic.book.cover
     if not name:
         return None
-    path = course.dir / name
-    if not path.is_file():
-        raise ConfigError(f"{shown(course, course.topic_path)}: book.cover '{name}' not found "
-                          f"in {shown(course, course.dir)}/; add the image or remove the key "
-                          "to get a generated cover")
+    path = course.file(name, "book.cover")
+    check_image(path, f"{course.topic_path}: book.cover", name)
     return path
 
 
@@ -117,5 +110,5 @@ def key(course: Course, src: Sources) -> str:
                                            "theme", "llm"}),
         "images": images, "preface": src.preface, "book_id": src.book_id,
         "cover": sha256_file(src.cover) if src.cover else None,
-        "theme": src.theme.read_text(encoding="utf-8") if src.theme else None,
+        "theme": read_text(src.theme) if src.theme else None,
     })

@@ -8,7 +8,7 @@ from pathlib import Path
 from pydantic import Field
 
 from pipeline.config import Strict
-from pipeline.course import theme_dirs
+from pipeline.course import builtin_theme, theme_dirs
 from pipeline.deck.fonts import FontFile, Measurer, resolve
 from pipeline.errors import ConfigError
 from pipeline.yamlsrc import load_with_lines, validate
@@ -134,43 +134,26 @@ def builtin_names(root: Path) -> list[str]:
     return sorted({p.parent.name for d in dirs if d.is_dir() for p in d.glob("*/theme.yaml")})
 
 
-def builtin_path(name: str, root: Path) -> Path | None:
-    """The theme.yaml of a built-in theme, preferring the project's copy."""
-    for base in theme_dirs(root):
-        if (base / name / "theme.yaml").is_file():
-            return base / name / "theme.yaml"
-    return None
-
-
 def load_theme(course) -> Theme:
     """The theme named by topic.yaml's `theme:` key."""
     value, lang = course.topic.theme.strip(), course.topic.language
     if value.lower().endswith(".pptx"):
         from pipeline.deck.template import theme_from_template
 
-        path = _user_file(course, value)
+        path = course.file(value, "theme")
         return theme_from_template(path, _builtin(course, "default"), lang)
     if value.lower().endswith((".yaml", ".yml")):
-        path = _user_file(course, value)
+        path = course.file(value, "theme")
         return Theme(load_spec(path), lang, [path])
     path = _builtin(course, value)
     return Theme(load_spec(path), lang, [path])
 
 
 def _builtin(course, name: str) -> Path:
-    path = builtin_path(name, course.root)
+    path = builtin_theme(name, course.root)
     if path is None:
         names = ", ".join(builtin_names(course.root)) or "none installed"
         raise ConfigError(f"{course.topic_path}: theme: '{name}' is not a theme. Use one of: "
                           f"{names}; or a path to your own .pptx template or theme.yaml")
     return path
 
-
-def _user_file(course, value: str) -> Path:
-    """A theme file given as a path, relative to the course folder or the project."""
-    for base in (course.dir, course.root):
-        candidate = (base / value).resolve()
-        if candidate.is_file():
-            return candidate
-    raise ConfigError(f"{course.topic_path}: theme: '{value}' not found (looked in "
-                      f"{course.dir} and {course.root}); check the path")

@@ -8,6 +8,7 @@ readable size and continues on an extra deck slide.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 from pipeline import log, slides, stamps
@@ -16,6 +17,7 @@ from pipeline.deck.build import RENDERER_VERSION, build
 from pipeline.deck.draw import Info
 from pipeline.deck.theme import load_theme
 from pipeline.errors import InputError
+from pipeline.estimate import speaking_seconds
 from pipeline.fsutil import atomic_write_bytes, atomic_write_text, hash_json, sha256_file
 
 
@@ -79,7 +81,26 @@ def make_deck(course: Course, lecture_id: str) -> int:
     t = course.topic
     titles = _titles(course, lecture_id)
     info = Info(t.title, titles["section"], titles["lecture"], t.language)
-    data, mapping = build(parse(course, lecture_id), load_theme(course), info)
+    script = parse(course, lecture_id)
+    data, mapping = build(script, load_theme(course), info)
     atomic_write_text(mapping_path(course, lecture_id), json.dumps({"slides": mapping}) + "\n")
     atomic_write_bytes(target(course, lecture_id), data)
+    _warn_thin_parts(course, lecture_id, script, mapping)
     return len(mapping)
+
+
+def _warn_thin_parts(course: Course, lecture_id: str, script: list[slides.Slide],
+                     mapping: list[int]) -> None:
+    """Warn about a slide split into more deck slides than its narration can keep on
+    screen for video.min_slide_seconds each (the video check fails such a lecture)."""
+    floor = course.topic.video.min_slide_seconds
+    shown = course.slides_path(lecture_id).relative_to(course.root)
+    for index, parts in sorted(Counter(mapping).items()):
+        slide = script[index - 1]
+        seconds = speaking_seconds(slide.note) + slide.pause
+        if parts > 1 and seconds / parts < floor:
+            log.warn(f"{shown}:{slide.line}: slide '{slide.title}' is too long to fit: it "
+                     f"continues on {parts} deck slides, but its note (about {seconds:.0f} s "
+                     f"spoken) keeps each on screen for about {seconds / parts:.1f} s, less "
+                     f"than video.min_slide_seconds ({floor:g} s). Split it into several "
+                     "slides, or lengthen its note")

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from pipeline import estimate, log
 from pipeline.course import Course
+from pipeline.fsutil import read_text
 from pipeline.models import Question, Quiz, Section
 from pipeline.providers.llm import calls, limits
 
@@ -58,7 +59,7 @@ def messages(course: Course, section_id: str, texts: dict[str, str] | None = Non
     """The quiz prompt: the lectures' texts (the section's, unless given), each marked with
     its id, and how many questions to write."""
     section = _section(course, section_id)
-    texts = texts or {lec.id: course.lecture_path(lec.id).read_text(encoding="utf-8")
+    texts = texts or {lec.id: read_text(course.lecture_path(lec.id))
                       for lec in section.lectures}
     body = "\n\n".join(f'<lecture id="{i}">\n{t.strip()}\n</lecture>' for i, t in texts.items())
     return calls.prompt("quiz", language=course.topic.language, section_title=section.title,
@@ -120,7 +121,7 @@ def planned_calls(course: Course) -> list[estimate.Planned]:
                 course, quiz.target(course, section.id), quiz.key(course, section.id)):
             out.append(estimate.Planned(section.id, True))
             continue
-        texts = {lec.id: p.read_text(encoding="utf-8") if p.exists() else
+        texts = {lec.id: read_text(p) if p.exists() else
                  "x" * 4 * estimate.lecture_tokens(lec.minutes)
                  for lec, p in zip(section.lectures, paths, strict=True)}
         out.append(estimate.Planned(section.id, False,

@@ -24,9 +24,10 @@ import numpy as np
 
 from pipeline import captions, stamps, tempfiles
 from pipeline.course import Course
-from pipeline.errors import ConfigError, InputError, LecternError, remake
+from pipeline.errors import InputError, LecternError, remake
 from pipeline.fsutil import atomic_write_text, hash_json, sha256_file, sha256_if_exists
 from pipeline.log import Progress, info, warn
+from pipeline.paths import check_image
 from pipeline.video import annexb, audio, mp4, segments, timeline
 from pipeline.video.timeline import FPS, RATE, SIZES, Span
 
@@ -487,11 +488,10 @@ def _asset(course: Course, name: str | None, what: str) -> Path | None:
     """A file named in topic.yaml (video.music / video.watermark), or a clear error."""
     if not name:
         return None
-    for base in course.image_dirs:
-        if (base / name).is_file():
-            return base / name
-    raise ConfigError(f"{course.topic_path}: video.{what}: '{name}' not found in "
-                      f"{course.dir} or {course.root}; give a path like assets/{what}/file")
+    path = course.file(name, f"video.{what}")
+    if what == "watermark":
+        check_image(path, f"{course.topic_path}: video.watermark", name)
+    return path
 
 
 def _mkdir(path: Path) -> Path:

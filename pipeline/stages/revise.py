@@ -16,6 +16,7 @@ import click
 from pipeline import estimate, log, protect
 from pipeline.course import Course
 from pipeline.errors import ConfigError
+from pipeline.fsutil import read_text
 from pipeline.providers.llm import calls
 from pipeline.stages import draft, draft_llm
 
@@ -56,7 +57,7 @@ def _revise_one(course: Course, lecture_id: str) -> bool:
     path = course.lecture_path(lecture_id)
     if not path.exists():
         return False
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path)
     notes = comments(text)
     if not notes:
         return False

@@ -12,7 +12,7 @@ import re
 from pipeline import log, protect, review, slides
 from pipeline.course import Course
 from pipeline.errors import InputError
-from pipeline.fsutil import hash_json, sha256_file
+from pipeline.fsutil import hash_json, read_text, sha256_file
 from pipeline.slides import Bullet, Slide
 from pipeline.textutil import first_sentence, strip_markdown
 
@@ -54,7 +54,7 @@ def _generate(course: Course, lecture_id: str) -> str:
         from pipeline.stages import script_llm
 
         return script_llm.generate(course, lecture_id)
-    md = course.lecture_path(lecture_id).read_text(encoding="utf-8")
+    md = read_text(course.lecture_path(lecture_id))
     return slides.render_text(derive(md, course.lecture(lecture_id).title,
                                       course.outline.section_of(lecture_id).title))
 

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from pipeline import estimate, log, slides
 from pipeline.course import Course
+from pipeline.fsutil import read_text
 from pipeline.providers.llm import calls
 from pipeline.slides import Bullet, Slide
 
@@ -44,7 +45,7 @@ class ScriptPlan(BaseModel):
 def messages(course: Course, lecture_id: str, lecture_text: str | None = None) -> list[dict]:
     """The script prompt for one lecture."""
     lec = course.lecture(lecture_id)
-    text = lecture_text or course.lecture_path(lecture_id).read_text(encoding="utf-8")
+    text = lecture_text or read_text(course.lecture_path(lecture_id))
     return calls.prompt("script", language=course.topic.language, lecture_title=lec.title,
                         section_title=course.outline.section_of(lecture_id).title,
                         minutes=f"{lec.minutes:g}", lecture=text.strip())
@@ -122,7 +123,7 @@ def planned_calls(course: Course) -> list[estimate.Planned]:
             out.append(estimate.Planned(lec.id, True))
             continue
         draft_tokens = estimate.lecture_tokens(lec.minutes)
-        text = path.read_text(encoding="utf-8") if path.exists() else "x" * 4 * draft_tokens
+        text = read_text(path) if path.exists() else "x" * 4 * draft_tokens
         out.append(estimate.Planned(lec.id, False,
                                     estimate.message_tokens(messages(course, lec.id, text)),
                                     int(draft_tokens * 1.3)))

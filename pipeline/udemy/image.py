@@ -11,8 +11,9 @@ import random
 import re
 from pathlib import Path
 
-import yaml
 from PIL import Image, ImageDraw, ImageFilter
+
+from pipeline import yamlsrc
 
 SIZE = (2048, 1152)  # 16:9, well above Udemy's 750x422 minimum
 BUILTIN = ["#0f1b2d", "#1e3a5f", "#3fa7d6", "#f29e4c", "#59cd90", "#ee6352"]
@@ -23,7 +24,7 @@ def theme_colours(path: Path | None) -> list[str]:
     """Hex colours from the course's theme.yaml (Course.theme_file), or a built-in palette."""
     found: list[str] = []
     if path and path.exists():
-        _collect(yaml.safe_load(path.read_text(encoding="utf-8")), found)
+        _collect(yamlsrc.load(path), found)
     return found if len(found) >= 3 else found + [c for c in BUILTIN if c not in found]
 
 

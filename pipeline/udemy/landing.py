@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.course import Course
+from pipeline.textutil import md_literal
 from pipeline.udemy import probe
 
 DISCLOSURE = "This course contains the use of artificial intelligence."
@@ -115,13 +116,18 @@ def _join(items: list[str]) -> str:
 
 
 def render(page: Landing) -> str:
-    """landing-page.md: one heading per field, in the order Udemy's pages ask for them."""
-    lines = [f"# Landing page: {page.title}", "",
+    """landing-page.md: one heading per field, in the order Udemy's pages ask for them.
+    Every field is plain text on Udemy, so none is left for a Markdown viewer to read as
+    HTML (md_literal)."""
+    lines = [f"# Landing page: {md_literal(page.title)}", "",
              "Copy each part into the matching field on Udemy (Course landing page and "
              "Intended learners).", ""]
     for key, heading in HEADINGS.items():
         value = getattr(page, key)
-        body = "\n".join(f"- {v}" for v in value) if key in LISTS else value
+        if key in LISTS:
+            body = "\n".join(f"- {md_literal(v)}" for v in value)
+        else:
+            body = "\n\n".join(md_literal(p) for p in value.split("\n\n") if p)
         lines += [f"## {heading}", "", body or "(to fill in)", ""]
     return "\n".join(lines).rstrip() + "\n"
 

@@ -12,12 +12,19 @@ from pipeline.models import Lecture, Quiz, Section
 
 # Characters Windows, macOS or zip tools refuse or misread in file names.
 UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
+# Invisible characters are dropped from names: controls (Cc), format characters (Cf:
+# bidi embeddings, overrides, isolates and marks, which can make "x\u202egpj.mp4" read
+# as "x4pm.jpg"; soft hyphens, BOMs) and lone surrogates (Cs, which zip cannot encode).
+# Kept: ZWNJ and ZWJ, which spell Persian and Indic words and join emoji.
+INVISIBLE = ("Cc", "Cf", "Cs")
+JOINERS = {"\u200c", "\u200d"}
 
 
 def safe_name(text: str, max_len: int = 60) -> str:
     """A file-system-safe name that keeps the title readable (Unicode letters kept)."""
-    text = unicodedata.normalize("NFC", text)
-    text = re.sub(r"\s+", " ", UNSAFE.sub(" ", text)).strip()
+    text = unicodedata.normalize("NFC", UNSAFE.sub(" ", text))
+    text = "".join(c for c in text if c in JOINERS or unicodedata.category(c) not in INVISIBLE)
+    text = re.sub(r"\s+", " ", text).strip()
     if len(text) > max_len:
         text = text[:max_len].rsplit(" ", 1)[0]
     return text.rstrip(". ") or "untitled"

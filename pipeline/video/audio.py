@@ -20,7 +20,7 @@ import numpy as np
 
 from pipeline import tempfiles
 from pipeline.errors import InputError, LecternError
-from pipeline.tools import ffmpeg
+from pipeline.tools import failure, ffmpeg
 from pipeline.video.timeline import AAC_FRAME, RATE
 
 # Noise substitution and intensity stereo code the two channels differently: with them
@@ -36,22 +36,36 @@ AAC = ["-c:a", "aac", "-profile:a", "aac_low", "-b:a", "192k", "-aac_pns", "0", 
 def read_wav(path: Path) -> np.ndarray:
     """The narration as int16 mono samples at 48 kHz (the narration contract); mapped
     from the file, not read: pages are only loaded where a slice is used."""
-    if not Path(path).exists():
-        raise InputError(f"{path}: narration audio not found; run `make narration`")
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: narration audio not found; run {_rebuild(path)}")
     try:
         with wave.open(str(path), "rb") as w:
             rate, width = w.getframerate(), w.getsampwidth()
             channels, frames = w.getnchannels(), w.getnframes()
     except (wave.Error, EOFError) as e:
         raise InputError(f"{path}: not a readable WAV file ({e}); rebuild it with "
-                         "`make narration`") from None
+                         f"{_rebuild(path)}") from None
     if rate != RATE or width != 2:
         raise InputError(f"{path}: expected 48 kHz 16-bit PCM, found {rate} Hz {8 * width}-bit; "
-                         "rebuild it with `make narration`")
+                         f"rebuild it with {_rebuild(path)}")
     if frames == 0:
         return np.zeros(0, "<i2")
-    data = np.memmap(path, "<i2", "r", _data_offset(path), (frames * channels,))
+    offset, want = _data_offset(path), frames * channels * 2
+    if path.stat().st_size - offset < want:  # the header promises more than was written
+        raise InputError(f"{path}: the WAV file is cut short ({path.stat().st_size - offset:,} "
+                         f"of {want:,} bytes of sound): it was not written completely; "
+                         f"rebuild it with {_rebuild(path)}")
+    data = np.memmap(path, "<i2", "r", offset, (frames * channels,))
     return data.reshape(-1, channels).mean(axis=1).astype("<i2") if channels > 1 else data
+
+
+def _rebuild(path: Path) -> str:
+    """The command that remakes a narration.wav at output/T/audio/ID/ (FORCE=1: Make may
+    think the broken file is up to date)."""
+    parts = Path(path).resolve().parts
+    topic = parts[-4] if len(parts) >= 4 and parts[-3] == "audio" else "<topic>"
+    return f"`make narration TOPIC={topic} FORCE=1`"
 
 
 def _data_offset(path: Path) -> int:
@@ -63,7 +77,8 @@ def _data_offset(path: Path) -> int:
             if head[:4] == b"data":
                 return f.tell()
             f.seek(size + (size & 1), 1)  # chunks are padded to an even size
-    raise InputError(f"{path}: no audio data in this WAV file; rebuild it with `make narration`")
+    raise InputError(f"{path}: no audio data in this WAV file; rebuild it with "
+                     f"{_rebuild(path)}")
 
 
 def span_samples(wav: np.ndarray, span) -> np.ndarray:
@@ -121,7 +136,7 @@ def _encode_pcm(samples: np.ndarray, out: Path, graph: list[str], what: str) -> 
     try:
         proc = subprocess.run(cmd, input=padded.tobytes(), capture_output=True, timeout=600)
         if proc.returncode != 0:
-            raise LecternError(f"{what} failed: {proc.stderr.decode(errors='replace')[-300:]}")
+            raise failure(cmd, what, proc.returncode, proc.stderr.decode(errors="replace"))
         os.replace(tmp, out)
     finally:
         tmp.unlink(missing_ok=True)

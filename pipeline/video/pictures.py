@@ -7,8 +7,9 @@ import textwrap
 from functools import cache
 from pathlib import Path
 
-import yaml
 from PIL import Image, ImageDraw, ImageFont
+
+from pipeline import yamlsrc
 
 PALETTE = {"title_background": "1E1B4B", "title_text": "FFFFFF", "title_muted": "A5B4FC",
            "accent": "4F46E5"}
@@ -85,7 +86,7 @@ def card(size: tuple[int, int], title: str, subtitle: str, palette: dict,
 
 def theme_palette(path: Path | None) -> tuple[dict, tuple[str, str]]:
     """Colours and fonts from the course's theme.yaml (Course.theme_file), else built-ins."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path and path.exists() else {}
+    data = yamlsrc.load(path) if path and path.exists() else {}
     colors = {k: str(v).lstrip("#") for k, v in (data.get("colors") or {}).items()}
     fonts = data.get("fonts") or {}
     palette = {k: colors.get(k, v) for k, v in PALETTE.items()}

@@ -8,8 +8,9 @@ import pytest
 
 from pipeline.config import VoiceConfig
 from pipeline.course import Course
-from pipeline.errors import InputError
+from pipeline.errors import ConfigError, InputError
 from pipeline.providers.tts import create
+from pipeline.providers.tts.piper_provider import default_model
 from pipeline.speech import master
 from pipeline.stages import narrate
 from tests.conftest import run_cli
@@ -99,3 +100,20 @@ def test_empty_note_is_an_error_naming_the_slide_or_a_configured_pause(project):
     doc = narrate.run(Course.load("example"), [LECTURE])["lectures"][LECTURE]
     silent = doc["slides"][1]
     assert silent["sentences"] == [] and silent["end"] - silent["start"] >= 2.0
+
+
+def test_a_voice_model_outside_the_course_is_refused_and_one_in_assets_is_used(project):
+    course = Course.load("example")
+    model = default_model()
+    with pytest.raises(ConfigError) as err:
+        _ = create(VoiceConfig(voice=str(model)), course.image_dirs).model_path
+    assert err.value.message == (
+        f"topic.yaml: voice.voice: Piper voice '{model}' is outside the course (it is "
+        f"{model.resolve()}, symlinks followed); copy the file into {project}/courses/example/ "
+        f"or {project}/assets/ and name it from there (a .onnx file with its .onnx.json "
+        "beside it), or remove voice.voice for the default en_US-joe-medium")
+    mine = project / "assets/voices/my-voice.onnx"
+    mine.parent.mkdir()
+    mine.write_bytes(b"a model")  # found by name only: nothing is loaded yet
+    voice = create(VoiceConfig(voice="assets/voices/my-voice.onnx"), course.image_dirs)
+    assert voice.model_path == mine

@@ -134,3 +134,47 @@ def test_broken_narration_wav_is_a_clear_error_and_the_old_video_stays(project):
     assert "narration.wav: not a readable WAV file" in proc.stderr
     assert "make narration" in proc.stderr
     assert (project / VIDEO).read_bytes() == before
+
+
+def test_narration_wav_cut_short_names_the_file_and_the_command_that_rebuilds_it(project):
+    synth.write_frames(project, 2)
+    synth.write_narration(project, [[0.7], [0.8]])
+    assert _render(project).returncode == 0
+    before = (project / VIDEO).read_bytes()
+    wav = project / AUDIO / "narration.wav"
+    data = wav.read_bytes()
+    wav.write_bytes(data[:len(data) // 2])  # an interrupted copy: the header promises more
+    proc = _render(project)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    have, want = len(data) // 2 - 44, len(data) - 44
+    assert proc.stderr.strip() == (
+        f"error: {wav}: the WAV file is cut short ({have:,} of {want:,} bytes of sound): it "
+        "was not written completely; rebuild it with `make narration TOPIC=example FORCE=1`")
+    assert (project / VIDEO).read_bytes() == before
+
+
+def test_music_and_watermark_outside_the_course_are_refused(project, tmp_path):
+    from PIL import Image
+
+    secret = tmp_path / "private.png"
+    Image.new("RGB", (64, 64), "red").save(secret)
+    topic = project / "courses/example/topic.yaml"
+    synth.write_frames(project, 2)
+    synth.write_narration(project, [[0.7], [0.8]])
+    synth.set_video(project, watermark=str(secret))
+    proc = _render(project)
+    assert proc.returncode == 1 and not (project / VIDEO).exists()
+    assert proc.stderr.strip() == (
+        f"error: {topic}: video.watermark: file '{secret}' is outside the course (it is "
+        f"{secret}, symlinks followed); copy the file into {project}/courses/example/ or "
+        f"{project}/assets/ and name it from there")
+    (project / "assets/music").mkdir()
+    (project / "assets/music/bed.wav").symlink_to(project / ".env")  # a link in assets/
+    (project / ".env").write_text("OPENAI_API_KEY=sk-not-for-videos\n")
+    synth.set_video(project, watermark=None, music="assets/music/bed.wav")
+    proc = _render(project)
+    assert proc.returncode == 1 and not (project / VIDEO).exists()
+    assert proc.stderr.strip() == (
+        f"error: {topic}: video.music: file 'assets/music/bed.wav' is outside the course (it "
+        f"is {project}/.env, symlinks followed); copy the file into {project}/courses/example/ "
+        f"or {project}/assets/ and name it from there")

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from pipeline.errors import ConfigError, ToolMissing
+from pipeline.paths import find
 from pipeline.providers.tts import Clip, TTSProvider
 
 # espeak-ng languages written in Latin script: a voice for one of these cannot read
@@ -42,17 +43,13 @@ class PiperTTS(TTSProvider):
 
     @cached_property
     def model_path(self) -> Path:
-        """The voice model: the packaged default, or voice.voice as a path."""
+        """The voice model: the packaged default, or voice.voice as a path inside the
+        course folder or assets/ (e.g. assets/voices/NAME.onnx)."""
         if not self.voice.voice:
             return default_model()
-        for base in self.dirs:
-            path = (base / self.voice.voice).expanduser()
-            if path.is_file():
-                return path.resolve()
-        raise ConfigError(f"topic.yaml voice.voice: Piper voice '{self.voice.voice}' not found "
-                          f"(looked in {', '.join(str(d) for d in self.dirs)}); give the path "
-                          "of a .onnx file with its .onnx.json beside it, or remove voice.voice "
-                          "for the default en_US-joe-medium")
+        return find(self.voice.voice, self.dirs, "topic.yaml: voice.voice", "Piper voice",
+                    ConfigError, hint=" (a .onnx file with its .onnx.json beside it), or "
+                    "remove voice.voice for the default en_US-joe-medium")
 
     @cached_property
     def config(self) -> dict:
