@@ -87,11 +87,13 @@ endif
 # and, where its content hash says nothing changed, only touches its output.
 CODE := $(wildcard pipeline/*.py pipeline/*/*.py pipeline/*/*/*.py)
 
-# Per-lecture rules, generated from the outline once it exists (after CODE: they use it),
-# for the targets that need them. `course` runs them in sub-makes after its checkpoints,
-# so an outline with mistakes stops the run there, with its errors printed once.
+# Per-lecture rules, generated from the outline (after CODE: they use it), for the targets
+# that need them. On a new course Make first makes the outline (the rule below), then
+# these rules, and starts again with them, so `make outline drafts scripts quizzes` does
+# all the work in one run. `course` runs them in sub-makes after its checkpoints, so an
+# outline with mistakes stops the run there, with its errors printed once.
 RULES_GOALS := drafts scripts quizzes decks frames narration video book udemy kdp bundles
-ifneq ($(and $(TOPIC_OK),$(wildcard $(C)/outline.yaml),$(filter $(RULES_GOALS),$(MAKECMDGOALS))),)
+ifneq ($(and $(TOPIC_OK),$(filter $(RULES_GOALS),$(MAKECMDGOALS))),)
 include $(O)/rules.mk
 $(O)/rules.mk: $(C)/outline.yaml pipeline/rules.py
 	@$(LECTERN) rules $(TOPIC) >/dev/null

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from pipeline import secrets
 from pipeline.config import Topic, load_topic
 from pipeline.errors import ConfigError, InputError
 from pipeline.models import Lecture, Outline, Quiz, load_outline, load_quiz
@@ -83,7 +84,30 @@ class Course:
 
     @cached_property
     def topic(self) -> Topic:
+        """topic.yaml, with `llm.provider: auto` made concrete (see llm_choice)."""
+        topic = self.written_topic
+        if topic.llm.provider != "auto":
+            return topic
+        provider = "openai" if self.llm_choice.startswith("openai") else "none"
+        return topic.model_copy(update={"llm": topic.llm.model_copy(
+            update={"provider": provider})})
+
+    @cached_property
+    def written_topic(self) -> Topic:
+        """topic.yaml as written."""
         return load_topic(self.topic_path)
+
+    @cached_property
+    def llm_choice(self) -> str:
+        """What `llm.provider: auto` chose, and why (the outline stage says it)."""
+        env, cfg = secrets.environment(self.root), self.written_topic.llm
+        for why, value in (("llm.base_url is set", cfg.base_url),
+                           ("OPENAI_API_KEY is set", env.get("OPENAI_API_KEY")),
+                           ("OPENAI_BASE_URL is set", env.get("OPENAI_BASE_URL"))):
+            if value and value.strip():
+                return f"openai, because {why}"
+        return ("none (manual mode), because neither OPENAI_API_KEY, OPENAI_BASE_URL nor "
+                "llm.base_url is set")
 
     @property
     def outline_path(self) -> Path:

@@ -34,6 +34,8 @@ def key(course: Course, _item: str | None = None) -> str:
 def run(course: Course, only=None, force: bool = False) -> None:
     """Write outline.yaml unless it is current or the person's own."""
     path, k = course.outline_path, key(course)
+    if course.written_topic.llm.provider == "auto":
+        log.info(f"llm.provider auto: using {course.llm_choice}")
     if protect.deleted_by_hand(course.dir, path, force):
         log.outcome(course, path, protect.DELETED)
         return
@@ -43,9 +45,12 @@ def run(course: Course, only=None, force: bool = False) -> None:
         if path.exists():  # manual mode: the person's outline.yaml is the outline
             protect.set_source(course.dir, path, k)
             return
+        auto = course.written_topic.llm.provider == "auto"
+        llm = ("set OPENAI_API_KEY (environment or .env), or OPENAI_BASE_URL / llm.base_url "
+               "for a server of your own, and `llm.provider: auto` uses it" if auto else
+               "set `llm.provider: openai` (or auto) so an LLM drafts it")
         raise ConfigError(f"{course.topic_path}: no outline to start from. Either write your "
-                          "sections under `outline:` in topic.yaml (manual mode), or set "
-                          "`llm.provider: openai` so an LLM drafts it")
+                          f"sections under `outline:` in topic.yaml (manual mode), or {llm}")
     outline = _generate(course)
     save(course, outline, k, force)
 

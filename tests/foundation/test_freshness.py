@@ -9,7 +9,7 @@ import pytest
 
 from pipeline import stages, stamps
 from pipeline.course import Course
-from pipeline.providers.tts import TTSProvider
+from pipeline.providers import retry
 from pipeline.stages import narrate
 from tests.narration.fakes import FakeTTS
 from tests.narration.helpers import LECTURE, set_topic
@@ -18,7 +18,7 @@ from tests.narration.helpers import LECTURE, set_topic
 @pytest.fixture
 def cloud(project, monkeypatch):
     """The example narrated by the OpenAI SDK against a local server."""
-    monkeypatch.setattr(TTSProvider, "backoff_s", 0.01)
+    monkeypatch.setattr(retry, "_sleep", lambda s: None)  # retries without waiting
     with FakeTTS() as server:
         set_topic(project, voice={"provider": "openai", "voice": "nova",
                                   "base_url": server.url + "/v1"})

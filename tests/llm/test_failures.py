@@ -8,7 +8,7 @@ import pytest
 from pipeline import ledger
 from pipeline.course import Course
 from pipeline.errors import BudgetError, ProviderError
-from pipeline.providers.llm import openai_provider
+from pipeline.providers import retry
 from pipeline.stages import draft, outline, quiz, script
 from tests.llm.conftest import SLUG, write_topic
 from tests.llm.server import user_text
@@ -18,7 +18,7 @@ from tests.llm.server import user_text
 def delays(monkeypatch):
     """The backoff delays the provider chose (recorded, not slept)."""
     seen: list[float] = []
-    monkeypatch.setattr(openai_provider, "_sleep", seen.append)
+    monkeypatch.setattr(retry, "_sleep", seen.append)
     return seen
 
 
@@ -112,7 +112,8 @@ def test_a_slow_server_times_out_with_a_clear_error(course_for, server, delays):
 
 
 def test_budget_stops_before_the_call_that_would_exceed_it(course_for, server):
-    course = course_for(concurrency=1)
+    # a paid server: a local one is free, however it is reached
+    course = course_for(concurrency=1, price_in_per_mtok=2.5, price_out_per_mtok=10)
     outline.run(course)
     spent = ledger.spent(course)
     assert spent > 0

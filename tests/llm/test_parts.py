@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline import estimate, secrets
+from pipeline import secrets
 from pipeline.config import LLMConfig
 from pipeline.errors import ConfigError
-from pipeline.providers import llm
-from pipeline.providers.llm import calls, openai_provider
+from pipeline.providers import llm, retry
+from pipeline.providers.llm import calls, openai_provider, pricing
 from pipeline.stages import outline_llm, quiz_llm, revise, script_llm
 
 
@@ -38,31 +38,44 @@ def test_schemas_meet_strict_structured_output_rules(model):
 def test_registry_loads_entry_points_and_names_the_choices():
     assert llm.get("openai") is openai_provider.OpenAIProvider
     assert llm.get("fake").name == "fake"
-    with pytest.raises(ConfigError, match="use one of: fake, openai, none"):
+    with pytest.raises(ConfigError, match="use one of: azure, fake, openai, none"):
         llm.get("antropic")
 
 
+OPENAI = "https://api.openai.com/v1"
+
+
 def test_prices_known_dated_local_and_overridden():
-    assert estimate.price(LLMConfig(provider="openai")) == (0.15, 0.60)
-    assert estimate.price(LLMConfig(provider="openai", model="gpt-4o-2024-08-06")) == (2.5, 10)
-    local = LLMConfig(provider="openai", model="llama3.1", base_url="http://localhost:11434/v1")
-    assert estimate.price(local) == (0, 0)
-    assert estimate.price(LLMConfig(provider="openai", model="mystery")) == estimate.UNKNOWN
-    assert estimate.price(LLMConfig(provider="openai", price_in_per_mtok=1,
-                                    price_out_per_mtok=2)) == (1, 2)
-    assert estimate.cost(LLMConfig(provider="openai"), 1_000_000, 1_000_000) == 0.75
+    assert pricing.price(LLMConfig(provider="openai"), OPENAI) == (0.15, 0.60)
+    assert pricing.price(LLMConfig(provider="openai", model="gpt-4o-2024-08-06"), OPENAI) \
+        == (2.5, 10)
+    cfg = LLMConfig(provider="openai", model="llama3.1")
+    for url in ("http://localhost:11434/v1", "http://192.168.1.20:8000/v1",
+                "http://ollama:11434/v1", "http://host.docker.internal:1234/v1",
+                "http://gpu-box.local/v1", "http://[::1]:8000/v1", "http://10.0.0.5/v1"):
+        assert pricing.price(cfg, url) == (0, 0), url
+    assert pricing.price(LLMConfig(provider="openai", price_in_per_mtok=1,
+                                   price_out_per_mtok=2), OPENAI) == (1, 2)
+    assert pricing.cost(LLMConfig(provider="openai"), OPENAI, 1_000_000, 1_000_000) == 0.75
+
+
+@pytest.mark.parametrize("model", ["mystery", "gpt-5-pro-max", "gpt-5.1", "gpt-4o-mini-tts",
+                                   "o3-deep-research"])
+def test_an_unknown_model_on_a_paid_server_has_no_guessed_price(model):
+    with pytest.raises(ConfigError, match="llm.price_in_per_mtok and llm.price_out_per_mtok"):
+        pricing.price(LLMConfig(provider="openai", model=model), OPENAI)
+    assert pricing.price(LLMConfig(provider="openai", model="gpt-5-pro"), OPENAI) == (15, 120)
 
 
 def test_retry_after_headers_and_backoff():
-    class R:
+    class E(Exception):
         def __init__(self, headers):
-            self.headers = headers
-    assert openai_provider.retry_after(R({"retry-after": "7"})) == 7
-    assert openai_provider.retry_after(R({"retry-after-ms": "250"})) == 0.25
-    assert openai_provider.retry_after(R({"retry-after": "Wed, 21 Oct 2015 07:28:00 GMT"})) \
-        is None
-    p = openai_provider.OpenAIProvider(LLMConfig(retry_base_s=1, retry_max_s=5), ".")
-    waits = [p.delay(a, RuntimeError()) for a in range(6)]
+            self.response = type("R", (), {"headers": headers})()
+    assert retry.retry_after(E({"retry-after": "7"})) == 7
+    assert retry.retry_after(E({"retry-after-ms": "250"})) == 0.25
+    assert retry.retry_after(E({"retry-after": "Wed, 21 Oct 2015 07:28:00 GMT"})) is None
+    policy = retry.Policy(retries=6, base_s=1, max_s=5)
+    waits = [policy.delay(a, RuntimeError()) for a in range(6)]
     assert 0.75 <= waits[0] <= 1 and 3 <= waits[2] <= 4 and max(waits) <= 5
 
 
@@ -111,7 +124,7 @@ def test_quiz_answers_must_name_lectures_of_the_section_and_follow_the_rules():
     q = {"question": "Q?", "type": "multiple-choice", "lecture": "01-01-x", "options": opts,
          "explanation": "e"}
     with pytest.raises(ValidationError, match="exactly one correct option"):
-        quiz_llm.to_yaml(section, json.dumps({"title": "t", "questions": [q]}))
+        quiz_llm.to_quiz(section, ["01-01-x"], json.dumps({"title": "t", "questions": [q]}))
     with pytest.raises(calls.Unusable, match="use one of 01-01-x"):
-        quiz_llm.to_yaml(section, json.dumps({"title": "t", "questions": [
+        quiz_llm.to_quiz(section, ["01-01-x"], json.dumps({"title": "t", "questions": [
             {**q, "lecture": "09-09-nope"}]}))

@@ -5,7 +5,8 @@ import pytest
 from pipeline.config import VoiceConfig
 from pipeline.course import Course
 from pipeline.errors import ProviderError
-from pipeline.providers.tts import TTSProvider, create
+from pipeline.providers import retry
+from pipeline.providers.tts import create
 from pipeline.stages import narrate
 from tests.narration.fakes import BAD_VOICE, FakeTTS
 from tests.narration.helpers import set_topic
@@ -17,7 +18,7 @@ SECRET = "sk-test-0123456789-never-on-disk"
 def fake(monkeypatch):
     # topic.yaml's base_url gets the key its api_key_env names (see test_keys.py)
     monkeypatch.setenv("MY_VOICE_KEY", SECRET)
-    monkeypatch.setattr(TTSProvider, "backoff_s", 0.01)  # keep retries quick in tests
+    monkeypatch.setattr(retry, "_sleep", lambda s: None)  # retries without waiting
     with FakeTTS() as server:
         yield server
 
@@ -76,3 +77,12 @@ def test_key_never_written_to_disk(fake, project):
     for path in project.rglob("*"):
         if path.is_file():
             assert SECRET.encode() not in path.read_bytes(), path
+
+
+def test_settings_about_calls_never_change_the_sentence_cache_key():
+    # a new field of VoiceConfig is part of the key unless it is listed as how-not-what:
+    # this keeps a setting about retries or servers from paying for every sentence again
+    ident = create(VoiceConfig(provider="openai", voice="nova", max_retries=9, retry_base_s=3,
+                               base_url="http://127.0.0.1:9/v1", api_key_env="X_KEY")).identity()
+    assert sorted(ident) == ["instructions", "model", "provider", "similarity", "speed",
+                             "stability", "style", "voice"]

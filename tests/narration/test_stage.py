@@ -6,7 +6,7 @@ import shutil
 import pytest
 
 from pipeline.course import Course
-from pipeline.providers.tts import TTSProvider
+from pipeline.providers import retry
 from pipeline.stages import narrate
 from tests.narration.fakes import FakeTTS
 from tests.narration.helpers import set_topic, write_slides
@@ -18,7 +18,7 @@ EDITED = "02-01-dict-and-set-comprehensions"
 def cloud(project, monkeypatch):
     """The example course narrated by the OpenAI SDK against a local server (which gets no
     key: it is named by topic.yaml)."""
-    monkeypatch.setattr(TTSProvider, "backoff_s", 0.01)
+    monkeypatch.setattr(retry, "_sleep", lambda s: None)  # retries without waiting
     with FakeTTS() as server:
         set_topic(project, voice={"provider": "openai", "voice": "nova", "concurrency": 4,
                                   "base_url": server.url + "/v1"})

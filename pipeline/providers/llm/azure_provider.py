@@ -21,7 +21,8 @@ import openai
 
 from pipeline import secrets
 from pipeline.errors import ConfigError, ProviderError
-from pipeline.providers.llm.openai_provider import OpenAIProvider, http_client
+from pipeline.providers.llm import openai_provider
+from pipeline.providers.llm.openai_provider import OpenAIProvider
 
 API_VERSION = "2024-10-21"  # the GA version with structured outputs
 DEPLOYMENT = re.compile(r"/openai/deployments/([^/]+)")
@@ -92,12 +93,13 @@ class AzureProvider(OpenAIProvider):
         t, key = self.target, self.credential.key
         if t.v1:
             return openai.OpenAI(api_key=key, base_url=f"{t.resource}/openai/v1/",
-                                 max_retries=0, timeout=self.timeout_s, http_client=http_client())
+                                 max_retries=0, timeout=self.timeout_s,
+                                 http_client=openai_provider.http_client())
         return openai.AzureOpenAI(api_key=key, azure_endpoint=t.resource,
                                   azure_deployment=t.deployment,
                                   api_version=self.cfg.api_version or API_VERSION,
                                   max_retries=0, timeout=self.timeout_s,
-                                  http_client=http_client())
+                                  http_client=openai_provider.http_client())
 
     def not_found(self) -> str:
         t = self.target

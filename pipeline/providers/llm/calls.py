@@ -150,8 +150,9 @@ class Session:
     def _ask_model(self, stage: str, item: str, key: str, messages: list[dict],
                    parse: Callable[[str], Any], schema: dict | None, expect_out: int) -> Any:
         """Call until the answer is usable (bounded repairs), cache it, and return it."""
-        convo, limit, problem = list(messages), self._first_limit(), ""
-        for _ in range(self.cfg.repair_attempts + 1):
+        convo, limit, tries = list(messages), self._first_limit(), 0
+        while tries <= self.cfg.repair_attempts:
+            tries += 1
             limits.check_fits(self.provider, f"{stage} {item}", convo, limit or expect_out)
             reply = self._call(stage, item, convo, schema, limit, expect_out)
             if reply.finish_reason in NOT_ANSWERS:  # no repair would help: never paid twice
@@ -161,13 +162,25 @@ class Session:
                 self._store(key, reply, stage, item)
                 return value
             if reply.finish_reason == "length":
-                limit = limits.next_limit(self.provider, limit, reply.tokens_out)
-                if limit is None:  # more room is not to be had: say which limit it hit
-                    raise ProviderError(self._no_answer(stage, item, problem, limits.cut_off_advice(
-                        self.provider, self.cfg.max_tokens, reply.tokens_out)), "length")
+                more = limits.next_limit(self.provider, limit, reply.tokens_out)
+                if more is None:  # more room is not to be had: asking again cannot help
+                    break
+                limit = more
             convo = convo + [{"role": "assistant", "content": reply.text[:20000]},
                              {"role": "user", "content": _feedback(problem)}]
-        raise ProviderError(self._no_answer(stage, item, problem))
+        raise self._gave_up(stage, item, tries, reply, problem, limit)
+
+    def _gave_up(self, stage: str, item: str, tries: int, reply: Reply, problem: str,
+                 limit: int | None) -> ProviderError:
+        """No usable answer: what went wrong last, and the fix (which limit, if cut off)."""
+        cut = reply.finish_reason == "length"
+        fix = limits.cut_off_advice(self.provider, self.cfg.max_tokens, limit,
+                                    reply.tokens_out) if cut else \
+            "run again, or pick a stronger llm.model"
+        return ProviderError(
+            f"{stage} {item}: the model gave no usable answer in {tries} tries, so nothing "
+            f"was written. Last problem: {problem}. Fix: {fix} (in {self.course.topic_path})",
+            "length" if cut else "error")
 
     def _first_limit(self) -> int | None:
         """llm.max_tokens, never above the model's cap (asking for more is a 400)."""
@@ -245,11 +258,6 @@ class Session:
         ledger.record(self.course, stage=stage, item=item, provider=self.provider.name,
                       model=self.cfg.model, tokens_in=tin, tokens_out=tout, cost_usd=cost,
                       seconds=seconds, cache_hit=status == "cache", status=status)
-
-    def _no_answer(self, stage: str, item: str, problem: str, fix: str = "") -> str:
-        fix = fix or "run again, or pick a stronger llm.model"
-        return (f"{stage} {item}: the model gave no usable answer, so nothing was written. "
-                f"Last problem: {problem}. Fix: {fix} (in {self.course.topic_path})")
 
     def _not_an_answer(self, stage: str, item: str, reply: Reply) -> str:
         """Why a reply that is no answer at all cannot be used, and what to do."""

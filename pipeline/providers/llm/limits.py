@@ -60,16 +60,18 @@ def next_limit(provider: LLMProvider, limit: int | None, used: int) -> int | Non
     return min(cap, current * 2) if current < cap else None
 
 
-def cut_off_advice(provider: LLMProvider, limit: int | None, used: int) -> str:
-    """What to change when an answer is cut off at the output limit."""
-    cap = provider.output_cap()
-    model = provider.cfg.model
-    if cap is not None and (limit or used) >= cap:
+def cut_off_advice(provider: LLMProvider, setting: int | None, sent: int | None,
+                   used: int) -> str:
+    """What to change when an answer is cut off: `setting` is llm.max_tokens, `sent` the
+    limit the last call had (raised by Lectern up to the cap), `used` its tokens out."""
+    cap, model, limit = provider.output_cap(), provider.cfg.model, setting
+    if cap is not None and (sent or used) >= cap:
         return (f"the answer needs more than {model}'s output cap of {cap:,} tokens: shorten "
                 "minutes_per_lecture in topic.yaml, or pick a model with a larger cap")
     if limit:
-        return (f"the answer was cut off at llm.max_tokens ({limit:,}): raise it in topic.yaml "
-                f"if {model} allows more")
+        room = f" (it allows {cap:,})" if cap else ", as far as the model allows"
+        return (f"the answer did not fit in {sent or used:,} tokens: raise llm.max_tokens (now "
+                f"{limit:,}) in topic.yaml{room}, or shorten minutes_per_lecture")
     return (f"the server cut the answer off at {used:,} tokens, its own limit for {model}: "
             "set llm.max_tokens in topic.yaml to what the model allows (Ollama: num_predict "
             "in its Modelfile), or shorten minutes_per_lecture")

@@ -32,10 +32,6 @@ class OpenAIProvider(LLMProvider):
     name = "openai"
     service = secrets.OPENAI
 
-    def __init__(self, cfg, root):
-        super().__init__(cfg, root)
-        self._dropped: dict[str, str | None] = {}  # parameter -> its new name (None: gone)
-
     @cached_property
     def _env(self) -> dict[str, str]:
         # The environment wins over .env, as with every dotenv tool.
@@ -136,8 +132,15 @@ class OpenAIProvider(LLMProvider):
 
     @property
     def takes_completion_tokens(self) -> bool:
-        """OpenAI's name for the output limit; other servers know `max_tokens` only."""
-        return self.official
+        """OpenAI's name for the output limit, for OpenAI and its reasoning models behind
+        any proxy (they refuse `max_tokens`); other servers know `max_tokens` only."""
+        return self.official or catalog.is_reasoning(self.cfg.model)
+
+    @property
+    def _dropped(self) -> dict[str, str | None]:
+        """Parameters this server refused for this model, and what they became (None:
+        left out), for the rest of the run."""
+        return _refused.setdefault((self.endpoint, self.cfg.model), {})
 
     def _create(self, args: dict):
         """One request; a parameter the server refuses goes (or is renamed) once, for good."""
@@ -242,6 +245,7 @@ class OpenAIProvider(LLMProvider):
 
 
 _said: set[str] = set()  # warnings given once per run
+_refused: dict[tuple[str, str], dict[str, str | None]] = {}  # (endpoint, model) -> parameters
 
 
 def http_client():
