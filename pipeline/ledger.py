@@ -72,7 +72,7 @@ def summary(course) -> dict[str, dict]:
              "seconds"), 0))
         hit = bool(r["cache_hit"])
         s["cache_hits" if hit else "requests"] += 1
-        s["failed"] += r["status"] in ("error", "length")
+        s["failed"] += r["status"] not in ("stop", "cache")  # refusals, quota, limits…
         if not hit:
             s["tokens_in"] += r["tokens_in"] or 0
             s["tokens_out"] += r["tokens_out"] or 0

@@ -79,10 +79,13 @@ def test_key_never_written_to_disk(fake, project):
             assert SECRET.encode() not in path.read_bytes(), path
 
 
-def test_settings_about_calls_never_change_the_sentence_cache_key():
-    # a new field of VoiceConfig is part of the key unless it is listed as how-not-what:
-    # this keeps a setting about retries or servers from paying for every sentence again
-    ident = create(VoiceConfig(provider="openai", voice="nova", max_retries=9, retry_base_s=3,
-                               base_url="http://127.0.0.1:9/v1", api_key_env="X_KEY")).identity()
-    assert sorted(ident) == ["instructions", "model", "provider", "similarity", "speed",
-                             "stability", "style", "voice"]
+@pytest.mark.parametrize("provider", ["openai", "elevenlabs", "piper"])
+def test_settings_about_calls_never_change_the_sentence_cache_key(provider):
+    # every VoiceConfig field is part of the key unless listed as how-not-what: a setting
+    # about retries, timeouts or servers must not pay for every sentence again
+    plain = create(VoiceConfig(provider=provider)).identity()
+    how = create(VoiceConfig(provider=provider, max_retries=9, retry_base_s=3, retry_max_s=9,
+                             timeout_s=50, concurrency=7, base_url="http://127.0.0.1:9/v1",
+                             api_key_env="X_KEY")).identity()
+    assert how == plain
+    assert create(VoiceConfig(provider=provider, speed=1.2)).identity() != plain
