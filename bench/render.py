@@ -34,7 +34,7 @@ SLIDES = 34
 RUNS = 5  # each Lectern render is timed this many times; the median is reported
 # what each renderer imports before its clock starts (timed apart: every run pays it once)
 MODULES = {"baseline": ["moviepy"],
-           "lectern": ["pipeline.course", "pipeline.stages.render", "pipeline.checks.video"]}
+           "lectern": ["pipeline.course", "pipeline.stages.video", "pipeline.checks.video"]}
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 WORDS = ("a comprehension builds a new list from an iterable in one readable expression while "
          "a loop spells out every step with an empty list and an append call so the reader "
@@ -111,10 +111,10 @@ def baseline(out: Path) -> None:
 def lectern(_out: Path) -> dict:
     """Lectern's render stage (plus its conformance check) for the lecture."""
     from pipeline.course import Course
-    from pipeline.stages import render
+    from pipeline.stages import video
 
     # the stage as `make video` runs it: hash the inputs, render, prune the segment cache
-    stats = render.run(Course.load("example", ROOT), [LECTURE], force=True)[LECTURE]
+    stats = video.run(Course.load("example", ROOT), [LECTURE], force=True)[LECTURE]
     return {"segments": stats.video_encoded, "chunks": stats.audio_encoded}
 
 

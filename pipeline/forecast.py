@@ -6,10 +6,10 @@ from __future__ import annotations
 from pipeline import estimate, ledger
 from pipeline.course import Course
 from pipeline.providers.llm import calls
-from pipeline.stages import draft_llm, outline_llm, quiz_llm, script_llm
+from pipeline.stages import drafts_llm, outline_llm, quizzes_llm, scripts_llm
 
-PLANNERS = (("outline", outline_llm), ("drafts", draft_llm), ("scripts", script_llm),
-            ("quizzes", quiz_llm))
+PLANNERS = (("outline", outline_llm), ("drafts", drafts_llm), ("scripts", scripts_llm),
+            ("quizzes", quizzes_llm))
 
 
 def report(course: Course) -> str:
@@ -41,12 +41,12 @@ def _planned(course: Course, module) -> list[estimate.Planned]:
 def _guessed(course: Course, module) -> list[estimate.Planned]:
     t = course.topic
     n, draft = t.sections * t.lectures_per_section, estimate.lecture_tokens(t.minutes_per_lecture)
-    if module is quiz_llm:
-        per = estimate.quiz_out(min(2 * t.lectures_per_section, quiz_llm.MAX_QUESTIONS))
+    if module is quizzes_llm:
+        per = estimate.quiz_out(min(2 * t.lectures_per_section, quizzes_llm.MAX_QUESTIONS))
         return [estimate.Planned(f"section {i + 1}", False,
                                  t.lectures_per_section * (draft + 300), per)
                 for i in range(t.sections)]
-    tokens = (900, draft) if module is draft_llm else (draft + 500, int(draft * 1.3))
+    tokens = (900, draft) if module is drafts_llm else (draft + 500, int(draft * 1.3))
     return [estimate.Planned(f"lecture {i + 1}", False, *tokens) for i in range(n)]
 
 

@@ -10,12 +10,12 @@ from pipeline.course import Course
 from pipeline.errors import LecternError
 
 LECTURE_COLUMNS = [  # (column title, stage module, lives under courses/)
-    ("draft", "draft", True),
-    ("script", "script", True),
-    ("deck", "deck", False),
+    ("draft", "drafts", True),
+    ("script", "scripts", True),
+    ("deck", "decks", False),
     ("frames", "frames", False),
-    ("audio", "narrate", False),
-    ("video", "render", False),
+    ("audio", "narration", False),
+    ("video", "video", False),
 ]
 
 
@@ -41,7 +41,7 @@ def grids(course: Course) -> tuple[list[list[list[str]]], list[str]]:
     head = ["lecture"] + [c for c, _, _ in LECTURE_COLUMNS]
     body = [[lec.id] + [lecture_state(course, lec.id, m, src) for _, m, src in LECTURE_COLUMNS]
             for lec in lectures]
-    quizzes = [[f"quiz {s.id}", _source_state(course, course.quiz_path(s.id), "quiz", s.id)]
+    quizzes = [[f"quiz {s.id}", _source_state(course, course.quiz_path(s.id), "quizzes", s.id)]
                for s in course.outline.sections]
     course_rows = [[name, lecture_state(course, None, name, False)]
                    for name in ("book", "udemy", "kdp")]
@@ -66,10 +66,10 @@ def _outline_state(course: Course) -> str:
 def lecture_state(course: Course, lecture_id: str | None, module: str, source: bool) -> str:
     """One cell: up to date / stale / waiting for review / edited by hand / missing."""
     if source:
-        path = (course.lecture_path if module == "draft" else course.slides_path)(lecture_id)
+        path = (course.lecture_path if module == "drafts" else course.slides_path)(lecture_id)
         state = _source_state(course, path, module, lecture_id)
         rel = path.relative_to(course.dir).as_posix()
-        if module == "draft" and state in ("up to date", "edited by hand") \
+        if module == "drafts" and state in ("up to date", "edited by hand") \
                 and rel in _safe_pending(course, "drafts"):
             return "waiting for review"
         return state

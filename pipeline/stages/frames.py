@@ -21,7 +21,7 @@ from pipeline import log, stamps, tempfiles, tools
 from pipeline.course import Course
 from pipeline.errors import InputError, LecternError, remake
 from pipeline.fsutil import atomic_write_text, hash_json, sha256_file, sha256_if_exists
-from pipeline.stages.deck import mapping_path
+from pipeline.stages.decks import mapping_path
 
 SIZE = (1920, 1080)
 VERSION = 1

@@ -18,7 +18,7 @@ from pipeline.course import Course
 from pipeline.errors import ConfigError
 from pipeline.fsutil import read_text
 from pipeline.providers.llm import calls
-from pipeline.stages import draft, draft_llm
+from pipeline.stages import drafts, drafts_llm
 
 INLINE = re.compile(r"<!--\s*revise:\s*(.*?)\s*-->", re.S | re.I)
 SECTION = re.compile(r"^##\s+(review comments|revise)\s*$", re.I | re.M)
@@ -63,7 +63,7 @@ def _revise_one(course: Course, lecture_id: str) -> bool:
         return False
     revised = generate(course, lecture_id, text, notes)
     click.echo(diff(course, path, text, revised))
-    outcome = protect.write(course.dir, path, revised, draft.key(course, lecture_id))
+    outcome = protect.write(course.dir, path, revised, drafts.key(course, lecture_id))
     log.outcome(course, path, outcome)
     return True
 
@@ -79,7 +79,7 @@ def generate(course: Course, lecture_id: str, text: str, notes: list[str]) -> st
 
 
 def _check(answer: str, title: str) -> str:
-    text = draft_llm.clean(answer, title)
+    text = drafts_llm.clean(answer, title)
     if INLINE.search(text) or SECTION.search(text):
         raise calls.Unusable("the review comments are still in the text; apply them and "
                              "remove them")

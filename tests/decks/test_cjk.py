@@ -10,7 +10,7 @@ from pptx.oxml.ns import qn
 
 from pipeline.course import Course
 from pipeline.deck.fonts import Measurer, resolve
-from pipeline.stages import deck
+from pipeline.stages import decks
 from tests.decks import lo
 
 LEC = "01-01-why-comprehensions"
@@ -38,8 +38,8 @@ def test_zh_cn_slides_render_without_tofu(project, tmp_path):
     topic.write_text(topic.read_text().replace("language: en", "language: zh-CN"))
     course = Course.load("example", project)
     course.slides_path(LEC).write_text(SCRIPT, encoding="utf-8")
-    deck.run(course, [LEC])
-    prs = Presentation(str(deck.target(course, LEC)))
+    decks.run(course, [LEC])
+    prs = Presentation(str(decks.target(course, LEC)))
     check_coverage(prs)
     body = lo.box_px(lo.shape(prs.slides[1], "Body"), prs.slide_width)
     pdfs = render_variants(prs, tmp_path)

@@ -9,7 +9,7 @@ from pptx import Presentation
 
 from pipeline.course import Course
 from pipeline.slides import parse_file
-from pipeline.stages import deck
+from pipeline.stages import decks
 from tests.conftest import run_cli
 from tests.decks import lo
 
@@ -18,16 +18,16 @@ def test_example_decks_read_back_and_convert(project, tmp_path):
     r = run_cli(project, "decks", "example")
     assert r.returncode == 0, r.stderr
     course = Course.load("example", project)
-    decks = []
+    built = []
     for lec in course.outline.lectures:
         script = parse_file(course.slides_path(lec.id), course.image_dirs)
-        prs = Presentation(str(deck.target(course, lec.id)))
+        prs = Presentation(str(decks.target(course, lec.id)))
         check_deck(prs, script, course, lec.id)
-        mapping = json.loads(deck.mapping_path(course, lec.id).read_text())["slides"]
+        mapping = json.loads(decks.mapping_path(course, lec.id).read_text())["slides"]
         assert mapping == list(range(1, len(script) + 1))  # the example fits: no splits
-        decks.append((deck.target(course, lec.id), len(prs.slides)))
-    pdfs = lo.to_pdfs([p for p, _ in decks], tmp_path)
-    assert [lo.pages(pdf) for pdf in pdfs] == [n for _, n in decks]
+        built.append((decks.target(course, lec.id), len(prs.slides)))
+    pdfs = lo.to_pdfs([p for p, _ in built], tmp_path)
+    assert [lo.pages(pdf) for pdf in pdfs] == [n for _, n in built]
 
 
 def check_deck(prs, script, course, lecture_id) -> None:
@@ -51,16 +51,16 @@ def check_deck(prs, script, course, lecture_id) -> None:
 def test_rerun_skips_and_dark_theme_builds(project, tmp_path):
     course = Course.load("example", project)
     lec = "02-02-nested-comprehensions"
-    deck.run(course, [lec])
-    before = deck.target(course, lec).read_bytes()
-    deck.run(course, [lec])  # nothing changed: the file is not rewritten
-    assert deck.target(course, lec).read_bytes() == before
+    decks.run(course, [lec])
+    before = decks.target(course, lec).read_bytes()
+    decks.run(course, [lec])  # nothing changed: the file is not rewritten
+    assert decks.target(course, lec).read_bytes() == before
     topic = course.topic_path
     topic.write_text(topic.read_text().replace("theme: default", "theme: dark"))
     course = Course.load("example", project)
-    deck.run(course, [lec])
-    assert deck.target(course, lec).read_bytes() != before
-    pdf = lo.to_pdfs([deck.target(course, lec)], tmp_path)[0]
+    decks.run(course, [lec])
+    assert decks.target(course, lec).read_bytes() != before
+    pdf = lo.to_pdfs([decks.target(course, lec)], tmp_path)[0]
     frame = lo.page_pixels(pdf, 2)  # a code slide
     corner = frame[20, 20]
     assert np.abs(corner - np.array([0x0F, 0x17, 0x2A])).max() <= 3  # dark slate background

@@ -12,7 +12,7 @@ from pptx import Presentation
 from pptx.util import Pt
 
 from pipeline.course import Course
-from pipeline.stages import deck, frames
+from pipeline.stages import decks, frames
 from tests.decks import lo
 
 LEC = "01-01-why-comprehensions"
@@ -35,12 +35,12 @@ def script() -> str:
 def test_overflow_is_shrunk_or_continued_and_stays_in_its_box(project, tmp_path):
     course = Course.load("example", project)
     course.slides_path(LEC).write_text(script(), encoding="utf-8")
-    deck.run(course, [LEC])
+    decks.run(course, [LEC])
     frames.run(course, [LEC])
-    mapping = json.loads(deck.mapping_path(course, LEC).read_text())["slides"]
+    mapping = json.loads(decks.mapping_path(course, LEC).read_text())["slides"]
     index = json.loads(frames.target(course, LEC).read_text())
     check_plan(mapping, index, course)
-    prs = Presentation(str(deck.target(course, LEC)))
+    prs = Presentation(str(decks.target(course, LEC)))
     check_notes(prs, mapping)
     checked = {2: "Body", mapping.index(3) + 1: "Body", mapping.index(4) + 1: "Code"}
     cleared_pdf, control_pdf = render_copies(prs, checked, tmp_path)

@@ -11,7 +11,7 @@ from pptx.util import Emu
 from pipeline.course import Course
 from pipeline.deck.theme import load_theme
 from pipeline.errors import ConfigError
-from pipeline.stages import deck
+from pipeline.stages import decks
 from tests.decks import lo
 
 LEC = "01-01-why-comprehensions"
@@ -41,8 +41,8 @@ def test_template_masters_and_layouts_are_used(project, tmp_path):
     course = use_template(project)
     theme = load_theme(course)
     assert theme.color("accent") == "4F81BD"  # accent1 of the template's colour scheme
-    deck.run(course, [LEC])
-    prs = Presentation(str(deck.target(course, LEC)))
+    decks.run(course, [LEC])
+    prs = Presentation(str(decks.target(course, LEC)))
     texts = [sh.text_frame.text for s in prs.slides for sh in s.shapes if sh.has_text_frame]
     assert not any("Sample slide to remove" in t for t in texts)
     assert len(prs.slides) == 7 and len(prs.slide_masters) == 1
@@ -52,7 +52,7 @@ def test_template_masters_and_layouts_are_used(project, tmp_path):
     assert prs.slides[0].shapes.title.text == "Why comprehensions?"
     assert prs.slides[1].shapes.title.text == "What you will learn"
     assert all(s.has_notes_slide and s.notes_slide.notes_text_frame.text for s in prs.slides)
-    pdf = lo.to_pdfs([deck.target(course, LEC)], tmp_path)[0]
+    pdf = lo.to_pdfs([decks.target(course, LEC)], tmp_path)[0]
     assert lo.pages(pdf) == 7
     frame = lo.page_pixels(pdf, 2)
     assert np.abs(frame[540, 1900] - np.array(BRAND)).max() <= 3  # master background shows
@@ -63,10 +63,10 @@ def test_template_that_is_not_widescreen_is_refused(project):
     make_template(project / "courses" / "example" / "old.pptx", wide=False)
     course = use_template(project, "old.pptx")
     with pytest.raises(ConfigError, match=r"old\.pptx.*not 16:9.*Widescreen"):
-        deck.run(course, [LEC])
+        decks.run(course, [LEC])
 
 
 def test_unknown_theme_lists_the_choices(project):
     course = use_template(project, "sparkly")
     with pytest.raises(ConfigError, match=r"topic\.yaml: theme: 'sparkly'.*dark, default"):
-        deck.run(course, [LEC])
+        decks.run(course, [LEC])

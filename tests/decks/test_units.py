@@ -10,7 +10,7 @@ from pipeline.deck import code
 from pipeline.deck.fonts import Measurer, resolve
 from pipeline.deck.plan import split_note
 from pipeline.errors import ConfigError, ToolMissing
-from pipeline.stages import deck, frames
+from pipeline.stages import decks, frames
 
 
 def test_wrap_uses_real_widths_and_breaks_cjk_between_characters():
@@ -47,14 +47,14 @@ def test_theme_errors_name_the_file_and_the_fix(project):
     theme = project / "assets" / "themes" / "default" / "theme.yaml"
     theme.write_text(theme.read_text().replace('accent: "4F46E5"', 'accent: "blue"'))
     with pytest.raises(ConfigError, match=r"theme\.yaml:\d+.*accent"):
-        deck.run(Course.load("example", project), ["01-01-why-comprehensions"])
+        decks.run(Course.load("example", project), ["01-01-why-comprehensions"])
     with pytest.raises(ConfigError, match="not installed.*apt-get install"):
         resolve("No Such Font Family")
 
 
 def test_missing_libreoffice_names_the_package(project, monkeypatch):
     course = Course.load("example", project)
-    deck.run(course, ["01-01-why-comprehensions"])
+    decks.run(course, ["01-01-why-comprehensions"])
     monkeypatch.setenv("PATH", "/nonexistent")
     tools.soffice.cache_clear()
     try:
@@ -74,8 +74,8 @@ def test_image_slide_keeps_proportions_inside_the_body(project):
     course.slides_path("01-01-why-comprehensions").write_text(
         "## [image] A wide chart\n@image: images/wide.png\n@caption: Source: us\n\n"
         "Note:\nLook at this.\n", encoding="utf-8")
-    deck.run(course, ["01-01-why-comprehensions"])
-    slide = Presentation(str(deck.target(course, "01-01-why-comprehensions"))).slides[0]
+    decks.run(course, ["01-01-why-comprehensions"])
+    slide = Presentation(str(decks.target(course, "01-01-why-comprehensions"))).slides[0]
     pic = next(s for s in slide.shapes if s.name == "Image")
     assert abs(pic.width / pic.height - 4.0) < 0.01
     footer = next(s for s in slide.shapes if s.name == "FooterRule")

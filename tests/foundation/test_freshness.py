@@ -10,7 +10,7 @@ import pytest
 from pipeline import stages, stamps
 from pipeline.course import Course
 from pipeline.providers import retry
-from pipeline.stages import narrate
+from pipeline.stages import narration
 from tests.narration.fakes import FakeTTS
 from tests.narration.helpers import LECTURE, set_topic
 
@@ -27,19 +27,19 @@ def cloud(project, monkeypatch):
 
 def test_a_script_edited_during_narration_is_narrated_again(cloud, project, monkeypatch):
     script = project / "courses" / "example" / "slides" / f"{LECTURE}.md"
-    synthesize = narrate.synthesize
+    synthesize = narration.synthesize
 
     def edit_while_speaking(*args, **kwargs):
         script.write_text(script.read_text().replace("Note:", "Note:\nA new first line.", 1))
         return synthesize(*args, **kwargs)
 
-    monkeypatch.setattr(narrate, "synthesize", edit_while_speaking)
+    monkeypatch.setattr(narration, "synthesize", edit_while_speaking)
     stamps.begin_run()  # as the CLI does, before anything is read
     stages.run("narration", Course.load("example"), [LECTURE])
-    out = narrate.target(Course.load("example"), LECTURE)
+    out = narration.target(Course.load("example"), LECTURE)
     # what Make compares: the edited script is newer than the narration made before it
     assert os.stat(script).st_mtime > os.stat(out).st_mtime
-    monkeypatch.setattr(narrate, "synthesize", synthesize)
+    monkeypatch.setattr(narration, "synthesize", synthesize)
     before = len(cloud.texts())
     stamps.begin_run()
     stages.run("narration", Course.load("example"), [LECTURE])

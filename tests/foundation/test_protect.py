@@ -6,7 +6,7 @@ import json
 
 from pipeline import protect
 from pipeline.course import Course
-from pipeline.stages import script
+from pipeline.stages import scripts
 
 
 def test_hand_edit_survives_regeneration_with_proposal_beside(tmp_path):
@@ -83,10 +83,10 @@ def test_edited_script_survives_lecture_change(project, monkeypatch):
     course = Course.load("example")
     lec = course.outline.lectures[0].id
     slides, lecture = course.slides_path(lec), course.lecture_path(lec)
-    script.run(course, [lec])  # adopts the hand-written script
+    scripts.run(course, [lec])  # adopts the hand-written script
     original = slides.read_text()
     lecture.write_text(lecture.read_text() + "\n## One more idea\n\nA new closing paragraph.\n")
-    script.run(Course.load("example"), [lec])
+    scripts.run(Course.load("example"), [lec])
     assert slides.read_text() == original
     proposed = protect.proposed_path(slides).read_text()
     assert "## [bullets] One more idea" in proposed

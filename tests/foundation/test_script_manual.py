@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pipeline import slides
 from pipeline.course import Course
-from pipeline.stages.script import derive
+from pipeline.stages.scripts import derive
 from tests.golden import assert_golden
 
 

@@ -9,7 +9,7 @@ from pipeline import ledger
 from pipeline.course import Course
 from pipeline.errors import BudgetError, ProviderError
 from pipeline.providers import retry
-from pipeline.stages import draft, outline, quiz, script
+from pipeline.stages import drafts, outline, quizzes, scripts
 from tests.llm.conftest import SLUG, write_topic
 from tests.llm.server import user_text
 
@@ -37,7 +37,7 @@ def test_500s_beyond_the_retry_limit_fail_clearly_and_keep_earlier_lectures(
     outline.run(course)
     server.rule = lambda b: {"status": 500} if "Lecture id: 01-03" in user_text(b) else None
     with pytest.raises(ProviderError) as err:
-        draft.run(Course.load(SLUG, course.root))
+        drafts.run(Course.load(SLUG, course.root))
     msg = str(err.value)
     assert "HTTP 500" in msg and "failed 3 time(s)" in msg and "finished work is kept" in msg
     assert len(delays) == 2 and all(0 < d <= 0.02 for d in delays)
@@ -47,7 +47,7 @@ def test_500s_beyond_the_retry_limit_fail_clearly_and_keep_earlier_lectures(
     assert not fresh.lecture_path("01-03-topic-1-3").exists()
     # Resume: only the lectures not yet written are asked for.
     server.rule, n = None, len(server.requests)
-    draft.run(Course.load(SLUG, course.root))
+    drafts.run(Course.load(SLUG, course.root))
     asked = [user_text(b).split("Lecture id: ")[1][:5] for b in server.requests[n:]]
     assert sorted(asked) == ["01-03", "02-01", "02-02", "02-03"]
 
@@ -97,7 +97,7 @@ def test_truncated_draft_then_a_whole_one_is_used(course_for, server):
     course = course_for()
     outline.run(course)
     server.actions = [{"finish_reason": "length", "content": "# Topic 1.1\n\nHalf a"}]
-    draft.run(Course.load(SLUG, course.root), only=["01-01-topic-1-1"])
+    drafts.run(Course.load(SLUG, course.root), only=["01-01-topic-1-1"])
     text = course.lecture_path("01-01-topic-1-1").read_text()
     assert "Half a" not in text and "## Why idea 1.1 matters" in text
 
@@ -120,7 +120,7 @@ def test_budget_stops_before_the_call_that_would_exceed_it(course_for, server):
     text = course.topic_path.read_text().replace("budget_usd: 5", f"budget_usd: {spent + 1e-6}")
     course.topic_path.write_text(text)
     with pytest.raises(BudgetError) as err:
-        draft.run(Course.load(SLUG, course.root))
+        drafts.run(Course.load(SLUG, course.root))
     assert "budget_usd" in str(err.value) and "topic.yaml" in str(err.value)
     assert len(server.requests) == 1  # the call was never made
     assert not any((course.dir / "lectures").glob("*.md"))
@@ -153,7 +153,7 @@ def test_the_key_never_reaches_cache_ledger_files_or_errors(project, server, no_
     monkeypatch.setenv("OPENAI_BASE_URL", server.url)  # the person's own server gets their key
     write_topic(project, None)
     course = Course.load(SLUG, project)
-    for stage in (outline, draft, script, quiz):
+    for stage in (outline, drafts, scripts, quizzes):
         stage.run(Course.load(SLUG, course.root))
     assert server.auth[0] == f"Bearer {SECRET}"  # it was really in use
     server.rule = lambda b: {"status": 401, "message": f"Incorrect API key provided: {SECRET}"}

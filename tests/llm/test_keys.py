@@ -13,7 +13,7 @@ from pipeline.config import LLMConfig
 from pipeline.course import Course
 from pipeline.errors import ConfigError, ProviderError
 from pipeline.providers.llm.openai_provider import OpenAIProvider
-from pipeline.stages import draft, outline, quiz, script
+from pipeline.stages import drafts, outline, quizzes, scripts
 from tests.llm.conftest import SLUG, write_topic
 
 SECRET = "sk-test-secret-0123456789"
@@ -28,7 +28,7 @@ def log(capsys, monkeypatch):
 
 
 def _all_stages(course: Course) -> None:
-    for stage in (outline, draft, script, quiz):
+    for stage in (outline, drafts, scripts, quizzes):
         stage.run(Course.load(SLUG, course.root))
 
 
@@ -52,7 +52,7 @@ def test_api_key_env_sends_that_variable_and_names_it(project, course_for, serve
     (project / ".env").write_text(f"MY_SERVER_KEY={SERVER_KEY}\n")
     course = course_for(api_key_env="MY_SERVER_KEY")
     outline.run(course)
-    draft.run(Course.load(SLUG, course.root), only=["01-01-topic-1-1"])
+    drafts.run(Course.load(SLUG, course.root), only=["01-01-topic-1-1"])
     assert server.auth == [f"Bearer {SERVER_KEY}"] * 2
     err = log()
     assert err.count(f"llm: sending $MY_SERVER_KEY to {_host(server)}") == 1

@@ -9,7 +9,7 @@ from pipeline.config import LLMConfig
 from pipeline.errors import ConfigError
 from pipeline.providers import llm, retry
 from pipeline.providers.llm import calls, openai_provider, pricing
-from pipeline.stages import outline_llm, quiz_llm, revise, script_llm
+from pipeline.stages import outline_llm, quizzes_llm, revise, scripts_llm
 
 
 def _objects(node):
@@ -23,8 +23,8 @@ def _objects(node):
             yield from _objects(v)
 
 
-@pytest.mark.parametrize("model", [outline_llm.OutlinePlan, script_llm.ScriptPlan,
-                                   quiz_llm.QuizPlan])
+@pytest.mark.parametrize("model", [outline_llm.OutlinePlan, scripts_llm.ScriptPlan,
+                                   quizzes_llm.QuizPlan])
 def test_schemas_meet_strict_structured_output_rules(model):
     schema = calls.json_schema(model, "x")["schema"]
     objects = list(_objects(schema))
@@ -100,15 +100,15 @@ def test_dotenv_parsing(tmp_path):
 
 
 def test_draft_answers_are_unwrapped_and_checked():
-    from pipeline.stages import draft_llm
+    from pipeline.stages import drafts_llm
 
     body = " ".join(["word"] * 50)
-    assert draft_llm.clean(f"```markdown\n# T\n\n{body}\n```", "T") == f"# T\n\n{body}\n"
-    assert draft_llm.clean(body, "Title").startswith("# Title\n\n")
+    assert drafts_llm.clean(f"```markdown\n# T\n\n{body}\n```", "T") == f"# T\n\n{body}\n"
+    assert drafts_llm.clean(body, "Title").startswith("# Title\n\n")
     with pytest.raises(calls.Unusable, match="only 3 words"):
-        draft_llm.clean("# T\n\nshort", "T")
+        drafts_llm.clean("# T\n\nshort", "T")
     with pytest.raises(calls.Unusable, match="not closed"):
-        draft_llm.clean(f"# T\n\n{body}\n\n```python\nx = 1\n", "T")
+        drafts_llm.clean(f"# T\n\n{body}\n\n```python\nx = 1\n", "T")
 
 
 def test_quiz_answers_must_name_lectures_of_the_section_and_follow_the_rules():
@@ -124,7 +124,7 @@ def test_quiz_answers_must_name_lectures_of_the_section_and_follow_the_rules():
     q = {"question": "Q?", "type": "multiple-choice", "lecture": "01-01-x", "options": opts,
          "explanation": "e"}
     with pytest.raises(ValidationError, match="exactly one correct option"):
-        quiz_llm.to_quiz(section, ["01-01-x"], json.dumps({"title": "t", "questions": [q]}))
+        quizzes_llm.to_quiz(section, ["01-01-x"], json.dumps({"title": "t", "questions": [q]}))
     with pytest.raises(calls.Unusable, match="use one of 01-01-x"):
-        quiz_llm.to_quiz(section, ["01-01-x"], json.dumps({"title": "t", "questions": [
+        quizzes_llm.to_quiz(section, ["01-01-x"], json.dumps({"title": "t", "questions": [
             {**q, "lecture": "09-09-nope"}]}))

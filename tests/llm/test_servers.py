@@ -13,7 +13,7 @@ from pipeline.course import Course
 from pipeline.errors import ConfigError, ProviderError
 from pipeline.providers import retry
 from pipeline.providers.llm import calls, openai_provider
-from pipeline.stages import draft, outline, quiz, quiz_llm
+from pipeline.stages import drafts, outline, quizzes, quizzes_llm
 from tests.conftest import make, run_cli
 from tests.llm import openai_rules
 from tests.llm.conftest import SLUG, write_topic
@@ -72,7 +72,7 @@ def test_a_parameter_a_hidden_model_refuses_is_dropped_once_and_remembered(cours
                         price_out_per_mtok=2)
     server.rule = lambda b: openai_rules.request_error({**b, "model": "gpt-5"})
     outline.run(course)
-    draft.run(Course.load(SLUG, course.root), only=["01-01-topic-1-1", "01-02-topic-1-2"])
+    drafts.run(Course.load(SLUG, course.root), only=["01-01-topic-1-1", "01-02-topic-1-2"])
     assert ["temperature" in b for b in server.requests] == [True, False, False, False]
     err = capsys.readouterr().err
     assert err.count("does not take 'temperature' for prod-chat") == 1
@@ -105,7 +105,7 @@ def test_a_content_filter_stop_is_never_saved_as_a_lecture(course_for, server):
     server.rule = lambda b: {"finish_reason": "content_filter",
                              "content": "# Topic 1.1\n\nThis lecture is about how to"}
     with pytest.raises(ProviderError) as err:
-        draft.run(Course.load(SLUG, course.root), only=["01-01-topic-1-1"])
+        drafts.run(Course.load(SLUG, course.root), only=["01-01-topic-1-1"])
     assert "content filter" in str(err.value) and len(server.requests) == 2
     assert not course.lecture_path("01-01-topic-1-1").exists()
     assert _statuses(course)[-1] == "content_filter"
@@ -151,30 +151,30 @@ def test_a_real_rate_limit_is_retried_then_says_when_to_try_again(course_for, se
 # --- context windows --------------------------------------------------------------------------
 
 def _quiz_sizes(course) -> tuple[int, int]:
-    """Tokens (prompt + answer) of the whole first section's quiz call, and of the largest
+    """Tokens (prompt + answer) of the whole first section's quizzes call, and of the largest
     call for one of its lectures."""
     from pipeline import estimate
 
     section = course.outline.sections[0]
     texts = {lec.id: course.lecture_path(lec.id).read_text() for lec in section.lectures}
-    whole = estimate.message_tokens(quiz_llm.messages(course, section.id, texts)) + \
-        estimate.quiz_out(quiz_llm.question_count(section))
-    one = max(estimate.message_tokens(quiz_llm.messages(course, section.id, {i: t},
-                                                        quiz_llm.PER_LECTURE))
-              + estimate.quiz_out(quiz_llm.PER_LECTURE) for i, t in texts.items())
+    whole = estimate.message_tokens(quizzes_llm.messages(course, section.id, texts)) + \
+        estimate.quiz_out(quizzes_llm.question_count(section))
+    one = max(estimate.message_tokens(quizzes_llm.messages(course, section.id, {i: t},
+                                                        quizzes_llm.PER_LECTURE))
+              + estimate.quiz_out(quizzes_llm.PER_LECTURE) for i, t in texts.items())
     return whole, one
 
 
 def test_a_small_ollama_window_makes_quizzes_ask_one_lecture_at_a_time(course_for, server):
     course = course_for(model="llama3.1:8b")
     outline.run(course)
-    draft.run(Course.load(SLUG, course.root))
+    drafts.run(Course.load(SLUG, course.root))
     whole, one = _quiz_sizes(Course.load(SLUG, course.root))
     window = (whole + one) // 2  # room for one lecture at a time, not for the section
     server.ollama = {"ps": [{"name": "llama3.1:8b", "context_length": window}]}
     server.context = window
     asked = len(server.requests)
-    quiz.run(Course.load(SLUG, course.root), only=["01-testing-with-fakes-part-1"])
+    quizzes.run(Course.load(SLUG, course.root), only=["01-testing-with-fakes-part-1"])
     quiz_calls = server.requests[asked:]
     assert len(quiz_calls) == 3  # one per lecture, none refused by the server
     questions = Course.load(SLUG, course.root).quiz("01-testing-with-fakes-part-1").questions
@@ -185,12 +185,12 @@ def test_a_small_ollama_window_makes_quizzes_ask_one_lecture_at_a_time(course_fo
 def test_a_window_too_small_for_one_lecture_stops_with_the_exact_fix(course_for, server):
     course = course_for(model="llama3.1:8b")
     outline.run(course)
-    draft.run(Course.load(SLUG, course.root))
+    drafts.run(Course.load(SLUG, course.root))
     _, one = _quiz_sizes(Course.load(SLUG, course.root))
     server.ollama = {"ps": [], "show": {"parameters": f"num_ctx {one // 2}\nstop <eot>"}}
     asked = len(server.requests)
     with pytest.raises(ProviderError) as err:
-        quiz.run(Course.load(SLUG, course.root), only=["01-testing-with-fakes-part-1"])
+        quizzes.run(Course.load(SLUG, course.root), only=["01-testing-with-fakes-part-1"])
     assert len(server.requests) == asked  # nothing sent that could not fit
     msg = str(err.value)
     assert f"{one // 2:,}-token context window of llama3.1:8b" in msg
@@ -311,10 +311,10 @@ def test_azure_base_url_with_a_query_is_a_clear_error(project, monkeypatch):
 
 def test_every_schema_sent_follows_openais_strict_rules(course_for, server):
     course = course_for()
-    for stage in (outline, draft):
+    for stage in (outline, drafts):
         stage.run(Course.load(SLUG, course.root))
-    from pipeline.stages import script
-    for stage in (script, quiz):
+    from pipeline.stages import scripts
+    for stage in (scripts, quizzes):
         stage.run(Course.load(SLUG, course.root))
     schemas = [b["response_format"]["json_schema"] for b in server.requests
                if "response_format" in b]

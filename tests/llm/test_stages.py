@@ -5,13 +5,13 @@ from __future__ import annotations
 from pipeline import forecast, ledger, protect, slides
 from pipeline.course import Course
 from pipeline.models import load_outline, load_quiz
-from pipeline.stages import draft, outline, quiz, revise, script
+from pipeline.stages import drafts, outline, quizzes, revise, scripts
 from tests.llm.conftest import SLUG
 from tests.llm.server import user_text
 
 
 def run_text_stages(course: Course) -> None:
-    for stage in (outline, draft, script, quiz):
+    for stage in (outline, drafts, scripts, quizzes):
         stage.run(Course.load(SLUG, course.root))
 
 
@@ -36,11 +36,11 @@ def test_every_stage_writes_valid_files_and_a_rerun_makes_no_request(course_for,
 def test_data_is_requested_with_strict_json_schemas(course_for, server):
     course = course_for()
     outline.run(course)
-    draft.run(Course.load(SLUG, course.root), only=["01-01-topic-1-1"])
+    drafts.run(Course.load(SLUG, course.root), only=["01-01-topic-1-1"])
     fmt = server.requests[0]["response_format"]
     assert fmt["type"] == "json_schema" and fmt["json_schema"]["strict"] is True
     assert fmt["json_schema"]["schema"]["additionalProperties"] is False
-    assert "response_format" not in server.requests[1]  # a draft is prose, not data
+    assert "response_format" not in server.requests[1]  # a drafts is prose, not data
     assert "temperature" not in server.requests[0]  # unset: the model's own default
     assert server.requests[0]["model"] == "gpt-4o-mini"
 
@@ -48,7 +48,7 @@ def test_data_is_requested_with_strict_json_schemas(course_for, server):
 def test_drafts_get_summaries_of_earlier_lectures_not_their_text(course_for, server):
     course = course_for(concurrency=1)
     outline.run(course)
-    draft.run(Course.load(SLUG, course.root))
+    drafts.run(Course.load(SLUG, course.root))
     prompts = {b["messages"][1]["content"].split("Lecture id: ")[1].split("\n")[0]: user_text(b)
                for b in server.requests[1:]}
     third = prompts["01-03-topic-1-3"]
@@ -60,8 +60,8 @@ def test_drafts_get_summaries_of_earlier_lectures_not_their_text(course_for, ser
 def test_forced_rerun_is_answered_from_the_cache(course_for, server):
     course = course_for()
     outline.run(course)
-    draft.run(Course.load(SLUG, course.root))
-    draft.run(Course.load(SLUG, course.root), force=True)
+    drafts.run(Course.load(SLUG, course.root))
+    drafts.run(Course.load(SLUG, course.root), force=True)
     assert len(server.requests) == 7
     stats = ledger.summary(course)
     assert stats["drafts"]["requests"] == 6 and stats["drafts"]["cache_hits"] == 6
@@ -71,7 +71,7 @@ def test_concurrent_drafts_are_bounded_and_all_saved(course_for, server):
     course = course_for(concurrency=3)
     outline.run(course)
     server.rule = lambda body: {"sleep": 0.2}
-    draft.run(Course.load(SLUG, course.root))
+    drafts.run(Course.load(SLUG, course.root))
     fresh = Course.load(SLUG, course.root)
     assert all(fresh.lecture_path(lec.id).exists() for lec in fresh.outline.lectures)
     assert len(server.requests) == 7
@@ -96,7 +96,7 @@ def test_costs_and_estimate_reports(course_for, server):
 def test_revise_proposes_a_revision_and_keeps_the_persons_file(course_for, server, capsys):
     course = course_for()
     outline.run(course)
-    draft.run(Course.load(SLUG, course.root), only=["01-01-topic-1-1"])
+    drafts.run(Course.load(SLUG, course.root), only=["01-01-topic-1-1"])
     fresh = Course.load(SLUG, course.root)
     path = fresh.lecture_path("01-01-topic-1-1")
     mine = path.read_text() + "\n<!-- revise: make the example about dictionaries -->\n"
@@ -109,7 +109,7 @@ def test_revise_proposes_a_revision_and_keeps_the_persons_file(course_for, serve
     assert "+Revised: make the example about dictionaries." in capsys.readouterr().out
     protect.resolve(fresh.dir, path, take_proposed=True)
     n = len(server.requests)
-    draft.run(Course.load(SLUG, course.root), only=["01-01-topic-1-1"])
+    drafts.run(Course.load(SLUG, course.root), only=["01-01-topic-1-1"])
     assert len(server.requests) == n and path.read_text() == proposal
 
 
@@ -134,8 +134,8 @@ def test_a_script_deleted_by_hand_is_never_paid_for_again(course_for, server, ca
     lecture = course.lecture_path(lec)
     lecture.write_text(lecture.read_text() + "\nOne more paragraph of mine.\n")
     asked = len(server.requests)
-    script.run(Course.load(SLUG, course.root))
-    assert len(server.requests) == asked  # the changed lecture's script was deleted on purpose
+    scripts.run(Course.load(SLUG, course.root))
+    assert len(server.requests) == asked  # the changed lecture's scripts was deleted on purpose
     assert f"slides/{lec}.md was deleted by hand" in capsys.readouterr().err
-    script.run(Course.load(SLUG, course.root), force=True)  # FORCE asks for it again
+    scripts.run(Course.load(SLUG, course.root), force=True)  # FORCE asks for it again
     assert len(server.requests) == asked + 1 and course.slides_path(lec).exists()

@@ -7,7 +7,7 @@ from pipeline.course import Course
 from pipeline.errors import ProviderError
 from pipeline.providers import retry
 from pipeline.providers.tts import create
-from pipeline.stages import narrate
+from pipeline.stages import narration
 from tests.narration.fakes import BAD_VOICE, FakeTTS
 from tests.narration.helpers import set_topic
 
@@ -71,7 +71,7 @@ def test_invalid_voice_is_a_clear_error(fake, provider):
 def test_key_never_written_to_disk(fake, project):
     set_topic(project, voice={"provider": "elevenlabs", "voice": "v1", "base_url": fake.url,
                               "api_key_env": "MY_VOICE_KEY", "concurrency": 4})
-    report = narrate.run(Course.load("example"), ["01-01-why-comprehensions"])
+    report = narration.run(Course.load("example"), ["01-01-why-comprehensions"])
     assert report["synthesized"] > 5 and len(fake.texts()) == report["synthesized"]
     assert all(r["headers"]["xi-api-key"] == SECRET for r in fake.requests)
     for path in project.rglob("*"):

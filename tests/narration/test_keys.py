@@ -10,7 +10,7 @@ from pipeline.config import VoiceConfig
 from pipeline.course import Course
 from pipeline.errors import ConfigError
 from pipeline.providers.tts import create
-from pipeline.stages import narrate
+from pipeline.stages import narration
 from tests.narration.fakes import FakeTTS
 from tests.narration.helpers import LECTURE, set_topic
 
@@ -52,7 +52,7 @@ def test_a_course_base_url_never_gets_the_providers_key(server, project, capsys,
                                                         voice):
     set_topic(project, voice={"provider": provider, "voice": voice, "concurrency": 2,
                               "base_url": _base(server, provider)})
-    report = narrate.run(Course.load("example"), [LECTURE])
+    report = narration.run(Course.load("example"), [LECTURE])
     assert report["synthesized"] > 5 and len(server.requests) == report["synthesized"]
     assert _sent(server, provider) == ({secrets.NO_KEY} if provider == "openai" else {None})
     err = capsys.readouterr().err

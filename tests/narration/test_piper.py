@@ -12,7 +12,7 @@ from pipeline.errors import ConfigError, InputError
 from pipeline.providers.tts import create
 from pipeline.providers.tts.piper_provider import default_model
 from pipeline.speech import master
-from pipeline.stages import narrate
+from pipeline.stages import narration
 from tests.conftest import run_cli
 from tests.narration.helpers import LECTURE, read_wav, set_topic, true_peak_db, write_slides
 
@@ -82,7 +82,7 @@ def test_limiter_keeps_a_peaky_signal_under_the_ceiling():
 def test_non_latin_text_with_a_latin_only_voice_is_a_clear_error(project):
     path = write_slides(project, LECTURE, ["Say hello.", "In Chinese we write 你好 for hello."])
     with pytest.raises(InputError) as err:
-        narrate.run(Course.load("example"), [LECTURE])
+        narration.run(Course.load("example"), [LECTURE])
     msg = err.value.message
     assert f"{path}:" in msg and "slide 2" in msg and "CJK" in msg and "你好" in msg
     assert "voice.voice" in msg  # says how to fix it
@@ -92,12 +92,12 @@ def test_non_latin_text_with_a_latin_only_voice_is_a_clear_error(project):
 def test_empty_note_is_an_error_naming_the_slide_or_a_configured_pause(project):
     path = write_slides(project, LECTURE, ["Just one short sentence.", ""])
     with pytest.raises(InputError) as err:
-        narrate.run(Course.load("example"), [LECTURE])
+        narration.run(Course.load("example"), [LECTURE])
     assert f"{path}:" in err.value.message and "Slide 2" in err.value.message
     assert "empty_note: pause" in err.value.message
     set_topic(project, narration={"empty_note": "pause", "empty_note_seconds": 2.0},
               voice={"concurrency": 1})
-    doc = narrate.run(Course.load("example"), [LECTURE])["lectures"][LECTURE]
+    doc = narration.run(Course.load("example"), [LECTURE])["lectures"][LECTURE]
     silent = doc["slides"][1]
     assert silent["sentences"] == [] and silent["end"] - silent["start"] >= 2.0
 

@@ -7,7 +7,7 @@ import pytest
 
 from pipeline.course import Course
 from pipeline.providers import retry
-from pipeline.stages import narrate
+from pipeline.stages import narration
 from tests.narration.fakes import FakeTTS
 from tests.narration.helpers import set_topic, write_slides
 
@@ -26,17 +26,17 @@ def cloud(project, monkeypatch):
 
 
 def _lines(course):
-    provider = narrate.provider_for(course)
+    provider = narration.provider_for(course)
     return [line for lec in course.outline.lectures
-            for s in narrate.plan_lecture(course, lec.id, provider) for line in s.lines]
+            for s in narration.plan_lecture(course, lec.id, provider) for line in s.lines]
 
 
 def test_editing_one_note_resynthesises_exactly_that_sentence(cloud, project):
     course = Course.load("example")
-    first = narrate.run(course)
+    first = narration.run(course)
     unique = {line.clip for line in _lines(course)}
     assert len(first["lectures"]) == 6 and len(cloud.texts()) == len(unique) > 50
-    assert narrate.run(Course.load("example"))["synthesized"] == 0  # nothing changed
+    assert narration.run(Course.load("example"))["synthesized"] == 0  # nothing changed
     path = project / "courses" / "example" / "slides" / f"{EDITED}.md"
     before_audio = _slide_samples(course, EDITED)
     text = path.read_text()
@@ -44,7 +44,7 @@ def test_editing_one_note_resynthesises_exactly_that_sentence(cloud, project):
     old_sentence = next(s for s in text.splitlines() if "mapping" in s and not s.startswith("#"))
     path.write_text(text.replace(old_sentence, old_sentence.replace("mapping", "dictionary", 1)))
     before = len(cloud.texts())
-    again = narrate.run(Course.load("example"))
+    again = narration.run(Course.load("example"))
     new_requests = cloud.texts()[before:]
     assert len(new_requests) == 1 and "dictionary" in new_requests[0]
     assert list(again["lectures"]) == [EDITED]  # only the edited lecture was re-mastered
@@ -66,11 +66,11 @@ def _slide_samples(course, lecture_id) -> list[bytes]:
 
 def test_a_sentence_already_spoken_in_another_lecture_is_not_paid_again(cloud, project):
     course = Course.load("example")
-    narrate.run(course, ["01-01-why-comprehensions"])
+    narration.run(course, ["01-01-why-comprehensions"])
     spoken = _lines(course)[0].caption  # "Welcome to the course."
     before = len(cloud.texts())
     write_slides(project, "03-02-generator-functions", [spoken])
-    narrate.run(Course.load("example"), ["03-02-generator-functions"])
+    narration.run(Course.load("example"), ["03-02-generator-functions"])
     assert len(cloud.texts()) == before
 
 
@@ -79,7 +79,7 @@ def test_a_20000_character_note_is_split_within_the_provider_limit(cloud, projec
     note = " ".join(words)  # ~20,000 characters and no full stop anywhere
     assert len(note) > 20000
     write_slides(project, "01-01-why-comprehensions", [note, "A short closing sentence."])
-    report = narrate.run(Course.load("example"), ["01-01-why-comprehensions"])
+    report = narration.run(Course.load("example"), ["01-01-why-comprehensions"])
     texts = cloud.texts()
     assert 6 <= len(texts) <= 12 and all(len(t) <= 4096 for t in texts)
     doc = report["lectures"]["01-01-why-comprehensions"]
@@ -87,7 +87,7 @@ def test_a_20000_character_note_is_split_within_the_provider_limit(cloud, projec
     assert len(pieces) == len(texts) - 1 and len(doc["slides"][1]["sentences"]) == 1
     assert " ".join(p["caption"] for p in pieces).split() == words  # nothing lost, in order
     assert sorted(p["text"] for p in pieces) == sorted(t for t in texts if "word" in t)
-    saved = json.loads(narrate.target(Course.load("example"),
+    saved = json.loads(narration.target(Course.load("example"),
                                       "01-01-why-comprehensions").read_text())
     assert saved["slides"][-1]["end"] == saved["duration"] == doc["duration"]
 
@@ -96,8 +96,8 @@ def test_piper_pieces_of_a_long_note_stay_under_its_limit(project):
     note = "Generators are lazy, " * 1000  # 21,000 characters, one sentence
     write_slides(project, "01-01-why-comprehensions", [note.strip()])
     course = Course.load("example")
-    plan = narrate.plan_lecture(course, "01-01-why-comprehensions",
-                                narrate.provider_for(course))
+    plan = narration.plan_lecture(course, "01-01-why-comprehensions",
+                                narration.provider_for(course))
     lines = plan[0].lines
     assert len(lines) > 50 and all(len(line.text) <= 400 for line in lines)
     assert " ".join(line.caption for line in lines).split() == note.split()
@@ -105,11 +105,11 @@ def test_piper_pieces_of_a_long_note_stay_under_its_limit(project):
 
 def test_a_truncated_cached_clip_is_made_again_not_used(cloud, project):
     course = Course.load("example")
-    first = narrate.run(course, [EDITED])["lectures"][EDITED]
+    first = narration.run(course, [EDITED])["lectures"][EDITED]
     clip = next(c for c in (project / "output" / ".cache" / "tts").rglob("*.wav"))
     clip.write_bytes(clip.read_bytes()[:44 + 4000])  # 2000 samples: a sentence cut short
     shutil.rmtree(project / "output" / "example")  # `make clean`: the cache stays
     asked = len(cloud.texts())
-    again = narrate.run(Course.load("example"), [EDITED])["lectures"][EDITED]
+    again = narration.run(Course.load("example"), [EDITED])["lectures"][EDITED]
     assert len(cloud.texts()) - asked == 1  # just the damaged sentence
     assert again["duration"] == first["duration"]

@@ -11,7 +11,7 @@ import pytest
 from pipeline import secretguard, tools
 from pipeline.course import Course
 from pipeline.secretguard import SecretInBundle
-from pipeline.stages import deck, udemy
+from pipeline.stages import decks, udemy
 from tests.udemy.conftest import make_pptx
 
 KEY = "lct-test-0123456789abcdefXYZ"
@@ -45,7 +45,7 @@ def test_a_dotenv_key_in_a_slide_note_stops_the_bundle_and_keeps_the_old_one(bui
     old_zip, old_files = udemy.target(built).read_bytes(), _bundle_files(built)
     (built.root / ".env").write_text(f"LECTERN_TEST_API_KEY={KEY}\n")  # not in os.environ
     line = _slides_with_key(built)
-    deck.run(built, only=[LECTURE])  # the real deck stage writes the note into the PPTX
+    decks.run(built, only=[LECTURE])  # the real deck stage writes the note into the PPTX
     with pytest.raises(SecretInBundle) as err:
         udemy.run(_reload(built))
     msg = str(err.value)

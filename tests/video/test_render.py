@@ -11,7 +11,7 @@ import pytest
 from pipeline.captions import MAX_CHARS, parse_vtt, problems
 from pipeline.checks.video import _heard, check
 from pipeline.course import Course
-from pipeline.stages import render
+from pipeline.stages import video
 from pipeline.video import probe
 from tests.conftest import make_project, run_cli
 from tests.video import synth
@@ -117,20 +117,20 @@ def test_one_slide_edit_reencodes_only_that_slide(project):
     synth.write_frames(project, 3)
     synth.write_narration(project, SLIDES)
     course = Course.load("example")
-    first = render.render_lecture(course, synth.LECTURE)
+    first = video.render_lecture(course, synth.LECTURE)
     assert (first.video_encoded, first.audio_encoded) == (3, 3)
     cache = project / "output/example/video/.segments"
     before = set(cache.iterdir())
 
     synth.frame(project / "output/example/frames" / synth.LECTURE / "slide-002.png", 7)
-    second = render.render_lecture(course, synth.LECTURE)
+    second = video.render_lecture(course, synth.LECTURE)
     assert (second.video_encoded, second.video_reused, second.audio_encoded) == (1, 2, 0)
     assert len(set(cache.iterdir()) - before) == 1  # one new segment file, nothing else
 
     synth.write_narration(project, [SLIDES[0], [1.4], SLIDES[2]])  # slide 2 says more
-    third = render.render_lecture(course, synth.LECTURE)
+    third = video.render_lecture(course, synth.LECTURE)
     assert (third.video_encoded, third.audio_encoded, third.audio_reused) == (0, 1, 2)
-    mp4 = render.target(course, synth.LECTURE)
+    mp4 = video.target(course, synth.LECTURE)
     assert all(ok for _, ok, _ in check(mp4, mp4.parents[1] / "audio" / synth.LECTURE /
                                         "narration.json"))
 
@@ -141,12 +141,12 @@ def test_untouched_lectures_are_not_touched(project):
         synth.write_frames(project, 2, lecture=lec)
         synth.write_narration(project, [[0.6], [0.5]], lecture=lec)
     course = Course.load("example")
-    assert set(render.run(course, [synth.LECTURE, other])) == {synth.LECTURE, other}
-    assert render.run(course, [synth.LECTURE, other]) == {}  # nothing changed: no work
+    assert set(video.run(course, [synth.LECTURE, other])) == {synth.LECTURE, other}
+    assert video.run(course, [synth.LECTURE, other]) == {}  # nothing changed: no work
     synth.write_narration(project, [[0.6], [0.7]], lecture=other)
-    mtime = render.target(course, synth.LECTURE).stat().st_mtime_ns
-    assert set(render.run(course, [synth.LECTURE, other])) == {other}
-    assert render.target(course, synth.LECTURE).stat().st_mtime_ns >= mtime
+    mtime = video.target(course, synth.LECTURE).stat().st_mtime_ns
+    assert set(video.run(course, [synth.LECTURE, other])) == {other}
+    assert video.target(course, synth.LECTURE).stat().st_mtime_ns >= mtime
 
 
 def test_whole_file_decodes_without_a_single_error(rendered):
@@ -165,11 +165,11 @@ def test_segments_no_video_uses_are_pruned_after_a_render(project):
     synth.write_frames(project, 3)
     synth.write_narration(project, SLIDES)
     cache = project / "output/example/video/.segments"
-    render.run(Course.load("example"), [synth.LECTURE])
+    video.run(Course.load("example"), [synth.LECTURE])
     parts = {p.name for p in cache.glob("[av]-*")}
     assert len(parts) == 6  # 3 pictures, 3 audio chunks
     synth.frame(project / "output/example/frames" / synth.LECTURE / "slide-002.png", 7)
-    render.run(Course.load("example"), [synth.LECTURE])
+    video.run(Course.load("example"), [synth.LECTURE])
     now = {p.name for p in cache.glob("[av]-*")}
     assert len(now) == 6 and len(parts - now) == 1  # the old slide-2 picture is gone
     used = (cache / f"used-{synth.LECTURE}.txt").read_text().split()

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from pipeline.course import Course
-from pipeline.stages import render
+from pipeline.stages import video
 from pipeline.video import annexb, segments
 from tests.video import synth
 
@@ -24,7 +24,7 @@ def test_slides_with_a_dpi_chunk_take_the_one_idr_path(project):
     for png in sorted(out.glob("slide-*.png")):  # as pdftoppm writes them: with pHYs
         Image.open(png).save(png, dpi=(150, 150))
     synth.write_narration(project, [[1.2], [1.0], [1.4]])
-    render.run(Course.load("example"), [synth.LECTURE])
+    video.run(Course.load("example"), [synth.LECTURE])
     cached = _segments(project)
     assert len(cached) == 3
     assert [len(seg) for seg in cached] == [1, 1, 1]  # an IDR each, the template does the rest

@@ -37,9 +37,9 @@ def run(course: Course, only: list[str] | None = None, force: bool = False) -> N
         if not force and protect.is_current(course.dir, path, k):
             continue
         if course.topic.uses_llm:
-            from pipeline.stages import quiz_llm
+            from pipeline.stages import quizzes_llm
 
-            outcome = protect.write(course.dir, path, quiz_llm.generate(course, section.id),
+            outcome = protect.write(course.dir, path, quizzes_llm.generate(course, section.id),
                                     k, force)
             log.outcome(course, path, outcome)
         elif not path.exists():

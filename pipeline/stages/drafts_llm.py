@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from pipeline import estimate, log
 from pipeline.course import Course
 from pipeline.providers.llm import calls
-from pipeline.stages import draft
+from pipeline.stages import drafts
 
 # Earlier lectures in full detail; older ones by title only, so long courses fit.
 DETAILED_EARLIER = 12
@@ -42,7 +42,7 @@ def _write_one(course: Course, lecture_id: str, force: bool, stop: threading.Eve
     except BaseException:
         stop.set()
         raise
-    draft.save(course, lecture_id, text, force)
+    drafts.save(course, lecture_id, text, force)
     return True
 
 
@@ -109,7 +109,7 @@ def planned_calls(course: Course) -> list[estimate.Planned]:
     """One call per lecture, for `make estimate`."""
     out = []
     for lec in course.outline.lectures:
-        if estimate.is_done(course, draft.target(course, lec.id), draft.key(course, lec.id)):
+        if estimate.is_done(course, drafts.target(course, lec.id), drafts.key(course, lec.id)):
             out.append(estimate.Planned(lec.id, True))
         else:
             out.append(estimate.Planned(lec.id, False,

@@ -51,9 +51,9 @@ def run(course: Course, only: list[str] | None = None, force: bool = False) -> N
 
 def _generate(course: Course, lecture_id: str) -> str:
     if course.topic.uses_llm:
-        from pipeline.stages import script_llm
+        from pipeline.stages import scripts_llm
 
-        return script_llm.generate(course, lecture_id)
+        return scripts_llm.generate(course, lecture_id)
     md = read_text(course.lecture_path(lecture_id))
     return slides.render_text(derive(md, course.lecture(lecture_id).title,
                                       course.outline.section_of(lecture_id).title))

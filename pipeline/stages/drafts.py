@@ -29,9 +29,9 @@ def run(course: Course, only: list[str] | None = None, force: bool = False) -> N
     if not todo:
         return
     if course.topic.uses_llm:
-        from pipeline.stages import draft_llm
+        from pipeline.stages import drafts_llm
 
-        draft_llm.write_drafts(course, todo, force)
+        drafts_llm.write_drafts(course, todo, force)
     else:
         _scaffolds(course, todo, force)
 

@@ -80,9 +80,9 @@ def generate(course: Course, section_id: str) -> str:
                  "asking for each lecture's questions on its own")
         quizzes = [_ask(course, section, {i: t}, PER_LECTURE) for i, t in texts.items()]
     log.info(f"quizzes {section_id}: {s.progress()} so far")
-    quiz = Quiz(section=section.id, title=quizzes[0].title,
+    whole = Quiz(section=section.id, title=quizzes[0].title,
                 questions=[q for part in quizzes for q in part.questions])
-    data = quiz.model_dump(exclude_none=True)
+    data = whole.model_dump(exclude_none=True)
     return HEADER.format(sid=section.id) + yaml.safe_dump(data, sort_keys=False,
                                                           allow_unicode=True, width=88)
 
@@ -112,13 +112,13 @@ def to_quiz(section: Section, ids: list[str], answer: str) -> Quiz:
 def planned_calls(course: Course) -> list[estimate.Planned]:
     """One call per section, for `make estimate` (drafts not written yet count at their
     planned length)."""
-    from pipeline.stages import quiz  # quiz chooses this module: see the stage registry
+    from pipeline.stages import quizzes  # quiz chooses this module: see the stage registry
 
     out = []
     for section in course.outline.sections:
         paths = [course.lecture_path(lec.id) for lec in section.lectures]
         if all(p.exists() for p in paths) and estimate.is_done(
-                course, quiz.target(course, section.id), quiz.key(course, section.id)):
+                course, quizzes.target(course, section.id), quizzes.key(course, section.id)):
             out.append(estimate.Planned(section.id, True))
             continue
         texts = {lec.id: read_text(p) if p.exists() else

@@ -131,6 +131,6 @@ def planned_calls(course: Course) -> list[estimate.Planned]:
 
 
 def _key(course: Course, lecture_id: str) -> str:
-    from pipeline.stages import script
+    from pipeline.stages import scripts
 
-    return script.key(course, lecture_id)
+    return scripts.key(course, lecture_id)
