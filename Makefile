@@ -37,8 +37,6 @@ export LECTERN_RUN
 C := courses/$(TOPIC)
 O := output/$(TOPIC)
 
-STAGE_TARGETS := outline drafts scripts quizzes decks frames narration video book udemy kdp
-
 # FORCE=1 forces the stages named on the command line (`course`: all of them), never the
 # ones Make runs on the way: `make scripts FORCE=1` must not overwrite the lectures it
 # reads. A forced stage's rules depend on a phony target, so Make runs them even when
@@ -47,17 +45,23 @@ STAGE_TARGETS := outline drafts scripts quizzes decks frames narration video boo
 unexport FORCE
 ifndef LECTERN_FORCED
 GOALS := $(patsubst bundles,video book udemy kdp,$(MAKECMDGOALS))
-LECTERN_FORCED := $(if $(filter-out 0,$(FORCE)),$(if $(filter course,$(GOALS)),$(STAGE_TARGETS),$(filter $(STAGE_TARGETS),$(GOALS))))
+LECTERN_FORCED := $(if $(filter-out 0,$(FORCE)),$(if $(filter course,$(GOALS)),all,$(GOALS)))
 endif
 export LECTERN_FORCED
-force_dep = $(if $(filter $1,$(LECTERN_FORCED)),.lectern-force)
+forced = $(filter $1 all,$(LECTERN_FORCED))
+force_dep = $(if $(call forced,$1),.lectern-force)
 SPACE := $(subst ,, )
-force_flag = $(if $(filter $1,$(LECTERN_FORCED)),$(SPACE)--force)
+force_flag = $(if $(call forced,$1),$(SPACE)--force)
 .PHONY: .lectern-force
 .lectern-force: ;
 
-TOPIC_TARGETS := course $(STAGE_TARGETS) approve status clean revise estimate costs preview serve bundles
-.PHONY: help setup test bench lint golden new $(TOPIC_TARGETS)
+# Goals that need no course; every other goal (a stage, course, status…) needs TOPIC.
+NO_TOPIC_GOALS := help setup test test-fast bench lint golden docs new
+# Goals that need no per-lecture rules (course runs its stages in sub-makes).
+NO_RULES_GOALS := $(NO_TOPIC_GOALS) course outline approve status why clean revise \
+	estimate costs preview serve
+.PHONY: help setup test test-fast bench lint golden docs new course bundles approve status \
+	why clean revise estimate costs preview serve
 
 help:
 	@echo "make course TOPIC=example   build every stage, stopping at review checkpoints"
@@ -76,7 +80,7 @@ $(SETUP_STAMP): pyproject.toml
 
 # --- an existing course is checked before anything runs (Python prints the helpful
 # message; TOPIC is a plain name by now, so the shell only ever sees [a-z0-9_-]) ---------
-ifneq ($(filter $(TOPIC_TARGETS),$(MAKECMDGOALS)),)
+ifneq ($(filter-out $(NO_TOPIC_GOALS),$(MAKECMDGOALS)),)
 TOPIC_OK := $(if $(and $(TOPIC),$(wildcard $(C)/topic.yaml)),yes)
 ifneq ($(TOPIC_OK),yes)
 $(error $(shell if [ -x $(PY) ]; then $(LECTERN) check-topic '$(TOPIC)' 2>&1 | sed 's/^error: //'; else echo "TOPIC='$(TOPIC)': run make setup first"; fi))
@@ -87,35 +91,19 @@ endif
 # and, where its content hash says nothing changed, only touches its output.
 CODE := $(wildcard pipeline/*.py pipeline/*/*.py pipeline/*/*/*.py)
 
-# Per-lecture rules, generated from the outline (after CODE: they use it), for the targets
-# that need them. On a new course Make first makes the outline (the rule below), then
-# these rules, and starts again with them, so `make outline drafts scripts quizzes` does
-# all the work in one run. `course` runs them in sub-makes after its checkpoints, so an
-# outline with mistakes stops the run there, with its errors printed once.
-RULES_GOALS := drafts scripts quizzes decks frames narration video book udemy kdp bundles
-ifneq ($(and $(TOPIC_OK),$(filter $(RULES_GOALS),$(MAKECMDGOALS))),)
+# The stages' rules come from the stage registry (pipeline/stages/__init__.py): they are
+# generated into pipeline/stages.mk, and run over the course's lecture and section ids,
+# which `lectern rules` writes to output/T/rules.mk from the outline. On a new course Make
+# first makes the outline (its rule is in stages.mk), then rules.mk, and starts again, so
+# `make outline drafts scripts quizzes` does all the work in one run. `course` runs its
+# stages in sub-makes after its checkpoints, so an outline with mistakes stops the run
+# there, with its errors printed once.
+ifneq ($(and $(TOPIC_OK),$(filter-out $(NO_RULES_GOALS),$(MAKECMDGOALS))),)
 include $(O)/rules.mk
 $(O)/rules.mk: $(C)/outline.yaml pipeline/rules.py
 	@$(LECTERN) rules $(TOPIC) >/dev/null
 endif
-
-DRAFTS  = $(foreach L,$(LECTURES),$(C)/lectures/$(L).md)
-SCRIPTS = $(foreach L,$(LECTURES),$(C)/slides/$(L).md)
-QUIZZES = $(foreach S,$(SECTIONS),$(C)/quizzes/$(S).yaml)
-DECKS   = $(foreach L,$(LECTURES),$(O)/decks/$(L).pptx)
-FRAMES  = $(foreach L,$(LECTURES),$(O)/frames/$(L)/frames.json)
-AUDIO   = $(foreach L,$(LECTURES),$(O)/audio/$(L)/narration.json $(O)/audio/$(L)/narration.wav)
-VIDEOS  = $(foreach L,$(LECTURES),$(O)/video/$(L).mp4)
-EPUB    = $(O)/book/$(TOPIC).epub
-UDEMY   = $(O)/udemy.zip
-KDP     = $(O)/kdp/listing.md
-
-# Every file a stage writes is written atomically, so an interrupted recipe never leaves
-# half a file: Make must not delete its targets on Ctrl-C either. Above all the files under
-# courses/, which may hold a person's edits (GNU Make deletes an interrupted target whose
-# time changed, and stages touch the files they verify).
-.PRECIOUS: $(C)/outline.yaml $(DRAFTS) $(SCRIPTS) $(QUIZZES) $(DECKS) $(FRAMES) $(AUDIO) \
-	$(VIDEOS) $(EPUB) $(UDEMY) $(KDP)
+include pipeline/stages.mk
 
 # --- the whole course. Order matters: each review checkpoint stops the run (a normal
 # stop, exit 0) until the person approves; only then do the next stages start. --------
@@ -129,37 +117,6 @@ course: setup
 
 bundles: video book udemy kdp
 
-# --- one target per stage -------------------------------------------------------------
-outline: setup $(C)/outline.yaml
-$(C)/outline.yaml: $(C)/topic.yaml $(call force_dep,outline)
-	$(LECTERN) outline $(TOPIC)$(call force_flag,outline)
-
-# Drafts are written in one process so the LLM calls run concurrently.
-drafts: setup $(DRAFTS)
-$(DRAFTS) &: $(C)/outline.yaml $(call force_dep,drafts)
-	$(LECTERN) drafts $(TOPIC)$(call force_flag,drafts)
-
-scripts: setup $(SCRIPTS)
-quizzes: setup $(QUIZZES)
-decks: setup $(DECKS)
-frames: setup $(FRAMES)
-narration: setup $(AUDIO)
-video: setup $(VIDEOS)
-
-book: setup $(EPUB)
-$(EPUB): $(DRAFTS) $(QUIZZES) $(C)/outline.yaml $(C)/topic.yaml $(CODE) $(call force_dep,book)
-	$(LECTERN) book $(TOPIC)$(call force_flag,book)
-
-# The Udemy bundle packs the videos, the decks' PDFs (made by frames) and the quizzes.
-udemy: setup $(UDEMY)
-$(UDEMY): $(VIDEOS) $(DECKS) $(FRAMES) $(QUIZZES) $(C)/outline.yaml $(C)/topic.yaml $(CODE) \
-		$(call force_dep,udemy)
-	$(LECTERN) udemy $(TOPIC)$(call force_flag,udemy)
-
-kdp: setup $(KDP)
-$(KDP): $(EPUB) $(CODE) $(call force_dep,kdp)
-	$(LECTERN) kdp $(TOPIC)$(call force_flag,kdp)
-
 # --- review and housekeeping -----------------------------------------------------------
 new: setup
 	@$(LECTERN) new '$(TOPIC)'
@@ -169,6 +126,9 @@ approve: setup
 
 status: setup
 	@$(LECTERN) status $(TOPIC)
+
+why: setup
+	@$(LECTERN) why $(TOPIC)$(if $(LECTURE), --lecture $(LECTURE))
 
 clean: setup
 	@$(LECTERN) clean $(TOPIC)

@@ -36,10 +36,10 @@ def cli(debug: bool) -> None:
     stamps.begin_run()
 
 
-def _stage_command(name: str) -> click.Command:
+def _stage_command(name: str, summary: str) -> click.Command:
     """A command that runs one stage for a course (optionally some lectures)."""
 
-    @click.command(name=name, help=f"Run the '{name}' stage.")
+    @click.command(name=name, help=f"Run the '{name}' stage: {summary}.")
     @click.argument("topic")
     @click.option("--lecture", "lectures", multiple=True, help="Only this lecture id.")
     @click.option("--section", "sections", multiple=True, help="Only this section id.")
@@ -53,8 +53,8 @@ def _stage_command(name: str) -> click.Command:
     return command
 
 
-for _name in stages.STAGES:
-    cli.add_command(_stage_command(_name))
+for _stage in stages.REGISTRY:
+    cli.add_command(_stage_command(_stage.name, _stage.summary))
 
 
 @cli.command()
@@ -74,8 +74,14 @@ def check_topic(topic: str) -> None:
 @cli.command()
 @click.argument("topic")
 def rules(topic: str) -> None:
-    """Write the per-lecture Make rules for a course."""
+    """Write the course's lecture and section ids for the Make rules."""
     click.echo(_call("pipeline.rules:write", Course.load(topic)))
+
+
+@cli.command()
+def makefile() -> None:
+    """Regenerate pipeline/stages.mk from the stage registry."""
+    click.echo(_call("pipeline.rules:write_stages_mk"))
 
 
 @cli.command()
@@ -99,6 +105,14 @@ def approve(topic: str, stage: str) -> None:
 def status(topic: str) -> None:
     """Print each stage's state for each lecture."""
     click.echo(_call("pipeline.status:table", Course.load(topic)))
+
+
+@cli.command()
+@click.argument("topic")
+@click.option("--lecture", default=None, help="Only this lecture (and its section).")
+def why(topic: str, lecture: str | None) -> None:
+    """Say what changed for every stage output that is not up to date."""
+    click.echo(_call("pipeline.status:why", Course.load(topic), lecture))
 
 
 @cli.command()
@@ -169,6 +183,10 @@ def serve(topic: str, port: int) -> None:
 
 
 def _interrupt(signum, _frame) -> None:
+    # Make passes a SIGTERM on to its children as well: a second one must not cut short
+    # the paid call we are now waiting for, so further ones are ignored.
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_IGN)
     raise KeyboardInterrupt(signal.Signals(signum).name)
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from pipeline import secrets
+from pipeline import secrets, stages
 from pipeline.config import Topic, load_topic
 from pipeline.errors import ConfigError, InputError
 from pipeline.models import Lecture, Outline, Quiz, load_outline, load_quiz
@@ -188,21 +188,22 @@ class Course:
     def out(self) -> Path:
         return self.root / "output" / self.slug
 
+    # Where stages write, as their registry entries say (one place: pipeline/stages).
     def deck_path(self, lecture_id: str) -> Path:
-        return self.out / "decks" / f"{lecture_id}.pptx"
+        return stages.stage("decks").target(self, lecture_id)
 
     def frames_dir(self, lecture_id: str) -> Path:
-        return self.out / "frames" / lecture_id
+        return stages.stage("frames").target(self, lecture_id).parent
 
     def audio_dir(self, lecture_id: str) -> Path:
-        return self.out / "audio" / lecture_id
+        return stages.stage("narration").target(self, lecture_id).parent
 
     def video_path(self, lecture_id: str) -> Path:
-        return self.out / "video" / f"{lecture_id}.mp4"
+        return stages.stage("video").target(self, lecture_id)
 
     @property
     def epub_path(self) -> Path:
-        return self.out / "book" / f"{self.slug}.epub"
+        return stages.stage("book").target(self)
 
     @property
     def cache_dir(self) -> Path:

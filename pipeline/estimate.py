@@ -60,9 +60,9 @@ class Planned:
     tokens_out: int = 0
 
 
-def is_done(course, path, key: str) -> bool:
+def is_done(course, path, key) -> bool:
     """True when the file exists and was made from `key` (read-only, unlike is_current)."""
     if not path.exists():
         return False
     entry = protect.Manifest(course.dir).read().get(protect.Manifest(course.dir).rel(path))
-    return entry is None or entry.get("source") == key
+    return entry is None or entry.get("source") == key.digest

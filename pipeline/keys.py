@@ -9,6 +9,7 @@ input changed ("voice.speed changed", "the slide script changed").
 
 from __future__ import annotations
 
+import glob
 import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,7 +39,7 @@ class Key:
 @dataclass(frozen=True)
 class File:
     """A file's bytes. `path` is a template: {C} = courses/T, {O} = output/T, {ID} = the
-    lecture id, {SID} = the section id, {R} = the project."""
+    lecture id, {SID} = the section id, {SLUG} = the course's slug, {R} = the project."""
 
     path: str
     label: str
@@ -101,8 +102,24 @@ def compute(parts: tuple[Part, ...], version: int, course, item: str | None) -> 
 
 def resolve(template: str, course, item: str | None) -> Path:
     """A part's path template for a course and an item (lecture or section id)."""
-    text = template.format(C=course.dir, O=course.out, R=course.root, ID=item, SID=item)
+    text = template.format(C=course.dir, O=course.out, R=course.root, SLUG=course.slug,
+                           ID=item, SID=item)
     return Path(text)
+
+
+def expand(template: str, course, item: str | None, grain: str) -> list[Path]:
+    """Every existing file a read template names: {EACH_ID} is each lecture (of the
+    section, for a section's stage), {EACH_SID} each section, `*` a glob."""
+    if "{EACH_SID}" in template:
+        names = [template.replace("{EACH_SID}", s.id) for s in course.outline.sections]
+    elif "{EACH_ID}" in template:
+        lectures = course.outline.lectures if grain != "section" else \
+            next(s for s in course.outline.sections if s.id == item).lectures
+        names = [template.replace("{EACH_ID}", lec.id) for lec in lectures]
+    else:
+        names = [template]
+    found = {Path(p) for n in names for p in glob.glob(str(resolve(n, course, item)))}
+    return sorted(p for p in found if p.is_file())
 
 
 def _flatten(prefix: str, value) -> dict[str, object]:

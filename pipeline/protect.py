@@ -18,6 +18,7 @@ from pathlib import Path
 
 from pipeline import stamps
 from pipeline.fsutil import atomic_write_text, sha256_bytes, sha256_file
+from pipeline.keys import Key
 
 WRITTEN, UNCHANGED, PROPOSED, DELETED = "written", "unchanged", "proposed", "deleted"
 
@@ -74,27 +75,42 @@ def deleted_by_hand(course_dir: Path, path: Path, force: bool = False) -> bool:
     return not force and state(course_dir, path) == "deleted"
 
 
-def is_current(course_dir: Path, path: Path, key: str) -> bool:
+def is_current(course_dir: Path, path: Path, key: Key) -> bool:
     """True when the file exists and was made from inputs hashing to `key`.
 
     A file the person wrote by hand (no entry) is adopted: their text is the version
-    for the current inputs. A current file is touched so Make's timestamps agree.
+    for the current inputs. So is a person's file recorded by a Lectern from before keys
+    had parts: what it was made from cannot be told, and a new key alone is no reason to
+    propose a new version. A current file is touched so Make's timestamps agree.
     """
     path = Path(path)
     if not path.exists():
         return False
     m = Manifest(course_dir)
     with m.locked() as data:
-        entry = data.get(m.rel(path))
-        if entry is None:
-            data[m.rel(path)] = {"written": None, "source": key}
-        elif entry.get("source") != key:
+        rel = m.rel(path)
+        entry = data.get(rel)
+        if entry is None or ("parts" not in entry and not _owned(path, entry)):
+            data[rel] = {**(entry or {"written": None}), **_source(key)}
+        elif entry.get("source") != key.digest:
             return False
     stamps.touch(path)
     return True
 
 
-def write(course_dir: Path, path: Path, text: str, key: str, force: bool = False) -> str:
+def _source(key: Key) -> dict:
+    """A manifest entry's record of what the file was made from."""
+    return {"source": key.digest, "parts": key.parts}
+
+
+def parts(course_dir: Path, path: Path) -> dict | None:
+    """The parts the file was last made (or adopted) from, for `make why`."""
+    m = Manifest(course_dir)
+    entry = m.read().get(m.rel(path))
+    return entry.get("parts") if entry else None
+
+
+def write(course_dir: Path, path: Path, text: str, key: Key, force: bool = False) -> str:
     """Write a generated file unless a person changed it; return what happened."""
     path = Path(path)
     m = Manifest(course_dir)
@@ -106,10 +122,10 @@ def write(course_dir: Path, path: Path, text: str, key: str, force: bool = False
             return DELETED
         if path.exists() and not force and not _owned(path, entry):
             if sha256_file(path) == new_hash:
-                data[rel] = {**entry, "source": key}
+                data[rel] = {**entry, **_source(key)}
                 return UNCHANGED
             atomic_write_text(proposed_path(path), text)
-            data[rel] = {**entry, "proposed": key}
+            data[rel] = {**entry, "proposed": key.digest, "proposed_parts": key.parts}
             return PROPOSED
         if path.exists() and force and not _owned(path, entry):
             backup(course_dir, path)
@@ -118,7 +134,7 @@ def write(course_dir: Path, path: Path, text: str, key: str, force: bool = False
             atomic_write_text(path, text, mtime=stamps.run_start())
         else:
             stamps.touch(path)
-        data[rel] = {"written": new_hash, "source": key}
+        data[rel] = {"written": new_hash, **_source(key)}
         proposed_path(path).unlink(missing_ok=True)
         return UNCHANGED if unchanged else WRITTEN
 
@@ -144,15 +160,16 @@ def resolve(course_dir: Path, path: Path, take_proposed: bool) -> str:
     with m.locked() as data:
         rel = m.rel(path)
         entry = data.get(rel, {})
-        key = entry.get("proposed", entry.get("source"))
+        made = {"source": entry.get("proposed", entry.get("source")),
+                "parts": entry.get("proposed_parts", entry.get("parts", {}))}
         if take_proposed:
             if path.exists():
                 backup(course_dir, path)
             text = prop.read_text(encoding="utf-8")
             atomic_write_text(path, text)
-            data[rel] = {"written": sha256_bytes(text.encode()), "source": key}
+            data[rel] = {"written": sha256_bytes(text.encode()), **made}
         else:
-            data[rel] = {"written": entry.get("written"), "source": key}
+            data[rel] = {"written": entry.get("written"), **made}
         prop.unlink(missing_ok=True)
     return "took the proposed version" if take_proposed else "kept your version"
 
@@ -164,9 +181,9 @@ def forget(course_dir: Path, path: Path) -> None:
         data.pop(m.rel(path), None)
 
 
-def set_source(course_dir: Path, path: Path, key: str) -> None:
+def set_source(course_dir: Path, path: Path, key: Key) -> None:
     """Mark the person's existing file as the version for inputs `key` (no rewrite)."""
     m = Manifest(course_dir)
     with m.locked() as data:
         entry = data.get(m.rel(path), {"written": None})
-        data[m.rel(path)] = {**entry, "source": key}
+        data[m.rel(path)] = {**entry, **_source(key)}

@@ -12,11 +12,13 @@ output made from the old text.
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from pathlib import Path
 
 from pipeline.fsutil import atomic_write_text
+from pipeline.keys import Key
 
 _RUN = {"start": None}
 
@@ -50,14 +52,25 @@ def _stamp_path(out_root: Path, output: Path) -> Path:
     return Path(out_root) / ".stamps" / f"{rel.as_posix()}.key"
 
 
-def matches(out_root: Path, output: Path, key: str) -> bool:
+def stored(out_root: Path, output: Path) -> dict | None:
+    """What an output was made from: {"key": digest, "parts": {name: digest}}, or None."""
+    try:
+        text = _stamp_path(out_root, output).read_text().strip()
+    except FileNotFoundError:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return {"key": text, "parts": {}}  # a stamp from before parts were kept
+
+
+def matches(out_root: Path, output: Path, key: Key | str) -> bool:
     """True when `output` exists and was made from `key` (no side effects)."""
-    output = Path(output)
-    stamp = _stamp_path(out_root, output)
-    return output.exists() and stamp.exists() and stamp.read_text().strip() == key
+    record = stored(out_root, output)
+    return Path(output).exists() and record is not None and record["key"] == _digest(key)
 
 
-def fresh(out_root: Path, output: Path, key: str) -> bool:
+def fresh(out_root: Path, output: Path, key: Key | str) -> bool:
     """True (and the output touched, so Make agrees) when `output` was made from `key`."""
     if not matches(out_root, output, key):
         return False
@@ -65,7 +78,14 @@ def fresh(out_root: Path, output: Path, key: str) -> bool:
     return True
 
 
-def record(out_root: Path, output: Path, key: str) -> None:
-    """Remember that `output` was made from `key`, and date it at the run's start."""
-    atomic_write_text(_stamp_path(out_root, output), key + "\n")
+def record(out_root: Path, output: Path, key: Key | str) -> None:
+    """Remember that `output` was made from `key` (with its parts, for `make why`), and
+    date it at the run's start."""
+    parts = key.parts if isinstance(key, Key) else {}
+    atomic_write_text(_stamp_path(out_root, output),
+                      json.dumps({"key": _digest(key), "parts": parts}) + "\n")
     date(output)
+
+
+def _digest(key: Key | str) -> str:
+    return key.digest if isinstance(key, Key) else key

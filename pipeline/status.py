@@ -1,22 +1,30 @@
-"""`make status`: every stage of every lecture, in one table."""
+"""`make status` and `make why`: every stage's state for every item, and what changed.
+
+Both come from the stage registry: a column per lecture stage, a row per course and
+section stage, and for anything stale the parts of its key that changed since it was
+made ("voice.speed changed", "the slide script changed").
+"""
 
 from __future__ import annotations
 
-import importlib
+from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline import protect, review, stamps
+from pipeline.config import STAGES_WITH_REVIEW
 from pipeline.course import Course
 from pipeline.errors import LecternError
+from pipeline.stages import REGISTRY, Stage
 
-LECTURE_COLUMNS = [  # (column title, stage module, lives under courses/)
-    ("draft", "drafts", True),
-    ("script", "scripts", True),
-    ("deck", "decks", False),
-    ("frames", "frames", False),
-    ("audio", "narration", False),
-    ("video", "video", False),
-]
+UP_TO_DATE, STALE, MISSING = "up to date", "stale", "missing"
+
+
+@dataclass
+class Cell:
+    """One stage's state for one item, and why (the changed parts, when stale)."""
+
+    state: str
+    reasons: list[str]
 
 
 def table(course: Course) -> str:
@@ -27,25 +35,105 @@ def table(course: Course) -> str:
     if waiting:
         parts.append("Waiting for review: " + ", ".join(waiting) + f". Approve with "
                      f"`make approve TOPIC={course.slug} STAGE={waiting[0]}`.")
+    if any(row[1:].count(STALE) for t in tables for row in t[1:]):
+        parts.append(f"Why something is stale: `make why TOPIC={course.slug}`.")
     return "\n\n".join(parts)
 
 
 def grids(course: Course) -> tuple[list[list[list[str]]], list[str]]:
     """The status as tables of cells (first row = header) plus notes; the preview uses
     these too, so both show the same facts."""
-    rows = [["outline", _outline_state(course)]]
+    outline = next(s for s in REGISTRY if s.name == "outline")
+    rows = [["outline", cell(course, outline, None).state]]
     try:
         lectures = course.outline.lectures
     except LecternError as e:
         return [[["stage", "state"], *rows]], [e.message]
-    head = ["lecture"] + [c for c, _, _ in LECTURE_COLUMNS]
-    body = [[lec.id] + [lecture_state(course, lec.id, m, src) for _, m, src in LECTURE_COLUMNS]
-            for lec in lectures]
-    quizzes = [[f"quiz {s.id}", _source_state(course, course.quiz_path(s.id), "quizzes", s.id)]
-               for s in course.outline.sections]
-    course_rows = [[name, lecture_state(course, None, name, False)]
-                   for name in ("book", "udemy", "kdp")]
-    return [[["stage", "state"], *rows, *quizzes, *course_rows], [head, *body]], []
+    per_lecture = [s for s in REGISTRY if s.grain == "lecture"]
+    head = ["lecture"] + [s.name for s in per_lecture]
+    body = [[lec.id] + [cell(course, s, lec.id).state for s in per_lecture] for lec in lectures]
+    for s in (s for s in REGISTRY if s.grain == "section"):
+        rows += [[f"{s.name} {sid}", cell(course, s, sid).state] for sid in s.items(course)]
+    rows += [[s.name, cell(course, s, None).state]
+             for s in REGISTRY if s.grain == "course" and s is not outline]
+    return [[["stage", "state"], *rows], [head, *body]], []
+
+
+def why(course: Course, lecture: str | None = None) -> str:
+    """`make why`: every item that is not up to date, and what changed since it was made."""
+    lines = []
+    for stage in REGISTRY:
+        try:
+            items = stage.items(course)
+        except LecternError:
+            items = [None] if stage.grain == "course" else []
+        for item in items:
+            if lecture and not _concerns(course, stage, item, lecture):
+                continue
+            c = cell(course, stage, item)
+            if c.state != UP_TO_DATE:
+                name = f"{stage.name} {item}" if item else stage.name
+                detail = f": {'; '.join(c.reasons)}" if c.reasons else ""
+                lines.append(f"{name}: {c.state}{detail}")
+    return "\n".join(lines) or f"{course.slug}: everything is up to date"
+
+
+def _concerns(course: Course, stage: Stage, item: str | None, lecture: str) -> bool:
+    """Whether an item is the lecture, its section, or the whole course."""
+    if stage.grain == "section":
+        return item == course.outline.section_of(lecture).id
+    return item in (None, lecture)
+
+
+def cell(course: Course, stage: Stage, item: str | None) -> Cell:
+    """One stage's state for one item."""
+    path = stage.target(course, item)
+    if stage.source:
+        return _source_cell(course, stage, item, path)
+    if not all(p.exists() for p in stage.outputs(course, item)):
+        return Cell(MISSING, [f"run `make {stage.name} TOPIC={course.slug}`"])
+    made = stamps.stored(course.out, path) or {}
+    return _compare(course, stage, item, made.get("parts"), made.get("key"))
+
+
+def _source_cell(course: Course, stage: Stage, item: str | None, path: Path) -> Cell:
+    """A file under courses/: its edit-protection state, then whether it is current."""
+    if protect.proposed_path(path).exists():
+        return Cell("proposed version waiting", [f"see {protect.proposed_path(path).name}"])
+    state = protect.state(course.dir, path)
+    if state in ("missing", "deleted"):
+        return Cell(MISSING if state == "missing" else "deleted by hand", [])
+    entry = protect.Manifest(course.dir).read().get(protect.Manifest(course.dir).rel(path), {})
+    old = "parts" not in entry and state != "generated"  # adopted as is (protect.is_current)
+    compared = _compare(course, stage, item, entry.get("parts"), entry.get("source"))
+    if compared.state != UP_TO_DATE and entry.get("source") and not old:
+        return compared
+    if stage.name in STAGES_WITH_REVIEW and _rel(course, path) in \
+            _safe_pending(course, stage.name):
+        return Cell("waiting for review", [])
+    label = {"generated": UP_TO_DATE, "authored": "written by hand"}
+    return Cell(label.get(state, "edited by hand"), [])
+
+
+def _compare(course: Course, stage: Stage, item: str | None, parts: dict | None,
+             digest: str | None) -> Cell:
+    """Up to date when the stored digest is the current key's; else what changed."""
+    try:
+        key = stage.key(course, item)
+    except LecternError as e:
+        return Cell(STALE, [e.message])
+    if digest == key.digest:
+        return Cell(UP_TO_DATE, [])
+    return Cell(STALE, [_said(name) for name in key.changes(parts)])
+
+
+def _said(part: str) -> str:
+    """A changed part as a person reads it."""
+    if part.startswith("no record"):
+        return part
+    if part == "Lectern's code for this stage":
+        return "Lectern's code for this stage changed"
+    return f"{part} changed"
 
 
 def _safe_pending(course: Course, stage: str) -> list[str]:
@@ -55,64 +143,8 @@ def _safe_pending(course: Course, stage: str) -> list[str]:
         return ["?"]
 
 
-def _outline_state(course: Course) -> str:
-    path = course.outline_path
-    state = _source_state(course, path, "outline", None)
-    if state == "up to date" and _safe_pending(course, "outline"):
-        return "waiting for review"
-    return state
-
-
-def lecture_state(course: Course, lecture_id: str | None, module: str, source: bool) -> str:
-    """One cell: up to date / stale / waiting for review / edited by hand / missing."""
-    if source:
-        path = (course.lecture_path if module == "drafts" else course.slides_path)(lecture_id)
-        state = _source_state(course, path, module, lecture_id)
-        rel = path.relative_to(course.dir).as_posix()
-        if module == "drafts" and state in ("up to date", "edited by hand") \
-                and rel in _safe_pending(course, "drafts"):
-            return "waiting for review"
-        return state
-    stage = _module(module)
-    if stage is None or not hasattr(stage, "target"):
-        return "n/a"
-    target = stage.target(course, lecture_id)
-    if not target.exists():
-        return "missing"
-    return "up to date" if _key_matches(course, stage, target, lecture_id) else "stale"
-
-
-def _key_matches(course: Course, stage, target: Path, item: str | None) -> bool:
-    try:
-        return stamps.matches(course.out, target, stage.key(course, item))
-    except LecternError:
-        return False
-
-
-def _source_state(course: Course, path: Path, module: str, item: str | None) -> str:
-    """State of a file under courses/ from the edit-protection manifest."""
-    if protect.proposed_path(path).exists():
-        return "proposed version waiting"
-    state = protect.state(course.dir, path)
-    if state in ("missing", "deleted"):
-        return "missing" if state == "missing" else "deleted by hand"
-    entry = protect.Manifest(course.dir).read().get(
-        path.relative_to(course.dir).as_posix(), {})
-    stage = _module(module)
-    if stage is not None and hasattr(stage, "key") and entry.get("source"):
-        try:
-            if entry["source"] != stage.key(course, item):
-                return "stale"
-        except LecternError:
-            return "stale"
-    return {"generated": "up to date", "authored": "written by hand"}.get(state, "edited by hand")
-
-
-def _module(name: str):
-    try:
-        return importlib.import_module(f"pipeline.stages.{name}")
-    except ImportError:
-        return None
+def _rel(course: Course, path: Path) -> str:
+    return path.relative_to(course.dir).as_posix()
 
 
 def _format(rows: list[list[str]]) -> str:

@@ -12,7 +12,6 @@ from pipeline.deck.layout import Layout
 from pipeline.deck.plan import plan
 from pipeline.slides import Slide
 
-RENDERER_VERSION = 3
 WIDE = (Emu(12192000), Emu(6858000))  # 13.333 x 7.5 in, 16:9
 
 

@@ -1,39 +1,186 @@
-"""The stages, by the name the Makefile and CLI use.
+"""The stage registry: every stage declared once.
 
-Each entry points at `module:function`; modules are imported only when their stage
-runs, so `python -m pipeline status` starts fast. Every stage function takes
-`(course, lectures=None, force=False)` and turns input files into output files.
+A stage's name is its make target, its CLI command, its `make status` column and its
+module (`pipeline/stages/NAME.py`, which has `run(course, only=None, force=False)`). Its
+declaration says what it works on (the course, each section or each lecture), the files
+it writes, what it is made from (files, topic.yaml settings, facts it derives) and the
+version of its code. From this one list come the stage keys (pipeline/keys.py), the Make
+rules (pipeline/rules.py), the CLI commands, `make status` and `make why`, and the stage
+table in docs/ARCHITECTURE.md. Adding a stage is one entry here and one module.
 """
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
 
-from pipeline import locks, tempfiles
+from pipeline import keys, locks, stamps, tempfiles
+from pipeline.errors import InputError
+from pipeline.keys import Derived, File, Part, Setting
 
-STAGES: dict[str, str] = {
-    "outline": "pipeline.stages.outline:run",
-    "drafts": "pipeline.stages.drafts:run",
-    "scripts": "pipeline.stages.scripts:run",
-    "quizzes": "pipeline.stages.quizzes:run",
-    "decks": "pipeline.stages.decks:run",
-    "frames": "pipeline.stages.frames:run",
-    "narration": "pipeline.stages.narration:run",
-    "video": "pipeline.stages.video:run",
-    "book": "pipeline.stages.book:run",
-    "udemy": "pipeline.stages.udemy:run",
-    "kdp": "pipeline.stages.kdp:run",
-}
+Grain = Literal["course", "section", "lecture"]
+FACTS = "pipeline.stages.facts"
 
-# Stages that work per lecture (the Makefile has one rule per lecture for these).
-PER_LECTURE = ("drafts", "scripts", "decks", "frames", "narration", "video")
+
+@dataclass(frozen=True)
+class Stage:
+    """One stage, declared once (see the module docstring)."""
+
+    name: str
+    grain: Grain
+    writes: tuple[str, ...]  # path templates (keys.resolve); the first is what Make tracks
+    reads: tuple[Part, ...]
+    version: int  # bump when the same inputs must give a different output
+    summary: str  # one line for the docs
+    review: str | None = None  # the checkpoint whose approval it waits for
+    batch: bool = False  # one process for every item (LLM calls then run side by side)
+
+    @property
+    def source(self) -> bool:
+        """True when it writes under courses/ (a person's files, under edit protection)."""
+        return self.writes[0].startswith("{C}")
+
+    def key(self, course, item: str | None = None) -> keys.Key:
+        """What this stage's output for `item` is made from, as it is now."""
+        return keys.compute(self.reads, self.version, course, item)
+
+    def outputs(self, course, item: str | None = None) -> list[Path]:
+        """The files it writes for `item` (the first is the one Make tracks)."""
+        return [keys.resolve(t, course, item) for t in self.writes]
+
+    def target(self, course, item: str | None = None) -> Path:
+        return self.outputs(course, item)[0]
+
+    def fresh(self, course, item: str | None, key: keys.Key) -> bool:
+        """True (outputs touched for Make) when every output was made from `key`."""
+        return all(stamps.fresh(course.out, p, key) for p in self.outputs(course, item))
+
+    def record(self, course, item: str | None, key: keys.Key) -> None:
+        """Stamp every output as made from `key` (call once all are written)."""
+        for path in self.outputs(course, item):
+            stamps.record(course.out, path, key)
+
+    def require(self, course, item: str | None = None) -> None:
+        """Stop with the command that makes it when a file this stage reads is missing."""
+        for part in self.reads:
+            if isinstance(part, File) and not keys.resolve(part.path, course, item).exists():
+                maker = next((s.name for s in REGISTRY if part.path in s.writes), None)
+                how = f"run `make {maker} TOPIC={course.slug}`" if maker else "write it"
+                raise InputError(f"{keys.resolve(part.path, course, item)}: {part.label} is "
+                                 f"missing, so {self.name} cannot run; {how}")
+
+    def items(self, course) -> list[str | None]:
+        """What it works on: [None] for the course, else section or lecture ids."""
+        if self.grain == "course":
+            return [None]
+        if self.grain == "section":
+            return [s.id for s in course.outline.sections]
+        return [lec.id for lec in course.outline.lectures]
+
+    def module(self):
+        return importlib.import_module(f"pipeline.stages.{self.name}")
+
+
+def _llm(prompt: str) -> tuple[Part, ...]:
+    """What an LLM stage is made from besides its inputs: the model and the prompt."""
+    return (Derived("the LLM settings", f"{FACTS}:llm"),
+            Derived("its prompt", f"{FACTS}:{prompt}_prompt"))
+
+
+TITLES = (Setting("title"), Derived("the section title", f"{FACTS}:section_title",
+                                    ("{C}/outline.yaml",)),
+          Derived("the lecture title", f"{FACTS}:lecture_title", ("{C}/outline.yaml",)))
+
+REGISTRY: tuple[Stage, ...] = (
+    Stage("outline", "course", ("{C}/outline.yaml",),
+          (Setting("title"), Setting("subtitle"), Setting("language"), Setting("audience"),
+           Setting("level"), Setting("goals"), Setting("sections"),
+           Setting("lectures_per_section"), Setting("minutes_per_lecture"),
+           Setting("outline"), *_llm("outline")),
+          1, "sections and lectures with stable ids, from topic.yaml (or an LLM)"),
+    Stage("drafts", "lecture", ("{C}/lectures/{ID}.md",),
+          (Derived("its outline entry", f"{FACTS}:lecture_entry", ("{C}/outline.yaml",)),
+           Setting("title"), Setting("language"), Setting("audience"), Setting("level"),
+           *_llm("draft")),
+          1, "each lecture as book prose (an LLM, or a scaffold to write)",
+          review="outline", batch=True),
+    Stage("scripts", "lecture", ("{C}/slides/{ID}.md",),
+          (File("{C}/lectures/{ID}.md", "the lecture"), *TITLES[1:], *_llm("script")),
+          2, "the slide script: slides and what the voice says", review="drafts"),
+    Stage("quizzes", "section", ("{C}/quizzes/{SID}.yaml",),
+          (Derived("the section's lectures", f"{FACTS}:section_drafts",
+                   ("{C}/lectures/{EACH_ID}.md",)),
+           Derived("the section title", f"{FACTS}:section_title", ("{C}/outline.yaml",)),
+           Setting("language"), *_llm("quiz")),
+          1, "review questions per section (an LLM, or written by hand)", review="drafts"),
+    Stage("decks", "lecture", ("{O}/decks/{ID}.pptx", "{O}/decks/{ID}.json"),
+          (File("{C}/slides/{ID}.md", "the slide script"),
+           Derived("the images it shows", "pipeline.stages.decks:images",
+                   ("{C}/images/*", "{R}/assets/images/*")),
+           Derived("the theme", "pipeline.stages.decks:theme_facts",
+                   ("{R}/assets/themes/*/*",)),
+           *TITLES, Setting("language"), Setting("theme")),
+          3, "a PowerPoint deck per lecture, fitted to the theme"),
+    Stage("frames", "lecture", ("{O}/frames/{ID}/frames.json",),
+          (File("{O}/decks/{ID}.pptx", "the deck"),
+           File("{O}/decks/{ID}.json", "the deck's slide mapping")),
+          1, "LibreOffice's 1920×1080 picture of each slide, and the PDF"),
+    Stage("narration", "lecture", ("{O}/audio/{ID}/narration.json",
+                                   "{O}/audio/{ID}/narration.wav",
+                                   "{O}/audio/{ID}/narration.txt"),
+          (File("{C}/slides/{ID}.md", "the slide script"), Setting("voice"),
+           Setting("narration")),
+          4, "each slide's note spoken and mastered to -16 LUFS"),
+    Stage("video", "lecture", ("{O}/video/{ID}.mp4", "{O}/video/{ID}.vtt",
+                               "{O}/video/{ID}.srt"),
+          (Derived("the frames", "pipeline.stages.video:frame_facts",
+                   ("{O}/frames/{ID}/frames.json", "{O}/frames/{ID}/slide-*.png")),
+           File("{O}/audio/{ID}/narration.json", "the narration's timings"),
+           Derived("the sound of each slide", "pipeline.stages.video:sound_facts",
+                   ("{O}/audio/{ID}/narration.wav",)),
+           Derived("the intro and outro cards", "pipeline.stages.video:card_facts"),
+           Derived("the music and watermark", "pipeline.stages.video:asset_facts",
+                   ("{R}/assets/music/*", "{R}/assets/watermarks/*")),
+           Setting("video"), Setting("theme")),
+          3, "the MP4 with captions, checked before it replaces the old one"),
+    Stage("book", "course", ("{O}/book/{SLUG}.epub", "{O}/book/cover.jpg"),
+          (Derived("the book's sources", "pipeline.stages.book:source_facts",
+                   ("{C}/lectures/{EACH_ID}.md", "{C}/quizzes/{EACH_SID}.yaml",
+                    "{C}/images/*", "{C}/outline.yaml", "{C}/topic.yaml")),),
+          1, "the EPUB for KDP, checked by EPUBCheck"),
+    Stage("udemy", "course", ("{O}/udemy.zip",),
+          (Derived("the bundle's files", "pipeline.stages.udemy:file_facts",
+                   ("{O}/video/{EACH_ID}.mp4", "{O}/video/{EACH_ID}.vtt",
+                    "{O}/decks/{EACH_ID}.pptx", "{O}/frames/{EACH_ID}/frames.json",
+                    "{O}/frames/{EACH_ID}/deck.pdf", "{C}/quizzes/{EACH_SID}.yaml",
+                    "{C}/outline.yaml")),
+           Derived("the outline", f"{FACTS}:outline"), Setting("title"), Setting("subtitle"),
+           Setting("author"), Setting("audience"), Setting("level"), Setting("goals"),
+           Setting("language"), Setting("udemy"), Setting("book.description"),
+           Setting("theme"),
+           Derived("the LLM settings", f"{FACTS}:llm")),
+          2, "the Udemy upload folder and zip, with its check"),
+    Stage("kdp", "course", ("{O}/kdp/listing.md",),
+          (File("{O}/book/{SLUG}.epub", "the EPUB"),
+           File("{O}/book/cover.jpg", "the cover"),
+           Derived("the listing", "pipeline.stages.kdp:listing_text",
+                   ("{C}/topic.yaml",))),
+          1, "the KDP upload folder: EPUB, cover and listing"),
+)
+STAGES: dict[str, Stage] = {s.name: s for s in REGISTRY}
 
 
 def get(name: str) -> Callable:
-    """Import and return a stage's function."""
-    module, func = STAGES[name].split(":")
-    return getattr(importlib.import_module(module), func)
+    """A stage's `run` function."""
+    return STAGES[name].module().run
+
+
+def stage(name: str) -> Stage:
+    """A stage's declaration."""
+    return STAGES[name]
 
 
 def run(name: str, course, only: list[str] | None = None, force: bool = False):

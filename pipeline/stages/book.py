@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from pipeline import log, secretguard, stamps, tempfiles
+from pipeline import log, secretguard, stages, tempfiles
 from pipeline.book import cover, epubcheck, sources
 from pipeline.book.assemble import build
 from pipeline.course import Course
@@ -17,14 +17,12 @@ class EpubInvalid(LecternError):
     """EPUBCheck found errors: KDP would reject the file."""
 
 
-def target(course: Course, item: str | None = None) -> Path:
-    """The EPUB (one per course, whatever the item)."""
-    return course.epub_path
+STAGE = stages.stage("book")
 
 
 def cover_path(course: Course) -> Path:
     """The cover JPEG made with the book (the KDP bundle uploads it separately)."""
-    return course.epub_path.parent / "cover.jpg"
+    return STAGE.outputs(course)[1]
 
 
 def report_path(course: Course) -> Path:
@@ -32,17 +30,16 @@ def report_path(course: Course) -> Path:
     return course.epub_path.parent / "epubcheck.txt"
 
 
-def key(course: Course, item: str | None = None) -> str:
-    """Hash of every input of the book."""
+def source_facts(course: Course, _item: str | None = None) -> str:
+    """A part of the key: the hash of everything the book is made from."""
     return sources.key(course, sources.load(course))
 
 
 def run(course: Course, only=None, force: bool = False) -> Path:
     """Build, validate and stamp the EPUB unless its inputs are unchanged."""
-    src = sources.load(course)
-    k = sources.key(course, src)
+    src, k = sources.load(course), STAGE.key(course)
     out = course.epub_path
-    if not force and stamps.fresh(course.out, out, k) and cover_path(course).exists():
+    if not force and STAGE.fresh(course, None, k):
         log.info(f"book: {_rel(course, out)} is up to date")
         return out
     _warn_limits(course)
@@ -58,7 +55,7 @@ def run(course: Course, only=None, force: bool = False) -> Path:
         out.with_suffix(".invalid.epub").unlink(missing_ok=True)
     finally:
         tmp.unlink(missing_ok=True)
-    stamps.record(course.out, out, k)
+    STAGE.record(course, None, k)
     log.info(f"book: wrote {_rel(course, out)} ({out.stat().st_size / 1024:.0f} KB) in "
              f"{time.monotonic() - start:.1f}s; {report.summary()}")
     return out

@@ -11,24 +11,20 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from pipeline import log, slides, stamps
+from pipeline import log, slides, stages
 from pipeline.course import Course
-from pipeline.deck.build import RENDERER_VERSION, build
+from pipeline.deck.build import build
 from pipeline.deck.draw import Info
 from pipeline.deck.theme import load_theme
-from pipeline.errors import InputError
 from pipeline.estimate import speaking_seconds
-from pipeline.fsutil import atomic_write_bytes, atomic_write_text, hash_json, sha256_file
+from pipeline.fsutil import atomic_write_bytes, atomic_write_text, sha256_file
 
-
-def target(course: Course, lecture_id: str) -> Path:
-    """The deck this stage writes for a lecture."""
-    return course.deck_path(lecture_id)
+STAGE = stages.stage("decks")
 
 
 def mapping_path(course: Course, lecture_id: str) -> Path:
     """Which script slide each deck slide shows."""
-    return course.out / "decks" / f"{lecture_id}.json"
+    return STAGE.outputs(course, lecture_id)[1]
 
 
 def parse(course: Course, lecture_id: str) -> list[slides.Slide]:
@@ -38,22 +34,19 @@ def parse(course: Course, lecture_id: str) -> list[slides.Slide]:
                              allow_empty_notes=allow_empty)
 
 
-def key(course: Course, lecture_id: str) -> str:
-    """Hash of the script, its images, the theme, the titles shown and the renderer."""
-    src = course.slides_path(lecture_id)
-    if not src.exists():
-        raise InputError(f"{src}: slide script missing; run `make scripts TOPIC={course.slug}`")
+def images(course: Course, lecture_id: str) -> list[str | None]:
+    """A part of the key: the hash of every image the slide script shows."""
+    if not course.slides_path(lecture_id).exists():
+        return []
+    paths = sorted({str(s.image) for s in parse(course, lecture_id) if s.image})
+    return [sha256_file(Path(p)) for p in paths]
+
+
+def theme_facts(course: Course, _item: str | None) -> dict:
+    """A part of the key: the theme's files and the fonts it resolves to."""
     theme = load_theme(course)
-    images = sorted({str(s.image) for s in parse(course, lecture_id) if s.image})
-    t = course.topic
-    return hash_json({
-        "script": sha256_file(src),
-        "images": [sha256_file(Path(p)) for p in images],
-        "theme": [sha256_file(f) for f in theme.files],
-        "fonts": [theme.family(r) for r in ("heading", "body", "code")],
-        "course": t.title, "language": t.language, **_titles(course, lecture_id),
-        "version": RENDERER_VERSION,
-    })
+    return {"files": [sha256_file(f) for f in theme.files],
+            "fonts": [theme.family(r) for r in ("heading", "body", "code")]}
 
 
 def _titles(course: Course, lecture_id: str) -> dict[str, str]:
@@ -66,13 +59,13 @@ def run(course: Course, only: list[str] | None = None, force: bool = False) -> N
     ids = course.lecture_ids(only)
     progress = log.Progress("decks", len(ids))
     for lecture_id in ids:
-        k, out = key(course, lecture_id), target(course, lecture_id)
-        if not force and mapping_path(course, lecture_id).exists() \
-                and stamps.fresh(course.out, out, k):
+        STAGE.require(course, lecture_id)
+        k = STAGE.key(course, lecture_id)
+        if not force and STAGE.fresh(course, lecture_id, k):
             progress.step(f"{lecture_id} (up to date)")
             continue
         n = make_deck(course, lecture_id)
-        stamps.record(course.out, out, k)
+        STAGE.record(course, lecture_id, k)
         progress.step(f"{lecture_id} ({n} slides)")
 
 
@@ -84,7 +77,7 @@ def make_deck(course: Course, lecture_id: str) -> int:
     script = parse(course, lecture_id)
     data, mapping = build(script, load_theme(course), info)
     atomic_write_text(mapping_path(course, lecture_id), json.dumps({"slides": mapping}) + "\n")
-    atomic_write_bytes(target(course, lecture_id), data)
+    atomic_write_bytes(STAGE.target(course, lecture_id), data)
     _warn_thin_parts(course, lecture_id, script, mapping)
     return len(mapping)
 

@@ -3,23 +3,11 @@ scaffold the person fills in)."""
 
 from __future__ import annotations
 
-from pipeline import log, protect, review
+from pipeline import log, protect, review, stages
 from pipeline.course import Course
-from pipeline.fsutil import hash_json
 from pipeline.models import Lecture
 
-
-def target(course: Course, lecture_id: str):
-    """The file this stage writes for a lecture."""
-    return course.lecture_path(lecture_id)
-
-
-def key(course: Course, lecture_id: str) -> str:
-    """Hash of what a lecture's draft is made from: its outline entry and the course."""
-    t = course.topic
-    llm = t.llm.model_dump(include={"provider", "model", "temperature"}) if t.uses_llm else None
-    return hash_json({"lecture": course.lecture(lecture_id).model_dump(), "llm": llm,
-                      "course": [t.title, t.language, t.audience, t.level]})
+STAGE = stages.stage("drafts")
 
 
 def run(course: Course, only: list[str] | None = None, force: bool = False) -> None:
@@ -40,10 +28,10 @@ def _todo(course: Course, ids: list[str], force: bool) -> list[str]:
     """Lectures to write: not current, and not deleted by hand (which is reported)."""
     todo = []
     for lecture_id in ids:
-        path = target(course, lecture_id)
+        path = STAGE.target(course, lecture_id)
         if protect.deleted_by_hand(course.dir, path, force):
             log.outcome(course, path, protect.DELETED)
-        elif force or not protect.is_current(course.dir, path, key(course, lecture_id)):
+        elif force or not protect.is_current(course.dir, path, STAGE.key(course, lecture_id)):
             todo.append(lecture_id)
     return todo
 
@@ -51,10 +39,10 @@ def _todo(course: Course, ids: list[str], force: bool) -> list[str]:
 def _scaffolds(course: Course, ids: list[str], force: bool) -> None:
     """Manual mode: a starting file for each lecture the person has not written yet."""
     for lecture_id in ids:
-        path = target(course, lecture_id)
+        path = STAGE.target(course, lecture_id)
         if path.exists() and protect.state(course.dir, path) != "generated":
             # the person's lecture is the draft: a scaffold never replaces it, FORCE or not
-            protect.set_source(course.dir, path, key(course, lecture_id))
+            protect.set_source(course.dir, path, STAGE.key(course, lecture_id))
             continue
         save(course, lecture_id, scaffold(course.lecture(lecture_id)), force)
     log.info("manual mode: write the lectures above, then approve them with "
@@ -63,8 +51,8 @@ def _scaffolds(course: Course, ids: list[str], force: bool) -> None:
 
 def save(course: Course, lecture_id: str, text: str, force: bool) -> str:
     """Write one draft through edit protection and report it."""
-    path = target(course, lecture_id)
-    outcome = protect.write(course.dir, path, text, key(course, lecture_id), force)
+    path = STAGE.target(course, lecture_id)
+    outcome = protect.write(course.dir, path, text, STAGE.key(course, lecture_id), force)
     log.outcome(course, path, outcome)
     return outcome
 

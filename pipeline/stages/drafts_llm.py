@@ -109,7 +109,8 @@ def planned_calls(course: Course) -> list[estimate.Planned]:
     """One call per lecture, for `make estimate`."""
     out = []
     for lec in course.outline.lectures:
-        if estimate.is_done(course, drafts.target(course, lec.id), drafts.key(course, lec.id)):
+        if estimate.is_done(course, drafts.STAGE.target(course, lec.id),
+                            drafts.STAGE.key(course, lec.id)):
             out.append(estimate.Planned(lec.id, True))
         else:
             out.append(estimate.Planned(lec.id, False,

@@ -17,31 +17,17 @@ from pathlib import Path
 from PIL import Image
 from pptx import Presentation
 
-from pipeline import log, stamps, tempfiles, tools
+from pipeline import log, stages, tempfiles, tools
 from pipeline.course import Course
-from pipeline.errors import InputError, LecternError, remake
-from pipeline.fsutil import atomic_write_text, hash_json, sha256_file, sha256_if_exists
-from pipeline.stages.decks import mapping_path
+from pipeline.errors import LecternError, remake
+from pipeline.fsutil import atomic_write_text
 
 SIZE = (1920, 1080)
-VERSION = 1
 SOFFICE_TIMEOUT = 300
 FRAME = re.compile(r"^slide-(\d+)\.png$")
 
 
-def target(course: Course, lecture_id: str) -> Path:
-    """The frames index this stage writes for a lecture."""
-    return course.frames_dir(lecture_id) / "frames.json"
-
-
-def key(course: Course, lecture_id: str) -> str:
-    """Hash of the deck, its slide mapping, the frame size and the renderer."""
-    deck = course.deck_path(lecture_id)
-    if not deck.exists():
-        raise InputError(f"{deck}: deck missing; run `make decks TOPIC={course.slug}`")
-    mapping = mapping_path(course, lecture_id)
-    return hash_json({"deck": sha256_file(deck), "size": SIZE, "version": VERSION,
-                      "mapping": sha256_if_exists(mapping)})
+STAGE = stages.stage("frames")
 
 
 def run(course: Course, only: list[str] | None = None, force: bool = False) -> None:
@@ -51,12 +37,13 @@ def run(course: Course, only: list[str] | None = None, force: bool = False) -> N
     profile = tempfiles.folder(None, "lo-profile")
     try:
         for lecture_id in ids:
-            k, out = key(course, lecture_id), target(course, lecture_id)
-            if not force and stamps.fresh(course.out, out, k):
+            STAGE.require(course, lecture_id)
+            k = STAGE.key(course, lecture_id)
+            if not force and STAGE.fresh(course, lecture_id, k):
                 progress.step(f"{lecture_id} (up to date)")
                 continue
             n = make_frames(course, lecture_id, profile)
-            stamps.record(course.out, out, k)
+            STAGE.record(course, lecture_id, k)
             progress.step(f"{lecture_id} ({n} frames)")
     finally:
         shutil.rmtree(profile, ignore_errors=True)
@@ -77,7 +64,7 @@ def make_frames(course: Course, lecture_id: str, profile: Path) -> int:
         shutil.rmtree(work, ignore_errors=True)
     index = {"size": list(SIZE), "frames": names, "pdf": "deck.pdf",
              "script_slide": script_slides(course, lecture_id, len(names))}
-    atomic_write_text(target(course, lecture_id), json.dumps(index) + "\n")
+    atomic_write_text(STAGE.target(course, lecture_id), json.dumps(index) + "\n")
     return len(names)
 
 
@@ -131,7 +118,7 @@ def install(pngs: list[Path], pdf: Path, dest: Path) -> list[str]:
 
 def script_slides(course: Course, lecture_id: str, count: int) -> list[int]:
     """The script slide each frame shows (from the deck's mapping; else one to one)."""
-    path = mapping_path(course, lecture_id)
+    path = stages.stage("decks").outputs(course, lecture_id)[1]  # the deck's slide map
     if path.exists():
         mapping = json.loads(path.read_text(encoding="utf-8")).get("slides", [])
         if len(mapping) == count:

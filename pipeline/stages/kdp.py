@@ -4,37 +4,32 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline import log, secretguard, stamps
+from pipeline import log, secretguard, stages
 from pipeline.book import listing
 from pipeline.course import Course
-from pipeline.fsutil import atomic_write_bytes, hash_json, sha256_file
+from pipeline.fsutil import atomic_write_bytes
 from pipeline.stages import book
+
+STAGE = stages.stage("kdp")
 
 
 def out_dir(course: Course) -> Path:
     """Where the KDP upload files go."""
-    return course.out / "kdp"
+    return STAGE.target(course).parent
 
 
-def target(course: Course, item: str | None = None) -> Path:
-    """listing.md is written last, so Make uses it as the bundle's target."""
-    return out_dir(course) / "listing.md"
-
-
-def key(course: Course, item: str | None = None) -> str:
-    """Hash of the EPUB, the cover and the listing's text."""
-    return hash_json({"epub": sha256_file(course.epub_path),
-                      "cover": sha256_file(book.cover_path(course)),
-                      "listing": listing.render(course, course.epub_path.name)})
+def listing_text(course: Course, _item: str | None = None) -> str:
+    """A part of the key: the listing as it would be written now."""
+    return listing.render(course, course.epub_path.name)
 
 
 def run(course: Course, only=None, force: bool = False) -> Path:
-    """Make sure the book is built and valid, then copy it with its cover and listing."""
-    book.run(course, force=force)
+    """Copy the book (built by the book stage) with its cover and listing."""
     for warning in listing.title_warnings(course):
         log.warn(warning)
-    k, out = key(course, None), target(course)
-    if not force and stamps.fresh(course.out, out, k):
+    STAGE.require(course)
+    k, out = STAGE.key(course), STAGE.target(course)
+    if not force and STAGE.fresh(course, None, k):
         log.info(f"kdp: {book.sources.shown(course, out_dir(course))}/ is up to date")
         return out
     folder = out_dir(course)
@@ -46,7 +41,7 @@ def run(course: Course, only=None, force: bool = False) -> Path:
                                              for p, data in files.items()])
     for path, data in files.items():
         atomic_write_bytes(path, data)
-    stamps.record(course.out, out, k)
+    STAGE.record(course, None, k)
     log.info(f"kdp: wrote {book.sources.shown(course, folder)}/ ({course.epub_path.name}, "
              "cover.jpg, listing.md)")
     return out

@@ -18,11 +18,12 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline import locks, stamps
+from pipeline import locks, stages
 from pipeline.config import VoiceConfig
 from pipeline.course import Course
 from pipeline.errors import InputError
 from pipeline.fsutil import atomic_write_bytes, hash_json
+from pipeline.keys import Key
 from pipeline.log import Progress, info
 from pipeline.providers.tts import TTSProvider, create
 from pipeline.slides import parse_file
@@ -30,7 +31,8 @@ from pipeline.speech import master as m
 from pipeline.speech.normalize import normalize
 from pipeline.speech.sentences import fit, split_sentences
 
-VERSION = 3  # bump when the same inputs should give different output (mastering changes)
+# Mastered slides are cached by their content and this: bump it when mastering changes.
+MASTERING = 3
 _WORKER: dict[str, TTSProvider] = {}  # the provider a pool worker (or this process) uses
 
 
@@ -54,25 +56,12 @@ class SlidePlan:
     lines: list[Line] = field(default_factory=list)
 
 
+STAGE = stages.stage("narration")
+
+
 def target(course: Course, lecture_id: str) -> Path:
-    """The file Make tracks for a lecture's narration."""
-    return course.audio_dir(lecture_id) / "narration.json"
-
-
-def outputs(course: Course, lecture_id: str) -> list[Path]:
-    """Every file this stage writes for a lecture (the JSON Make tracks is written last)."""
-    out = course.audio_dir(lecture_id)
-    return [out / "narration.wav", out / "narration.txt", target(course, lecture_id)]
-
-
-def key(course: Course, lecture_id: str) -> str:
-    """Hash of every input: spoken text, voice, pauses and mastering settings."""
-    return _key(course, plan_lecture(course, lecture_id, provider_for(course)))
-
-
-def _key(course: Course, plan: list[SlidePlan]) -> str:
-    return hash_json({"v": VERSION, "slides": [asdict(s) for s in plan],
-                      "narration": course.topic.narration.model_dump(exclude={"lexicon"})})
+    """narration.json, the file Make tracks for a lecture's narration."""
+    return STAGE.target(course, lecture_id)
 
 
 def provider_for(course: Course) -> TTSProvider:
@@ -237,7 +226,7 @@ def slide_audio(course: Course, slide: SlidePlan, memo: dict) -> tuple[np.ndarra
 
 def mastered_path(course: Course, lecture_id: str, slide: SlidePlan) -> tuple[Path, str]:
     """Where a slide's mastered audio is cached, and the key of its content."""
-    k = hash_json({"v": VERSION, "slide": asdict(slide), "cfg": course.topic.narration.model_dump(
+    k = hash_json({"v": MASTERING, "slide": asdict(slide), "cfg": course.topic.narration.model_dump(
         exclude={"lexicon"})})
     return course.audio_dir(lecture_id) / "slides" / f"{k[:32]}.npz", k
 
@@ -315,7 +304,7 @@ def spoken_text(plan: list[SlidePlan]) -> str:
     return "\n\n".join(blocks) + "\n"
 
 
-def write_lecture(course: Course, lecture_id: str, plan: list[SlidePlan], key_: str) -> dict:
+def write_lecture(course: Course, lecture_id: str, plan: list[SlidePlan], key: Key) -> dict:
     """Master one lecture and write its WAV, timings and spoken text, atomically."""
     audio, slides = assemble(course, lecture_id, plan)
     lufs, peak = m.loudness(audio), m.true_peak_db(audio)
@@ -324,11 +313,12 @@ def write_lecture(course: Course, lecture_id: str, plan: list[SlidePlan], key_: 
         slides[-1]["end"] = duration
     doc = {"sample_rate": m.RATE, "duration": duration, "loudness_lufs": round(lufs, 2),
            "true_peak_dbtp": round(peak, 2), "slides": slides}
-    contents = [m.wav_bytes(audio, m.RATE), spoken_text(plan).encode("utf-8"),
-                json.dumps(doc, indent=2, ensure_ascii=False).encode()]
-    for path, data in zip(outputs(course, lecture_id), contents, strict=True):
+    timings, wav, text = STAGE.outputs(course, lecture_id)
+    for path, data in ((wav, m.wav_bytes(audio, m.RATE)),  # the JSON Make tracks goes last
+                       (text, spoken_text(plan).encode("utf-8")),
+                       (timings, json.dumps(doc, indent=2, ensure_ascii=False).encode())):
         atomic_write_bytes(path, data)
-        stamps.record(course.out, path, key_)
+    STAGE.record(course, lecture_id, key)
     info(f"narration {lecture_id}: {duration:.1f} s, {lufs:.1f} LUFS, true peak {peak:.1f} dBTP")
     return doc
 
@@ -340,9 +330,10 @@ def run(course: Course, only: list[str] | None = None, force: bool = False) -> d
     provider = provider_for(course)
     todo = []
     for lecture_id in course.lecture_ids(only):
-        plan = plan_lecture(course, lecture_id, provider)
-        k = _key(course, plan)
-        if force or not all(stamps.fresh(course.out, p, k) for p in outputs(course, lecture_id)):
+        STAGE.require(course, lecture_id)
+        k = STAGE.key(course, lecture_id)
+        if force or not STAGE.fresh(course, lecture_id, k):
+            plan = plan_lecture(course, lecture_id, provider)
             _check_speakable(course, lecture_id, plan, provider)
             todo.append((lecture_id, plan, k))
     if not todo:

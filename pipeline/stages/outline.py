@@ -4,36 +4,24 @@ from __future__ import annotations
 
 import yaml
 
-from pipeline import log, protect
+from pipeline import log, protect, stages
 from pipeline.config import Topic
 from pipeline.course import Course
 from pipeline.errors import ConfigError
-from pipeline.fsutil import hash_json
+from pipeline.keys import Key
 from pipeline.models import Lecture, Outline, Section
 from pipeline.textutil import slugify
-
-TOPIC_FIELDS = ("title", "subtitle", "language", "audience", "level", "goals", "sections",
-                "lectures_per_section", "minutes_per_lecture", "outline")
 
 HEADER = ("# Course outline. Edit freely: titles, order, objectives. Keep each `id` as it\n"
           "# is when you reword a title: ids name every file made for a lecture.\n")
 
 
-def target(course: Course, _item: str | None = None):
-    """The file this stage writes."""
-    return course.outline_path
-
-
-def key(course: Course, _item: str | None = None) -> str:
-    """Hash of everything the outline is made from."""
-    t = course.topic
-    llm = t.llm.model_dump(include={"provider", "model"}) if t.uses_llm else None
-    return hash_json({"topic": t.model_dump(include=set(TOPIC_FIELDS)), "llm": llm})
+STAGE = stages.stage("outline")
 
 
 def run(course: Course, only=None, force: bool = False) -> None:
     """Write outline.yaml unless it is current or the person's own."""
-    path, k = course.outline_path, key(course)
+    path, k = course.outline_path, STAGE.key(course)
     if course.written_topic.llm.provider == "auto":
         log.info(f"llm.provider auto: using {course.llm_choice}")
     if protect.deleted_by_hand(course.dir, path, force):
@@ -96,7 +84,7 @@ def _old_id(previous: Outline | None, si: int, li: int | None) -> str | None:
     return section.lectures[li - 1].id if li <= len(section.lectures) else None
 
 
-def save(course: Course, outline: Outline, k: str, force: bool) -> None:
+def save(course: Course, outline: Outline, k: Key, force: bool) -> None:
     """Write outline.yaml through edit protection and tell the person what happened."""
     text = HEADER + yaml.safe_dump(outline.model_dump(), sort_keys=False, allow_unicode=True,
                                    width=88)

@@ -6,11 +6,10 @@ import json
 
 from pydantic import BaseModel
 
-from pipeline import estimate
+from pipeline import estimate, stages
 from pipeline.course import Course
 from pipeline.models import Lecture, Outline, Section
 from pipeline.providers.llm import calls
-from pipeline.stages import outline
 from pipeline.stages.outline import _old_id
 from pipeline.textutil import slugify
 
@@ -63,7 +62,7 @@ def generate(course: Course, previous: Outline | None) -> Outline:
 def planned_calls(course: Course) -> list[estimate.Planned]:
     """The one outline call, for `make estimate`."""
     t = course.topic
-    if estimate.is_done(course, course.outline_path, outline.key(course)):
+    if estimate.is_done(course, course.outline_path, stages.stage("outline").key(course)):
         return [estimate.Planned("outline", True)]
     return [estimate.Planned("outline", False, estimate.message_tokens(messages(course, None)),
                              estimate.outline_out(t.sections, t.lectures_per_section))]

@@ -3,23 +3,10 @@ quizzes a person wrote by hand in manual mode."""
 
 from __future__ import annotations
 
-from pipeline import log, protect, review
+from pipeline import log, protect, review, stages
 from pipeline.course import Course
-from pipeline.fsutil import hash_json, sha256_if_exists
 
-
-def target(course: Course, section_id: str):
-    """The file this stage writes for a section."""
-    return course.quiz_path(section_id)
-
-
-def key(course: Course, section_id: str) -> str:
-    """Hash of the section's lecture texts and how quizzes are made."""
-    section = next(s for s in course.outline.sections if s.id == section_id)
-    texts = [sha256_if_exists(course.lecture_path(x.id)) for x in section.lectures]
-    t = course.topic
-    llm = t.llm.model_dump(include={"provider", "model", "temperature"}) if t.uses_llm else None
-    return hash_json({"lectures": texts, "llm": llm, "language": t.language})
+STAGE = stages.stage("quizzes")
 
 
 def run(course: Course, only: list[str] | None = None, force: bool = False) -> None:
@@ -28,7 +15,7 @@ def run(course: Course, only: list[str] | None = None, force: bool = False) -> N
     for section in course.outline.sections:
         if only and section.id not in only:
             continue
-        path, k = target(course, section.id), key(course, section.id)
+        path, k = STAGE.target(course, section.id), STAGE.key(course, section.id)
         if protect.deleted_by_hand(course.dir, path, force):
             log.outcome(course, path, protect.DELETED)
             continue

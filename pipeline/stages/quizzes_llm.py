@@ -8,7 +8,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel
 
-from pipeline import estimate, log
+from pipeline import estimate, log, stages
 from pipeline.course import Course
 from pipeline.fsutil import read_text
 from pipeline.models import Question, Quiz, Section
@@ -112,13 +112,12 @@ def to_quiz(section: Section, ids: list[str], answer: str) -> Quiz:
 def planned_calls(course: Course) -> list[estimate.Planned]:
     """One call per section, for `make estimate` (drafts not written yet count at their
     planned length)."""
-    from pipeline.stages import quizzes  # quiz chooses this module: see the stage registry
-
     out = []
     for section in course.outline.sections:
         paths = [course.lecture_path(lec.id) for lec in section.lectures]
+        stage = stages.stage("quizzes")
         if all(p.exists() for p in paths) and estimate.is_done(
-                course, quizzes.target(course, section.id), quizzes.key(course, section.id)):
+                course, stage.target(course, section.id), stage.key(course, section.id)):
             out.append(estimate.Planned(section.id, True))
             continue
         texts = {lec.id: read_text(p) if p.exists() else

@@ -63,7 +63,7 @@ def _revise_one(course: Course, lecture_id: str) -> bool:
         return False
     revised = generate(course, lecture_id, text, notes)
     click.echo(diff(course, path, text, revised))
-    outcome = protect.write(course.dir, path, revised, drafts.key(course, lecture_id))
+    outcome = protect.write(course.dir, path, revised, drafts.STAGE.key(course, lecture_id))
     log.outcome(course, path, outcome)
     return True
 

@@ -9,44 +9,32 @@ from __future__ import annotations
 
 import re
 
-from pipeline import log, protect, review, slides
+from pipeline import log, protect, review, slides, stages
 from pipeline.course import Course
-from pipeline.errors import InputError
-from pipeline.fsutil import hash_json, read_text, sha256_file
+from pipeline.fsutil import read_text
 from pipeline.slides import Bullet, Slide
 from pipeline.textutil import first_sentence, strip_markdown
 
 MAX_BULLETS = 5
 
 
-def target(course: Course, lecture_id: str):
-    """The file this stage writes for a lecture."""
-    return course.slides_path(lecture_id)
-
-
-def key(course: Course, lecture_id: str) -> str:
-    """Hash of the lecture text and of how scripts are made."""
-    src = course.lecture_path(lecture_id)
-    if not src.exists():
-        raise InputError(f"{src}: lecture draft missing; run `make drafts TOPIC={course.slug}`")
-    t = course.topic
-    llm = t.llm.model_dump(include={"provider", "model", "temperature"}) if t.uses_llm else None
-    return hash_json({"lecture": sha256_file(src), "llm": llm, "version": 1})
+STAGE = stages.stage("scripts")
 
 
 def run(course: Course, only: list[str] | None = None, force: bool = False) -> None:
     """Write the slide script of every lecture whose draft changed."""
     review.checkpoint(course, "drafts")
     for lecture_id in course.lecture_ids(only):
-        k, path = key(course, lecture_id), target(course, lecture_id)
+        STAGE.require(course, lecture_id)
+        k, path = STAGE.key(course, lecture_id), STAGE.target(course, lecture_id)
         if protect.deleted_by_hand(course.dir, path, force):
             log.outcome(course, path, protect.DELETED)
             continue
         if not force and protect.is_current(course.dir, path, k):
             continue
         text = _generate(course, lecture_id)
-        outcome = protect.write(course.dir, target(course, lecture_id), text, k, force)
-        log.outcome(course, target(course, lecture_id), outcome)
+        outcome = protect.write(course.dir, path, text, k, force)
+        log.outcome(course, path, outcome)
 
 
 def _generate(course: Course, lecture_id: str) -> str:

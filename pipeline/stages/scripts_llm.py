@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from pipeline import estimate, log, slides
+from pipeline import estimate, log, slides, stages
 from pipeline.course import Course
 from pipeline.fsutil import read_text
 from pipeline.providers.llm import calls
@@ -119,7 +119,7 @@ def planned_calls(course: Course) -> list[estimate.Planned]:
     for lec in course.outline.lectures:
         path = course.lecture_path(lec.id)
         if path.exists() and estimate.is_done(course, course.slides_path(lec.id),
-                                              _key(course, lec.id)):
+                                              stages.stage("scripts").key(course, lec.id)):
             out.append(estimate.Planned(lec.id, True))
             continue
         draft_tokens = estimate.lecture_tokens(lec.minutes)
@@ -128,9 +128,3 @@ def planned_calls(course: Course) -> list[estimate.Planned]:
                                     estimate.message_tokens(messages(course, lec.id, text)),
                                     int(draft_tokens * 1.3)))
     return out
-
-
-def _key(course: Course, lecture_id: str) -> str:
-    from pipeline.stages import scripts
-
-    return scripts.key(course, lecture_id)

@@ -10,20 +10,17 @@ from pathlib import Path
 
 import click
 
-from pipeline import log, secretguard, stamps, tempfiles
+from pipeline import log, secretguard, stages, tempfiles
 from pipeline.course import Course
 from pipeline.errors import LecternError
-from pipeline.fsutil import hash_json, sha256_if_exists
+from pipeline.fsutil import sha256_if_exists
 from pipeline.udemy import curriculum, image, landing, layout, probe, quizzes
 
-VERSION = 1  # bump when the bundle's layout changes, so old bundles are rebuilt
 STORED = (".mp4", ".jpg", ".pptx", ".zip")  # already compressed: deflating wastes time
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed entry times make the zip reproducible
 
 
-def target(course: Course, item: str | None = None) -> Path:
-    """The file Make waits for: output/T/udemy.zip."""
-    return course.out / "udemy.zip"
+STAGE = stages.stage("udemy")
 
 
 def bundle_dir(course: Course) -> Path:
@@ -31,30 +28,26 @@ def bundle_dir(course: Course) -> Path:
     return course.out / "udemy"
 
 
-def key(course: Course, item: str | None = None) -> str:
-    """Hash of every input of the bundle: sources, settings, theme and layout version."""
+def file_facts(course: Course, _item: str | None = None) -> dict:
+    """A part of the key: the hash of every file the bundle packs, and of the theme."""
     files = [p for lec in course.outline.lectures
              for p in layout.sources(course, lec.id).values()]
     files += [course.quiz_path(s.id) for s in course.outline.sections]
-    theme = course.theme_file
-    return hash_json({"version": VERSION, "topic": course.topic.model_dump(),
-                      "outline": course.outline.model_dump(),
-                      "files": {str(p.relative_to(course.root)): sha256_if_exists(p)
-                                for p in files},
-                      "theme": sha256_if_exists(theme)})
+    return {"files": {str(p.relative_to(course.root)): sha256_if_exists(p) for p in files},
+            "theme": sha256_if_exists(course.theme_file)}
 
 
 def run(course: Course, only: list[str] | None = None, force: bool = False) -> None:
     """Build the bundle (the whole course: `only` does not apply) and print the report."""
     from pipeline.checks import udemy as checks
 
-    zip_path, k = target(course), key(course)
-    if not force and stamps.fresh(course.out, zip_path, k) and bundle_dir(course).is_dir():
+    zip_path, k = STAGE.target(course), STAGE.key(course)
+    if not force and STAGE.fresh(course, None, k) and bundle_dir(course).is_dir():
         log.info(f"udemy bundle is up to date: output/{course.slug}/udemy.zip")
     else:
         entries = build(course)
         write_zip(bundle_dir(course), entries, zip_path, f"{course.slug}-udemy")
-        stamps.record(course.out, zip_path, k)
+        STAGE.record(course, None, k)
         log.info(f"wrote output/{course.slug}/udemy/ and udemy.zip ({len(entries)} files)")
     click.echo(checks.report(course))
 

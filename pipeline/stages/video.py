@@ -22,16 +22,16 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline import captions, stamps, tempfiles
+from pipeline import captions, stages, tempfiles
 from pipeline.course import Course
 from pipeline.errors import InputError, LecternError, remake
 from pipeline.fsutil import atomic_write_text, hash_json, sha256_file, sha256_if_exists
+from pipeline.keys import Key
 from pipeline.log import Progress, info, warn
 from pipeline.paths import check_image
 from pipeline.video import annexb, audio, mp4, segments, timeline
 from pipeline.video.timeline import FPS, RATE, SIZES, Span
 
-VERSION = 2  # bump when the same inputs should render differently
 CONTRACT_SIZE = (1920, 1080)  # frames.json's promise (docs/ARCHITECTURE.md)
 
 
@@ -72,39 +72,47 @@ class Stats:
 
 # --- the stage contract ---------------------------------------------------------------
 
+STAGE = stages.stage("video")
+
+
 def target(course: Course, lecture_id: str) -> Path:
     """The MP4 Make tracks for a lecture."""
-    return course.video_path(lecture_id)
+    return STAGE.target(course, lecture_id)
 
 
-def key(course: Course, lecture_id: str) -> str:
-    """Hash of the frames, the narration (the samples each span plays), the video settings
-    and the assets used."""
-    fdir, adir = course.frames_dir(lecture_id), course.audio_dir(lecture_id)
-    frames_json = fdir / "frames.json"
-    names, script_slide = _frame_names(frames_json) if frames_json.exists() else ([], None)
-    cfg = course.topic.video
-    return hash_json({
-        "v": VERSION, "video": cfg.model_dump(),
-        "frames": [[n, _file_hash(fdir / n)] for n in names],
-        "script_slide": script_slide,
-        "narration": sha256_if_exists(adir / "narration.json"),
-        "sound": _sound_keys(course, lecture_id, script_slide),
-        "cards": _card_text(course, lecture_id) if cfg.intro or cfg.outro else None,
-        "theme": course.topic.theme, "music": sha256_if_exists(_asset(course, cfg.music, "music")),
-        "watermark": sha256_if_exists(_asset(course, cfg.watermark, "watermark")),
-    })
+# --- parts of the key (declared in the stage registry) ----------------------------------------
+
+def frame_facts(course: Course, lecture_id: str) -> dict:
+    """Each frame's name and hash, and the script slide it shows."""
+    index = stages.stage("frames").target(course, lecture_id)
+    names, script_slide = _frame_names(index) if index.exists() else ([], None)
+    return {"frames": [[n, _file_hash(index.parent / n)] for n in names],
+            "script_slide": script_slide}
 
 
-def _sound_keys(course: Course, lecture_id: str, script_slide: list[int] | None) -> list | None:
+def sound_facts(course: Course, lecture_id: str) -> list | None:
     """The key of each span's audio chunk (None before there is narration): the render
     finds them here again, so the narration is hashed once per run."""
-    npath = course.audio_dir(lecture_id) / "narration.json"
-    wav = npath.with_name("narration.wav")
+    npath, wav, _ = stages.stage("narration").outputs(course, lecture_id)
     if not npath.exists() or not wav.exists():
         return None
+    index = stages.stage("frames").target(course, lecture_id)
+    script_slide = _frame_names(index)[1] if index.exists() else None
     doc = timeline.per_frame(timeline.load_narration(npath), script_slide)
     return audio.span_keys(wav, plan_spans(course, doc))
+
+
+def card_facts(course: Course, lecture_id: str) -> dict | None:
+    """The intro and outro cards' text, when the video has them."""
+    cfg = course.topic.video
+    return _card_text(course, lecture_id) if cfg.intro or cfg.outro else None
+
+
+def asset_facts(course: Course, _item: str | None) -> dict:
+    """The music and watermark files' hashes."""
+    cfg = course.topic.video
+    return {"music": sha256_if_exists(_asset(course, cfg.music, "music")),
+            "watermark": sha256_if_exists(_asset(course, cfg.watermark, "watermark"))}
 
 
 def plan_spans(course: Course, narration: dict) -> list[Span]:
@@ -134,8 +142,9 @@ def run(course: Course, only: list[str] | None = None, force: bool = False) -> d
     ids = course.lecture_ids(only)
     bar, done = Progress("video", len(ids)), {}
     for lecture_id in ids:
-        k = key(course, lecture_id)
-        if not force and stamps.fresh(course.out, target(course, lecture_id), k):
+        STAGE.require(course, lecture_id)
+        k = STAGE.key(course, lecture_id)
+        if not force and STAGE.fresh(course, lecture_id, k):
             bar.step(f"{lecture_id} up to date")
             continue
         with _cache_lock(course, fcntl.LOCK_SH):
@@ -177,9 +186,9 @@ def prune_segments(course: Course) -> int:
 
 # --- one lecture ----------------------------------------------------------------------
 
-def render_lecture(course: Course, lecture_id: str, k: str | None = None) -> Stats:
+def render_lecture(course: Course, lecture_id: str, k: Key | None = None) -> Stats:
     """Render, caption, check and atomically publish one lecture's video."""
-    k = k or key(course, lecture_id)  # the inputs as they are now, before any work
+    k = k or STAGE.key(course, lecture_id)  # the inputs as they are now, before any work
     stats = Stats()
     inp = load_inputs(course, lecture_id)
     spans = plan_spans(course, inp.narration)
@@ -275,7 +284,7 @@ def _segment(pic: Picture, cache: Path, enc: segments.Encoding, work: Path,
 
 
 def _publish(course: Course, lecture_id: str, mp4: Path, inp: Inputs, cues: list,
-             k: str, layout: dict[str, float]) -> None:
+             k: Key, layout: dict[str, float]) -> None:
     """Check the new MP4; only a passing one replaces the old, with its captions."""
     from pipeline.checks.video import check
 
@@ -284,14 +293,11 @@ def _publish(course: Course, lecture_id: str, mp4: Path, inp: Inputs, cues: list
     if failed:
         raise RenderError(f"{target(course, lecture_id)}: the rendered video fails its "
                           "conformance check:\n  " + "\n  ".join(failed))
-    out = target(course, lecture_id)
-    files = {out.with_suffix(".vtt"): captions.to_vtt(cues),
-             out.with_suffix(".srt"): captions.to_srt(cues)}
-    for path, text in files.items():
-        atomic_write_text(path, text)
-        stamps.record(course.out, path, k)
+    out, vtt, srt = STAGE.outputs(course, lecture_id)
+    atomic_write_text(vtt, captions.to_vtt(cues))
+    atomic_write_text(srt, captions.to_srt(cues))
     os.replace(mp4, out)  # same folder (the work dir is inside it): atomic
-    stamps.record(course.out, out, k)
+    STAGE.record(course, lecture_id, k)
 
 
 # --- inputs -----------------------------------------------------------------------------

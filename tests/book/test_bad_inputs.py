@@ -61,6 +61,7 @@ def test_raw_html_is_sanitised_long_title_wraps_and_missing_quiz_is_fine(project
     _set_title(project, long_title)
     (project / "courses/example/quizzes/02-beyond-lists.yaml").unlink()
     course = load(project, "example")
+    book.run(course)
     kdp.run(course)
 
     assert "0 errors, 0 warnings" in book.report_path(course).read_text().splitlines()[0]

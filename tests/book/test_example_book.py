@@ -21,6 +21,7 @@ def built(tmp_path_factory):
     """Build the example book and KDP bundle once for this module (EPUBCheck is slow)."""
     root = make_project(tmp_path_factory.mktemp("book") / "proj")
     course = load(root, "example")
+    book.run(course)
     kdp.run(course)
     return course
 

@@ -39,7 +39,7 @@ def test_zh_cn_slides_render_without_tofu(project, tmp_path):
     course = Course.load("example", project)
     course.slides_path(LEC).write_text(SCRIPT, encoding="utf-8")
     decks.run(course, [LEC])
-    prs = Presentation(str(decks.target(course, LEC)))
+    prs = Presentation(str(decks.STAGE.target(course, LEC)))
     check_coverage(prs)
     body = lo.box_px(lo.shape(prs.slides[1], "Body"), prs.slide_width)
     pdfs = render_variants(prs, tmp_path)

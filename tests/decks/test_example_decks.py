@@ -21,11 +21,11 @@ def test_example_decks_read_back_and_convert(project, tmp_path):
     built = []
     for lec in course.outline.lectures:
         script = parse_file(course.slides_path(lec.id), course.image_dirs)
-        prs = Presentation(str(decks.target(course, lec.id)))
+        prs = Presentation(str(decks.STAGE.target(course, lec.id)))
         check_deck(prs, script, course, lec.id)
         mapping = json.loads(decks.mapping_path(course, lec.id).read_text())["slides"]
         assert mapping == list(range(1, len(script) + 1))  # the example fits: no splits
-        built.append((decks.target(course, lec.id), len(prs.slides)))
+        built.append((decks.STAGE.target(course, lec.id), len(prs.slides)))
     pdfs = lo.to_pdfs([p for p, _ in built], tmp_path)
     assert [lo.pages(pdf) for pdf in pdfs] == [n for _, n in built]
 
@@ -52,15 +52,15 @@ def test_rerun_skips_and_dark_theme_builds(project, tmp_path):
     course = Course.load("example", project)
     lec = "02-02-nested-comprehensions"
     decks.run(course, [lec])
-    before = decks.target(course, lec).read_bytes()
+    before = decks.STAGE.target(course, lec).read_bytes()
     decks.run(course, [lec])  # nothing changed: the file is not rewritten
-    assert decks.target(course, lec).read_bytes() == before
+    assert decks.STAGE.target(course, lec).read_bytes() == before
     topic = course.topic_path
     topic.write_text(topic.read_text().replace("theme: default", "theme: dark"))
     course = Course.load("example", project)
     decks.run(course, [lec])
-    assert decks.target(course, lec).read_bytes() != before
-    pdf = lo.to_pdfs([decks.target(course, lec)], tmp_path)[0]
+    assert decks.STAGE.target(course, lec).read_bytes() != before
+    pdf = lo.to_pdfs([decks.STAGE.target(course, lec)], tmp_path)[0]
     frame = lo.page_pixels(pdf, 2)  # a code slide
     corner = frame[20, 20]
     assert np.abs(corner - np.array([0x0F, 0x17, 0x2A])).max() <= 3  # dark slate background

@@ -40,7 +40,7 @@ def test_overflow_is_shrunk_or_continued_and_stays_in_its_box(project, tmp_path)
     mapping = json.loads(decks.mapping_path(course, LEC).read_text())["slides"]
     index = json.loads(frames.target(course, LEC).read_text())
     check_plan(mapping, index, course)
-    prs = Presentation(str(decks.target(course, LEC)))
+    prs = Presentation(str(decks.STAGE.target(course, LEC)))
     check_notes(prs, mapping)
     checked = {2: "Body", mapping.index(3) + 1: "Body", mapping.index(4) + 1: "Code"}
     cleared_pdf, control_pdf = render_copies(prs, checked, tmp_path)

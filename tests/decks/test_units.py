@@ -75,7 +75,7 @@ def test_image_slide_keeps_proportions_inside_the_body(project):
         "## [image] A wide chart\n@image: images/wide.png\n@caption: Source: us\n\n"
         "Note:\nLook at this.\n", encoding="utf-8")
     decks.run(course, ["01-01-why-comprehensions"])
-    slide = Presentation(str(decks.target(course, "01-01-why-comprehensions"))).slides[0]
+    slide = Presentation(str(decks.STAGE.target(course, "01-01-why-comprehensions"))).slides[0]
     pic = next(s for s in slide.shapes if s.name == "Image")
     assert abs(pic.width / pic.height - 4.0) < 0.01
     footer = next(s for s in slide.shapes if s.name == "FooterRule")

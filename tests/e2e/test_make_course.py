@@ -7,6 +7,7 @@ import re
 import zipfile
 
 from tests.conftest import make
+from tests.e2e.declared import check_every_stage
 
 STAGE_CALL = re.compile(r"-m pipeline (\w+) example(?: --(?:lecture|section) ([\w-]+))?")
 
@@ -17,7 +18,7 @@ def stage_calls(output: str) -> list[tuple[str, str]]:
             if m[1] not in ("checkpoint", "rules")]
 
 
-def test_course_builds_everything_offline_then_reruns_only_what_changed(mk_project):
+def test_course_builds_everything_offline_then_reruns_only_what_changed(mk_project, tmp_path):
     first = make(mk_project, "-j2", "course", "TOPIC=example", timeout=1200)
     assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
     out = mk_project / "output" / "example"
@@ -51,3 +52,6 @@ def test_course_builds_everything_offline_then_reruns_only_what_changed(mk_proje
 
     status = make(mk_project, "status", "TOPIC=example").stdout
     assert "stale" not in status and "missing" not in status, status
+
+    # each stage reads only what its registry entry declares
+    check_every_stage(mk_project, tmp_path / "scratch")

@@ -44,7 +44,7 @@ def test_status_table_lists_every_lecture_and_stage(project):
     result = run_cli(project, "status", "example")
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    for column in ("lecture", "draft", "script", "deck", "frames", "audio", "video"):
+    for column in ("lecture", "drafts", "scripts", "decks", "frames", "narration", "video"):
         assert column in out
     assert out.count("-comprehensions") >= 2
     assert "01-01-why-comprehensions" in out and "03-02-generator-functions" in out

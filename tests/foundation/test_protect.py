@@ -6,15 +6,16 @@ import json
 
 from pipeline import protect
 from pipeline.course import Course
+from pipeline.keys import Key
 from pipeline.stages import scripts
 
 
 def test_hand_edit_survives_regeneration_with_proposal_beside(tmp_path):
     course_dir = tmp_path / "c"
     path = course_dir / "slides" / "a.md"
-    assert protect.write(course_dir, path, "v1\n", "k1") == protect.WRITTEN
+    assert protect.write(course_dir, path, "v1\n", Key("k1")) == protect.WRITTEN
     path.write_text("my careful edit\n")
-    assert protect.write(course_dir, path, "v2\n", "k2") == protect.PROPOSED
+    assert protect.write(course_dir, path, "v2\n", Key("k2")) == protect.PROPOSED
     assert path.read_text() == "my careful edit\n"
     assert protect.proposed_path(path).read_text() == "v2\n"
     assert protect.state(course_dir, path) == "edited"
@@ -22,17 +23,17 @@ def test_hand_edit_survives_regeneration_with_proposal_beside(tmp_path):
 
 def test_untouched_file_is_regenerated(tmp_path):
     path = tmp_path / "c" / "x.md"
-    protect.write(tmp_path / "c", path, "v1\n", "k1")
-    assert protect.write(tmp_path / "c", path, "v2\n", "k2") == protect.WRITTEN
+    protect.write(tmp_path / "c", path, "v1\n", Key("k1"))
+    assert protect.write(tmp_path / "c", path, "v2\n", Key("k2")) == protect.WRITTEN
     assert path.read_text() == "v2\n"
     assert not protect.proposed_path(path).exists()
 
 
 def test_force_overwrites_after_backup(tmp_path):
     course_dir, path = tmp_path / "c", tmp_path / "c" / "x.md"
-    protect.write(course_dir, path, "v1\n", "k1")
+    protect.write(course_dir, path, "v1\n", Key("k1"))
     path.write_text("mine\n")
-    assert protect.write(course_dir, path, "v2\n", "k2", force=True) == protect.WRITTEN
+    assert protect.write(course_dir, path, "v2\n", Key("k2"), force=True) == protect.WRITTEN
     backups = list((course_dir / ".lectern" / "backup").glob("x.md.*"))
     assert [b.read_text() for b in backups] == ["mine\n"]
     assert path.read_text() == "v2\n"
@@ -40,9 +41,9 @@ def test_force_overwrites_after_backup(tmp_path):
 
 def test_deleted_generated_file_is_not_recreated(tmp_path):
     course_dir, path = tmp_path / "c", tmp_path / "c" / "x.md"
-    protect.write(course_dir, path, "v1\n", "k1")
+    protect.write(course_dir, path, "v1\n", Key("k1"))
     path.unlink()
-    assert protect.write(course_dir, path, "v2\n", "k2") == protect.DELETED
+    assert protect.write(course_dir, path, "v2\n", Key("k2")) == protect.DELETED
     assert not path.exists()
     assert protect.state(course_dir, path) == "deleted"
 
@@ -51,19 +52,19 @@ def test_hand_written_file_is_adopted(tmp_path):
     course_dir, path = tmp_path / "c", tmp_path / "c" / "x.md"
     path.parent.mkdir(parents=True)
     path.write_text("written by a person\n")
-    assert protect.is_current(course_dir, path, "k1")
+    assert protect.is_current(course_dir, path, Key("k1"))
     assert protect.state(course_dir, path) == "authored"
-    assert not protect.is_current(course_dir, path, "k2")
+    assert not protect.is_current(course_dir, path, Key("k2"))
 
 
 def test_resolve_take_and_keep(tmp_path):
     course_dir, path = tmp_path / "c", tmp_path / "c" / "x.md"
-    protect.write(course_dir, path, "v1\n", "k1")
+    protect.write(course_dir, path, "v1\n", Key("k1"))
     path.write_text("mine\n")
-    protect.write(course_dir, path, "v2\n", "k2")
+    protect.write(course_dir, path, "v2\n", Key("k2"))
     protect.resolve(course_dir, path, take_proposed=False)
-    assert path.read_text() == "mine\n" and protect.is_current(course_dir, path, "k2")
-    protect.write(course_dir, path, "v3\n", "k3")
+    assert path.read_text() == "mine\n" and protect.is_current(course_dir, path, Key("k2"))
+    protect.write(course_dir, path, "v3\n", Key("k3"))
     protect.resolve(course_dir, path, take_proposed=True)
     assert path.read_text() == "v3\n" and protect.state(course_dir, path) == "generated"
 
