@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.errors import LecternError, remake
+from pipeline.formats import jsonfile
+from pipeline.formats.frames import FrameIndex
+from pipeline.formats.narration import Narration
 from pipeline.video import probe as video_probe
 
 
@@ -46,13 +48,13 @@ def lecture_media(course, lecture_id: str) -> LectureMedia:
     return media
 
 
-def _read_json(path: Path, media: LectureMedia) -> dict | None:
+def _read(model, path: Path, stage: str, media: LectureMedia):
+    """A stage's file through its model, or None with the problem noted for the page."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        media.problems.append(f"{path}: cannot read ({e}); rerun the stage that writes it")
+        return jsonfile.read(model, path, stage)
+    except LecternError as e:
+        media.problems.append(e.message)
         return None
-    return data if isinstance(data, dict) else None
 
 
 def _frames(folder: Path, media: LectureMedia) -> None:
@@ -60,14 +62,13 @@ def _frames(folder: Path, media: LectureMedia) -> None:
     index = folder / "frames.json"
     if not index.exists():
         return
-    data = _read_json(index, media) or {}
-    names = data.get("frames") or []
-    media.frames = [folder / n for n in names if (folder / n).is_file()]
-    size = data.get("size") or [1920, 1080]
-    if len(size) == 2:
-        media.frame_size = (int(size[0]), int(size[1]))
-    if len(media.frames) != len(names):
-        media.problems.append(f"{index}: lists {len(names)} frames but "
+    data = _read(FrameIndex, index, "frames", media)
+    if data is None:
+        return
+    media.frames = [folder / n for n in data.frames if (folder / n).is_file()]
+    media.frame_size = data.size
+    if len(media.frames) != len(data.frames):
+        media.problems.append(f"{index}: lists {len(data.frames)} frames but "
                               f"{len(media.frames)} exist; run {remake(index, 'frames')}")
 
 
@@ -77,14 +78,10 @@ def _narration(folder: Path, media: LectureMedia) -> None:
     if not wav.exists():
         return
     media.narration = wav
-    data = (_read_json(index, media) or {}) if index.exists() else {}
-    for s in data.get("slides") or []:
-        try:
-            caps = [x.get("caption") or x.get("text", "") for x in s.get("sentences", [])]
-            media.slide_audio[int(s["index"])] = SlideAudio(float(s["start"]), float(s["end"]),
-                                                            caps)
-        except (KeyError, TypeError, ValueError):
-            media.problems.append(f"{index}: a slide entry lacks index/start/end")
+    data = _read(Narration, index, "narration", media) if index.exists() else None
+    for s in data.slides if data else []:
+        caps = [x.caption or x.text for x in s.sentences]
+        media.slide_audio[s.index] = SlideAudio(s.start, s.end, caps)
 
 
 def duration(path: Path) -> float | None:

@@ -7,7 +7,6 @@ readable size and continues on an extra deck slide.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
 
@@ -17,7 +16,9 @@ from pipeline.deck.build import build
 from pipeline.deck.draw import Info
 from pipeline.deck.theme import load_theme
 from pipeline.estimate import speaking_seconds
-from pipeline.fsutil import atomic_write_bytes, atomic_write_text, sha256_file
+from pipeline.formats import jsonfile
+from pipeline.formats.frames import DeckMap
+from pipeline.fsutil import atomic_write_bytes, sha256_file
 
 STAGE = stages.stage("decks")
 
@@ -76,7 +77,7 @@ def make_deck(course: Course, lecture_id: str) -> int:
     info = Info(t.title, titles["section"], titles["lecture"], t.language)
     script = parse(course, lecture_id)
     data, mapping = build(script, load_theme(course), info)
-    atomic_write_text(mapping_path(course, lecture_id), json.dumps({"slides": mapping}) + "\n")
+    jsonfile.write(mapping_path(course, lecture_id), DeckMap(slides=mapping))
     atomic_write_bytes(STAGE.target(course, lecture_id), data)
     _warn_thin_parts(course, lecture_id, script, mapping)
     return len(mapping)

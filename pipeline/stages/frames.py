@@ -8,7 +8,6 @@ directory, so parallel `make -j` runs never share (and lock) one profile.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -20,7 +19,8 @@ from pptx import Presentation
 from pipeline import log, stages, tempfiles, tools
 from pipeline.course import Course
 from pipeline.errors import LecternError, remake
-from pipeline.fsutil import atomic_write_text
+from pipeline.formats import jsonfile
+from pipeline.formats.frames import DeckMap, FrameIndex
 
 SIZE = (1920, 1080)
 SOFFICE_TIMEOUT = 300
@@ -62,9 +62,9 @@ def make_frames(course: Course, lecture_id: str, profile: Path) -> int:
         names = install(pngs, pdf, dest)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    index = {"size": list(SIZE), "frames": names, "pdf": "deck.pdf",
-             "script_slide": script_slides(course, lecture_id, len(names))}
-    atomic_write_text(STAGE.target(course, lecture_id), json.dumps(index) + "\n")
+    index = FrameIndex(size=SIZE, frames=names, pdf="deck.pdf",
+                       script_slide=script_slides(course, lecture_id, len(names)))
+    jsonfile.write(STAGE.target(course, lecture_id), index)
     return len(names)
 
 
@@ -120,7 +120,7 @@ def script_slides(course: Course, lecture_id: str, count: int) -> list[int]:
     """The script slide each frame shows (from the deck's mapping; else one to one)."""
     path = stages.stage("decks").outputs(course, lecture_id)[1]  # the deck's slide map
     if path.exists():
-        mapping = json.loads(path.read_text(encoding="utf-8")).get("slides", [])
+        mapping = jsonfile.read(DeckMap, path, "decks").slides
         if len(mapping) == count:
             return mapping
         log.warn(f"{path} lists {len(mapping)} slides but the deck has {count}; "

@@ -22,6 +22,8 @@ from pipeline import locks, stages
 from pipeline.config import VoiceConfig
 from pipeline.course import Course
 from pipeline.errors import InputError
+from pipeline.formats import jsonfile
+from pipeline.formats.narration import Narration
 from pipeline.fsutil import atomic_write_bytes, hash_json
 from pipeline.keys import Key
 from pipeline.log import Progress, info
@@ -316,7 +318,7 @@ def write_lecture(course: Course, lecture_id: str, plan: list[SlidePlan], key: K
     timings, wav, text = STAGE.outputs(course, lecture_id)
     for path, data in ((wav, m.wav_bytes(audio, m.RATE)),  # the JSON Make tracks goes last
                        (text, spoken_text(plan).encode("utf-8")),
-                       (timings, json.dumps(doc, indent=2, ensure_ascii=False).encode())):
+                       (timings, jsonfile.dumps(Narration.model_validate(doc), 2).encode())):
         atomic_write_bytes(path, data)
     STAGE.record(course, lecture_id, key)
     info(f"narration {lecture_id}: {duration:.1f} s, {lufs:.1f} LUFS, true peak {peak:.1f} dBTP")

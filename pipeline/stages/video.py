@@ -11,7 +11,6 @@ check (pipeline/checks/video.py) before it replaces the old one.
 from __future__ import annotations
 
 import fcntl
-import json
 import os
 import shutil
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -25,6 +24,8 @@ import numpy as np
 from pipeline import captions, stages, tempfiles
 from pipeline.course import Course
 from pipeline.errors import InputError, LecternError, remake
+from pipeline.formats import jsonfile
+from pipeline.formats.frames import FrameIndex
 from pipeline.fsutil import atomic_write_text, hash_json, sha256_file, sha256_if_exists
 from pipeline.keys import Key
 from pipeline.log import Progress, info, warn
@@ -322,14 +323,8 @@ def load_inputs(course: Course, lecture_id: str) -> Inputs:
 
 def _frame_names(path: Path) -> tuple[list[str], list[int] | None]:
     """Frame file names, and the script slide each shows (None: one frame per slide)."""
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-        names = doc["frames"]
-    except (json.JSONDecodeError, KeyError, TypeError):
-        raise InputError(f"{path}: expected {{\"frames\": [\"slide-001.png\", …]}}; rebuild it "
-                         f"with {remake(path, 'frames')}") from None
-    script_slide = doc.get("script_slide")
-    return [str(n) for n in names], [int(x) for x in script_slide] if script_slide else None
+    index = jsonfile.read(FrameIndex, path, "frames")
+    return index.frames, index.script_slide
 
 
 def _match(course: Course, frames: list[Path], doc: dict, npath: Path) -> None:

@@ -6,11 +6,11 @@ errors never add up: every slide boundary is within half a frame of narration.js
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.errors import InputError, remake
+from pipeline.formats import jsonfile
+from pipeline.formats.narration import Narration
 
 FPS = 30
 RATE = 48000
@@ -46,33 +46,8 @@ def packet_at(t: float) -> int:
 
 
 def load_narration(path: Path) -> dict:
-    """Read narration.json and check the fields the renderer relies on."""
-    path = Path(path)
-    if not path.exists():
-        raise InputError(f"{path}: narration not found; run "
-                         f"{remake(path, 'narration', force=False)} first")
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as e:
-        raise InputError(f"{path}:{e.lineno}: not valid JSON ({e.msg}); "
-                         f"rebuild it with {remake(path, 'narration')}") from None
-    for n, slide in enumerate(doc.get("slides") or [], 1):
-        _check_slide(path, n, slide)
-    if not doc.get("slides"):
-        raise InputError(f"{path}: no slides; rebuild it with {remake(path, 'narration')}")
-    return doc
-
-
-def _check_slide(path: Path, n: int, slide: dict) -> None:
-    """A slide entry needs start <= end; say which slide is broken."""
-    try:
-        start, end = float(slide["start"]), float(slide["end"])
-    except (KeyError, TypeError, ValueError):
-        raise InputError(f"{path}: slide {n} has no numeric 'start'/'end'; "
-                         f"rebuild it with {remake(path, 'narration')}") from None
-    if end < start:
-        raise InputError(f"{path}: slide {n} ends ({end}) before it starts ({start}); "
-                         f"rebuild it with {remake(path, 'narration')}")
+    """narration.json, checked by its model (pipeline/formats/narration.py)."""
+    return jsonfile.read(Narration, path, "narration").model_dump()
 
 
 def per_frame(doc: dict, script_slide: list[int] | None) -> dict:

@@ -72,7 +72,7 @@ def test_resolve_take_and_keep(tmp_path):
 def test_no_temp_files_left_behind(tmp_path):
     course_dir = tmp_path / "c"
     for i in range(5):
-        protect.write(course_dir, course_dir / "x.md", f"v{i}\n", f"k{i}")
+        protect.write(course_dir, course_dir / "x.md", f"v{i}\n", Key(f"k{i}"))
     leftovers = [p.name for p in course_dir.rglob("*.tmp")]
     assert leftovers == []
     assert json.loads((course_dir / ".lectern" / "manifest.json").read_text())["x.md"]

@@ -10,6 +10,7 @@ import pytest
 
 from pipeline import protect
 from pipeline.course import Course
+from pipeline.keys import Key
 from pipeline.preview import build
 from pipeline.preview.server import make_server
 from tests.conftest import run_cli
@@ -91,9 +92,9 @@ def test_link_checker_catches_a_broken_link(course):
 def test_edited_file_and_waiting_proposal_are_marked_with_diff(course):
     path = course.lecture_path(LEC)
     original = path.read_text()
-    protect.write(course.dir, path, original, "k1", force=True)  # now pipeline-written
+    protect.write(course.dir, path, original, Key("k1"), force=True)  # now pipeline-written
     path.write_text(original + "\nMy own closing words.\n")  # the person edits it
-    assert protect.write(course.dir, path, original + "\nA regenerated ending.\n", "k2") \
+    assert protect.write(course.dir, path, original + "\nA regenerated ending.\n", Key("k2")) \
         == protect.PROPOSED
     build(course)
     page = (preview(course) / f"lecture-{LEC}.html").read_text()
