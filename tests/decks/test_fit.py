@@ -38,7 +38,7 @@ def test_overflow_is_shrunk_or_continued_and_stays_in_its_box(project, tmp_path)
     decks.run(course, [LEC])
     frames.run(course, [LEC])
     mapping = json.loads(decks.mapping_path(course, LEC).read_text())["slides"]
-    index = json.loads(frames.target(course, LEC).read_text())
+    index = json.loads(frames.STAGE.target(course, LEC).read_text())
     check_plan(mapping, index, course)
     prs = Presentation(str(decks.STAGE.target(course, LEC)))
     check_notes(prs, mapping)

@@ -28,7 +28,7 @@ def test_bundle_order_matches_outline(built):
     assert rows[3]["Type"] == "quiz" and rows[3]["ID"] == "01-html"  # after its section
     folders = sorted(p.name for p in (bundle / "curriculum").iterdir())
     assert folders == ["01 - HTML the structure", "02 - CSS styling"]
-    with zipfile.ZipFile(udemy.target(built)) as zf:
+    with zipfile.ZipFile(udemy.STAGE.target(built)) as zf:
         videos = [n for n in zf.namelist() if n.endswith(".mp4")]
     assert [PurePosixPath(v).name for v in videos] == [
         "01 - Your first page.mp4", "02 - Tags and attributes.mp4", "03 - Forms.mp4",
@@ -45,7 +45,7 @@ def test_zip_has_no_path_outside_the_bundle(built, monkeypatch):
     (built.cache_dir / "call.json").write_text("{}")
     (built.out / "ledger.jsonl").write_text("{}\n")
     udemy.run(built)
-    with zipfile.ZipFile(udemy.target(built)) as zf:
+    with zipfile.ZipFile(udemy.STAGE.target(built)) as zf:
         names = zf.namelist()
         blobs = [zf.read(n) for n in names]
         assert zf.testzip() is None
@@ -60,7 +60,7 @@ def test_zip_has_no_path_outside_the_bundle(built, monkeypatch):
 
 def test_rerun_skips_and_changes_rebuild(built):
     udemy.run(built)
-    zip_path = udemy.target(built)
+    zip_path = udemy.STAGE.target(built)
     first = zip_path.stat().st_ino
     udemy.run(_reload(built))
     assert zip_path.stat().st_ino == first  # fresh: not rewritten

@@ -92,7 +92,7 @@ def test_full_course_is_ready_and_cli_reports(built, media):
     proc = run_cli(built.root, "udemy", "mini")
     assert proc.returncode == 0, proc.stderr
     assert "READY for Udemy: all 13 rules pass." in proc.stdout
-    assert "FAIL" not in proc.stdout and udemy.target(built).exists()
+    assert "FAIL" not in proc.stdout and udemy.STAGE.target(built).exists()
     built.video_path(ids[0]).unlink()  # a draft: one video not rendered yet
     proc = run_cli(built.root, "check-udemy", "mini")
     assert proc.returncode == 0

@@ -27,7 +27,7 @@ def test_bundle_file_names_have_no_direction_controls(built):
         'title: "Forms"', 'title: "Forms \u2067\u202bmrof\u202c\u2069\u200f"'))
     course = Course.load(built.slug, built.root)
     udemy.run(course)
-    with zipfile.ZipFile(udemy.target(course)) as zf:
+    with zipfile.ZipFile(udemy.STAGE.target(course)) as zf:
         names = [n for n in zf.namelist() if "Forms" in n]
     assert "mini-udemy/curriculum/01 - HTML the structure/03 - Forms mrof.mp4" in names
     assert all(ord(ch) < 0x2000 for name in names for ch in name)

@@ -42,7 +42,7 @@ def _slides_with_key(course: Course) -> int:
 
 def test_a_dotenv_key_in_a_slide_note_stops_the_bundle_and_keeps_the_old_one(built, capsys):
     udemy.run(built)
-    old_zip, old_files = udemy.target(built).read_bytes(), _bundle_files(built)
+    old_zip, old_files = udemy.STAGE.target(built).read_bytes(), _bundle_files(built)
     (built.root / ".env").write_text(f"LECTERN_TEST_API_KEY={KEY}\n")  # not in os.environ
     line = _slides_with_key(built)
     decks.run(built, only=[LECTURE])  # the real deck stage writes the note into the PPTX
@@ -53,7 +53,7 @@ def test_a_dotenv_key_in_a_slide_note_stops_the_bundle_and_keeps_the_old_one(bui
                           "the value of $LECTERN_TEST_API_KEY (from .env), so it was not "
                           "written")
     assert f"Remove the value from courses/mini/slides/{LECTURE}.md:{line}, then run" in msg
-    assert udemy.target(built).read_bytes() == old_zip
+    assert udemy.STAGE.target(built).read_bytes() == old_zip
     assert _bundle_files(built) == old_files
     assert not list(built.out.glob(".udemy*"))  # no staging folder left with the key in it
     out = capsys.readouterr()
@@ -72,7 +72,7 @@ def test_a_key_in_a_quiz_names_the_source_line(built, monkeypatch):
     assert msg.startswith("udemy bundle: quizzes/02 - CSS styling.md contains the value of "
                           "$OPENAI_API_KEY (from the environment)")
     assert f"courses/mini/quizzes/02-css.yaml:{line}" in msg and KEY not in msg
-    assert not udemy.target(built).exists()
+    assert not udemy.STAGE.target(built).exists()
 
 
 def test_a_key_in_a_video_title_is_found_in_the_mp4_bytes(built, monkeypatch):
