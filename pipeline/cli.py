@@ -182,6 +182,14 @@ def serve(topic: str, port: int) -> None:
     _call("pipeline.preview:serve", Course.load(topic), port)
 
 
+@cli.command()
+@click.option("--check", is_flag=True,
+              help="Change nothing; exit 1 naming each generated block that is not current.")
+def docs(check: bool) -> None:
+    """Rewrite the generated parts of docs/*.md and README.md (`make docs`)."""
+    click.echo(_call("pipeline.gendocs:verify" if check else "pipeline.gendocs:write"))
+
+
 def _interrupt(signum, _frame) -> None:
     # Make passes a SIGTERM on to its children as well: a second one must not cut short
     # the paid call we are now waiting for, so further ones are ignored.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import REPO, run_cli
 
 
 @pytest.mark.parametrize("bad", ["../example", "a/b", "my topic", "Example", ""])
@@ -64,10 +64,14 @@ def test_status_reports_deleted_lecture_and_drafts_do_not_recreate_it(project):
 
 
 def test_new_scaffolds_a_commented_topic(project):
+    """`new` writes the template with the course's title (test_docs.py checks that every
+    key in it is a setting and explained)."""
     result = run_cli(project, "new", "my-course")
     assert result.returncode == 0, result.stderr
     text = (project / "courses" / "my-course" / "topic.yaml").read_text()
-    assert text.count("#") > 20  # every field explained
+    template = (REPO / "pipeline" / "templates" / "topic.yaml").read_text()
+    assert text == template.format(title="My Course")
+    assert 'title: "My Course"' in text
     assert run_cli(project, "status", "my-course").returncode == 0
     again = run_cli(project, "new", "my-course")
     assert again.returncode == 1 and "already exists" in again.stderr
