@@ -161,6 +161,7 @@ bench: setup
 # Rewrite the generated parts of docs/*.md and README.md (the topic.yaml reference…) from
 # the code; the tests fail while any is stale (`python -m pipeline docs --check`).
 docs: setup
+	$(LECTERN) makefile
 	$(LECTERN) docs
 
 # Refresh the golden files of text outputs on purpose (review the diff before committing).

@@ -28,6 +28,7 @@ from pipeline.fsutil import atomic_write_text, read_text
 
 GENERATORS: dict[str, str] = {
     "topic-reference": "pipeline.topicref:reference",
+    "stages": "pipeline.stagedocs:table",
 }
 
 REPO = Path(__file__).resolve().parents[1]  # Lectern's own checkout, where its docs live
