@@ -15,7 +15,6 @@ from pipeline import log, slides, stamps
 from pipeline.course import Course
 from pipeline.deck.build import RENDERER_VERSION, build
 from pipeline.deck.draw import Info
-from pipeline.deck.theme import load_theme
 from pipeline.errors import InputError
 from pipeline.estimate import speaking_seconds
 from pipeline.fsutil import atomic_write_bytes, atomic_write_text, hash_json, sha256_file
@@ -43,13 +42,13 @@ def key(course: Course, lecture_id: str) -> str:
     src = course.slides_path(lecture_id)
     if not src.exists():
         raise InputError(f"{src}: slide script missing; run `make scripts TOPIC={course.slug}`")
-    theme = load_theme(course)
+    theme = course.theme
     images = sorted({str(s.image) for s in parse(course, lecture_id) if s.image})
     t = course.topic
     return hash_json({
         "script": sha256_file(src),
         "images": [sha256_file(Path(p)) for p in images],
-        "theme": [sha256_file(f) for f in theme.files],
+        "theme": theme.file_hashes(),
         "fonts": [theme.family(r) for r in ("heading", "body", "code")],
         "course": t.title, "language": t.language, **_titles(course, lecture_id),
         "version": RENDERER_VERSION,
@@ -82,7 +81,7 @@ def make_deck(course: Course, lecture_id: str) -> int:
     titles = _titles(course, lecture_id)
     info = Info(t.title, titles["section"], titles["lecture"], t.language)
     script = parse(course, lecture_id)
-    data, mapping = build(script, load_theme(course), info)
+    data, mapping = build(script, course.theme, info)
     atomic_write_text(mapping_path(course, lecture_id), json.dumps({"slides": mapping}) + "\n")
     atomic_write_bytes(target(course, lecture_id), data)
     _warn_thin_parts(course, lecture_id, script, mapping)

@@ -90,7 +90,7 @@ def key(course: Course, lecture_id: str) -> str:
         "script_slide": script_slide,
         "narration": sha256_if_exists(adir / "narration.json"),
         "sound": _sound_keys(course, lecture_id, script_slide),
-        "cards": _card_text(course, lecture_id) if cfg.intro or cfg.outro else None,
+        "cards": _cards(course, lecture_id) if cfg.intro or cfg.outro else None,
         "theme": course.topic.theme, "music": sha256_if_exists(_asset(course, cfg.music, "music")),
         "watermark": sha256_if_exists(_asset(course, cfg.watermark, "watermark")),
     })
@@ -380,7 +380,7 @@ def _base(course: Course, lecture_id: str, inp: Inputs, span: Span, size: tuple[
           stats: Stats) -> tuple[dict, Path | None, object]:
     """A span's underlying picture: (identity, PNG if usable as is, drawer)."""
     if span.kind != "slide":
-        palette, fonts = _pictures().theme_palette(course.theme_file)
+        palette, fonts = _pictures().card_style(course.theme)
         title, sub = _card_text(course, lecture_id)[span.kind]
         ident = {"card": [title, sub, palette, fonts, size]}
         return ident, None, lambda: _pictures().card(size, title, sub, palette, fonts)
@@ -482,6 +482,11 @@ def _card_text(course: Course, lecture_id: str) -> dict:
     """Intro: lecture title over course title; outro: course title and author."""
     lec, topic = course.lecture(lecture_id), course.topic
     return {"intro": (lec.title, topic.title), "outro": (topic.title, f"by {topic.author}")}
+
+
+def _cards(course: Course, lecture_id: str) -> list:
+    """What the intro/outro cards show, and in which colours and fonts."""
+    return [_card_text(course, lecture_id), _pictures().card_style(course.theme)]
 
 
 def _asset(course: Course, name: str | None, what: str) -> Path | None:

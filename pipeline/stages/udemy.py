@@ -36,12 +36,11 @@ def key(course: Course, item: str | None = None) -> str:
     files = [p for lec in course.outline.lectures
              for p in layout.sources(course, lec.id).values()]
     files += [course.quiz_path(s.id) for s in course.outline.sections]
-    theme = course.theme_file
     return hash_json({"version": VERSION, "topic": course.topic.model_dump(),
                       "outline": course.outline.model_dump(),
                       "files": {str(p.relative_to(course.root)): sha256_if_exists(p)
                                 for p in files},
-                      "theme": sha256_if_exists(theme)})
+                      "theme": course.theme.file_hashes()})
 
 
 def run(course: Course, only: list[str] | None = None, force: bool = False) -> None:
@@ -128,8 +127,7 @@ def _texts(course: Course, plan, durations: dict[str, float], dest: Path) -> lis
 
 
 def _course_image(course: Course, dest: Path) -> list[str]:
-    colours = image.theme_colours(course.theme_file)
-    return [_put(dest, "course-image.jpg", image.render(colours, course.slug))]
+    return [_put(dest, "course-image.jpg", image.render(course.theme, course.slug))]
 
 
 def _curriculum_files(plan, dest: Path) -> list[str]:
