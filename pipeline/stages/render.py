@@ -17,7 +17,6 @@ import shutil
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +24,7 @@ import numpy as np
 from pipeline import captions, stamps, tempfiles
 from pipeline.course import Course
 from pipeline.errors import InputError, LecternError, remake
-from pipeline.fsutil import atomic_write_text, hash_json, sha256_file, sha256_if_exists
+from pipeline.fsutil import atomic_write_text, file_hash, hash_json, sha256_file, sha256_if_exists
 from pipeline.log import Progress, info, warn
 from pipeline.paths import check_image
 from pipeline.video import annexb, audio, mp4, segments, timeline
@@ -86,7 +85,7 @@ def key(course: Course, lecture_id: str) -> str:
     cfg = course.topic.video
     return hash_json({
         "v": VERSION, "video": cfg.model_dump(),
-        "frames": [[n, _file_hash(fdir / n)] for n in names],
+        "frames": [[n, file_hash(fdir / n)] for n in names],  # the pictures hash them again
         "script_slide": script_slide,
         "narration": sha256_if_exists(adir / "narration.json"),
         "sound": _sound_keys(course, lecture_id, script_slide),
@@ -112,21 +111,6 @@ def plan_spans(course: Course, narration: dict) -> list[Span]:
     cfg = course.topic.video
     return timeline.plan(narration, cfg.intro_seconds if cfg.intro else 0,
                          cfg.outro_seconds if cfg.outro else 0, cfg.min_slide_seconds)
-
-
-@lru_cache(maxsize=4096)
-def _hash_of(path: str, mtime_ns: int, size: int) -> str:
-    return sha256_file(Path(path))
-
-
-def _file_hash(path: Path) -> str | None:
-    """A file's SHA-256, remembered while it is unchanged (the key and the pictures both
-    need each frame's); None when it does not exist."""
-    try:
-        st = path.stat()
-    except FileNotFoundError:
-        return None
-    return _hash_of(str(path), st.st_mtime_ns, st.st_size)
 
 
 def run(course: Course, only: list[str] | None = None, force: bool = False) -> dict:
@@ -391,7 +375,7 @@ def _base(course: Course, lecture_id: str, inp: Inputs, span: Span, size: tuple[
                f"letterboxed (to fix it: {remake(frame, 'frames')})")
         warn(msg)
         stats.warnings.append(msg)
-    ident = {"frame": _file_hash(frame), "size": size}
+    ident = {"frame": file_hash(frame), "size": size}
     usable = frame if actual[0] * size[1] == actual[1] * size[0] else None
     return ident, usable, lambda: _pictures().fit(_pictures().Image.open(frame), size)
 
