@@ -77,7 +77,7 @@ def _key(course: Course, plan: list[SlidePlan]) -> str:
 
 def provider_for(course: Course) -> TTSProvider:
     """The course's TTS provider (nothing is loaded or contacted yet)."""
-    return create(course.topic.voice, course.image_dirs)
+    return create(course.topic.voice, course.image_dirs, str(course.topic_path))
 
 
 def clip_path(course: Course, clip: str) -> Path:
