@@ -1,20 +1,27 @@
-"""Captions from narration timings: WebVTT (Udemy's format) and SRT, plus a strict VTT reader.
+"""Captions from narration timings: WebVTT (Udemy's format) and SRT, and the one WebVTT reader.
 
 A cue holds at most 2 lines of at most 42 characters; a longer sentence is split into
 several cues whose times share the sentence's span in proportion to their length.
+`read_vtt` parses a .vtt file into cues (with their lines) and what is not WebVTT in it;
+Lectern's own rules (`parse_vtt`, `problems`) and Udemy's (pipeline.udemy.vtt) are checks
+over what it returns.
 """
 
 from __future__ import annotations
 
 import re
 import textwrap
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 from pipeline.errors import InputError
 
 MAX_CHARS = 42
 MAX_LINES = 2
-TIME = re.compile(r"^(?:(\d+):)?(\d{2}):(\d{2})\.(\d{3})$")
+TIME = r"(?:(\d+):)?([0-5]\d):([0-5]\d)\.(\d{3})"
+TIMING = re.compile(rf"^{TIME}[ \t]+-->[ \t]+{TIME}(?:[ \t].*)?$")  # settings may follow
+HEADER = re.compile(r"^WEBVTT([ \t].*)?$")
+NOT_CUES = re.compile(r"^(NOTE|STYLE|REGION)([ \t].*)?$")  # comment and style blocks
 
 
 @dataclass
@@ -24,6 +31,18 @@ class Cue:
     start: float
     end: float
     lines: list[str]
+    line: int = 0  # the line of its timing in the file it was read from (0: not read)
+
+
+@dataclass
+class WebVTT:
+    """A .vtt file as read: its cues, its errors and the blocks of text with no timing
+    line (players skip those), each error a (line, what) pair."""
+
+    cues: list[Cue] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)
+    stray: list[tuple[int, str]] = field(default_factory=list)
+    header: bool = True  # False: not WebVTT at all (nothing after line 1 was read)
 
 
 def wrap(text: str) -> list[list[str]]:
@@ -85,34 +104,69 @@ def to_srt(cues: list[Cue]) -> str:
                    + "\n\n" for n, c in enumerate(cues, 1))
 
 
-def parse_vtt(text: str, name: str = "captions.vtt") -> list[Cue]:
-    """Read WebVTT strictly: header, `start --> end` lines, ordered cues with text."""
-    blocks = text.replace("\r\n", "\n").split("\n\n")
-    if not blocks[0].startswith("WEBVTT"):
-        raise InputError(f"{name}:1: a WebVTT file must start with 'WEBVTT'")
-    cues = []
-    for block in (b for b in blocks[1:] if b.strip()):
-        lines = block.strip("\n").split("\n")
-        if "-->" not in lines[0] and len(lines) > 1:
-            lines = lines[1:]  # an optional cue identifier
-        cues.append(_cue(lines, name))
-    return cues
+def read_vtt(text: str) -> WebVTT:
+    """Parse WebVTT: a 'WEBVTT' line, then cues, each a timing line (after an optional
+    identifier) and its text; NOTE, STYLE and REGION blocks are skipped."""
+    lines = text.lstrip("\ufeff").replace("\r\n", "\n").split("\n")
+    if not HEADER.match(lines[0]):
+        return WebVTT(errors=[(1, "a WebVTT file must start with a line 'WEBVTT'")],
+                      header=False)
+    doc = WebVTT()
+    for no, block in _blocks(lines):
+        if not NOT_CUES.match(block[0]) and (no > 2 or any("-->" in x for x in block)):
+            _read_block(doc, no, block)  # a block right under the header may be metadata
+    return doc
 
 
-def _cue(lines: list[str], name: str) -> Cue:
-    head = lines[0].split("-->")
-    if len(head) != 2:
-        raise InputError(f"{name}: cue '{lines[0]}' has no 'start --> end' line")
-    start, end = (_seconds(x.strip().split(" ")[0], name) for x in head)
-    return Cue(start, end, lines[1:])
+def _blocks(lines: list[str]) -> Iterator[tuple[int, list[str]]]:
+    """(first line number, lines) of each run of non-blank lines after the header line."""
+    block: list[str] = []
+    for no, line in enumerate([*lines[1:], ""], 2):
+        if line.strip():
+            block.append(line)
+        elif block:
+            yield no - len(block), block
+            block = []
 
 
-def _seconds(text: str, name: str) -> float:
-    m = TIME.match(text)
+def _read_block(doc: WebVTT, no: int, block: list[str]) -> None:
+    """Cues of one block: a line holding '-->' starts a cue, as in players' parsers."""
+    cue: Cue | None = None
+    for i, line in enumerate(block):
+        if "-->" in line:
+            cue = _timing(doc, no + i, line.strip())
+        elif cue is not None:
+            cue.lines.append(line)
+        elif "-->" not in (block[i + 1] if i + 1 < len(block) else ""):  # not an identifier
+            doc.stray.append((no + i, f"cue '{line}' has no 'start --> end' line"))
+            return
+
+
+def _timing(doc: WebVTT, no: int, line: str) -> Cue:
+    """The cue a timing line starts (one the file does not keep when the line is bad)."""
+    m = TIMING.match(line)
     if not m:
-        raise InputError(f"{name}: '{text}' is not a WebVTT time (HH:MM:SS.mmm)")
-    h, mm, s, ms = (int(x or 0) for x in m.groups())
-    return h * 3600 + mm * 60 + s + ms / 1000
+        doc.errors.append((no, f"bad cue timing '{line}' (use 00:00:01.000 --> 00:00:02.500)"))
+        return Cue(0.0, 0.0, [], no)
+    cue = Cue(_seconds(m.groups()[:4]), _seconds(m.groups()[4:]), [], no)
+    doc.cues.append(cue)
+    return cue
+
+
+def _seconds(groups: tuple) -> float:
+    """Seconds from the four groups of one TIME match (hours optional)."""
+    h, m, s, ms = groups
+    return int(h or 0) * 3600 + int(m) * 60 + int(s) + int(ms) / 1000
+
+
+def parse_vtt(text: str, name: str = "captions.vtt") -> list[Cue]:
+    """Lectern's own reading: the cues, or an InputError naming every line that is not
+    WebVTT or is text without a timing line."""
+    doc = read_vtt(text)
+    bad = sorted(doc.errors + doc.stray)
+    if bad:
+        raise InputError("\n".join(f"{name}:{no}: {what}" for no, what in bad))
+    return doc.cues
 
 
 def problems(cues: list[Cue], duration: float) -> list[str]:

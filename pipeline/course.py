@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline import secrets, stages
 from pipeline.config import Topic, load_topic
@@ -14,20 +15,10 @@ from pipeline.models import Lecture, Outline, Quiz, load_outline, load_quiz
 from pipeline.paths import SearchPath, find
 from pipeline.project import project_root
 
+if TYPE_CHECKING:
+    from pipeline.theme.model import Theme
+
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-LECTERN_THEMES = Path(__file__).resolve().parents[1] / "assets" / "themes"
-
-
-def theme_dirs(root: Path) -> list[Path]:
-    """Where built-in themes are looked up: the project's assets/themes, then Lectern's."""
-    return [Path(root) / "assets" / "themes", LECTERN_THEMES]
-
-
-def builtin_theme(name: str, root: Path) -> Path | None:
-    """The theme.yaml of a built-in theme (a plain folder name), the project's first."""
-    if not re.fullmatch(r"[\w-][\w.-]*", name):  # no '/', '..' or hidden folders
-        return None
-    return next((p for d in theme_dirs(root) if (p := d / name / "theme.yaml").is_file()), None)
 
 
 def check_slug(slug: str, root: Path) -> None:
@@ -159,18 +150,13 @@ class Course:
         """Pipeline bookkeeping kept with the sources (committed with them)."""
         return self.dir / ".lectern"
 
-    @property
-    def theme_file(self) -> Path | None:
-        """The theme.yaml `theme:` names (a built-in name or a path to a .yaml), found the
-        way the decks find it; None for a .pptx template or an unknown built-in name (a
-        .yaml path must exist, inside the course folder or assets/)."""
-        value = self.topic.theme.strip()
-        if value.lower().endswith(".pptx"):
-            return None
-        if value.lower().endswith((".yaml", ".yml")):
-            return self.file(value, "theme")
-        path = builtin_theme(value, self.root)
-        return path.resolve() if path else None
+    @cached_property
+    def theme(self) -> Theme:
+        """The theme `theme:` names, read and validated once (pipeline.theme.load): what
+        the decks, the video's cards, the book cover and the course image all draw with."""
+        from pipeline.theme import load  # Pillow and python-pptx only when a stage draws
+
+        return load.load(self)
 
     @property
     def image_dirs(self) -> SearchPath:

@@ -9,12 +9,16 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
+from functools import lru_cache, wraps
 from pathlib import Path
+from typing import TypeVar
 
 from pipeline import tempfiles
 from pipeline.errors import DiskFull, InputError
 
 DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
+T = TypeVar("T")
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -34,6 +38,38 @@ def sha256_file(path: Path) -> str:
 def sha256_if_exists(path: Path | None) -> str | None:
     """A file's hash, or None when there is no file (a missing input is an input too)."""
     return sha256_file(path) if path is not None and Path(path).exists() else None
+
+
+def stat_memo(fn: Callable[..., T]) -> Callable[..., T]:
+    """`fn(path, *args)` remembered while the file is unchanged: keyed on the path, its
+    st_mtime_ns, st_size and st_ino (an atomic rewrite is a new inode even within one
+    clock tick) and the other, hashable, arguments. A missing file raises
+    FileNotFoundError, as os.stat does."""
+
+    @lru_cache(maxsize=4096)
+    def by_version(path: str, version: tuple[int, int, int], args: tuple) -> T:
+        return fn(Path(path), *args)
+
+    @wraps(fn)
+    def memo(path: Path, *args) -> T:
+        st = os.stat(path)
+        return by_version(str(path), (st.st_mtime_ns, st.st_size, st.st_ino), args)
+
+    return memo
+
+
+@stat_memo
+def _memo_sha256(path: Path) -> str:
+    return sha256_file(path)
+
+
+def file_hash(path: Path) -> str | None:
+    """A file's SHA-256 (None when there is no file), hashed once per version of the file
+    in a process: where a stage's key and its work both need it (the video's frames)."""
+    try:
+        return _memo_sha256(path)
+    except FileNotFoundError:
+        return None
 
 
 def hash_json(value: object) -> str:

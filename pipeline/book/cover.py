@@ -1,4 +1,5 @@
-"""The book cover: the person's image fitted to KDP's 1600x2560, or one drawn from the theme."""
+"""The book cover: the person's image fitted to KDP's 1600x2560, or one drawn from the theme
+(its title slide's colours and its heading and body fonts, so the book matches the decks)."""
 
 from __future__ import annotations
 
@@ -9,20 +10,14 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
 
-from pipeline import log, yamlsrc
-from pipeline.errors import ConfigError, LecternError
+from pipeline import log
+from pipeline.errors import ConfigError
+from pipeline.theme.fonts import resolve
+from pipeline.theme.model import CJK_FAMILIES, Theme
 
 SIZE = (1600, 2560)  # KDP's ideal: 2560 px tall, 1.6:1
 MARGIN = 130
-FONTS = {
-    "latin": "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
-    "latin_regular": "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-    "cjk": "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
-    "cjk_regular": "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-}
-PALETTE = {"background": "#1F3A5F", "text": "#FFFFFF", "accent": "#F2B134"}
 CJK_TOKEN = re.compile(r"[\u2e80-\uffff][、。，．！？：；」』）)]*|[^\u2e80-\uffff]+")
-HEX = re.compile(r"^#?[0-9a-fA-F]{6}$")
 
 
 def from_file(src: Path, shown: str) -> bytes:
@@ -48,26 +43,12 @@ def to_jpeg(img: Image.Image) -> bytes:
     return buf.getvalue()
 
 
-def palette(theme_file: Path | None) -> dict[str, str]:
-    """Colours from assets/themes/T/theme.yaml when it has them, else the built-in ones."""
-    colours = dict(PALETTE)
-    try:
-        present = theme_file is not None and theme_file.exists()
-        data = yamlsrc.load(theme_file) if present else {}
-    except LecternError:  # the decks report a broken theme; the cover keeps its colours
-        data = {}
-    found = (data or {}).get("colors") or (data or {}).get("colours") or {}
-    if isinstance(found, dict):
-        # The title slide's colours first: the cover then matches the course's decks.
-        aliases = {"background": ("title_background", "background", "bg", "primary", "dark"),
-                   "text": ("title_text", "text_on_primary", "on_primary", "title", "text",
-                            "foreground"),
-                   "accent": ("accent", "secondary", "highlight")}
-        for role, names in aliases.items():
-            value = next((str(found[n]) for n in names if HEX.match(str(found.get(n, "")))), None)
-            colours[role] = "#" + value.lstrip("#") if value else colours[role]
+def palette(theme: Theme) -> dict[str, str]:
+    """The title slide's colours (#RRGGBB), its text swapped for one that reads if need be."""
+    colours = {role: "#" + theme.color(name) for role, name in
+               (("background", "title_background"), ("text", "title_text"), ("accent", "accent"))}
     if contrast(colours["text"], colours["background"]) < 7:
-        # A theme's text colour may be meant for white slides: pick whichever reads best.
+        # A cover is read as a thumbnail: a title colour fine on a slide may be too faint.
         colours["text"] = max(("#FFFFFF", "#111111"),
                               key=lambda c: contrast(c, colours["background"]))
     return colours
@@ -90,9 +71,14 @@ def is_cjk(text: str) -> bool:
     return any(ord(ch) > 0x2E7F and unicodedata.category(ch).startswith("L") for ch in text)
 
 
-def _font(text: str, size: int, bold: bool = True) -> ImageFont.FreeTypeFont:
-    key = ("cjk" if is_cjk(text) else "latin") + ("" if bold else "_regular")
-    return ImageFont.truetype(FONTS[key], size)
+def _font(text: str, size: int, theme: Theme, bold: bool = True) -> ImageFont.FreeTypeFont:
+    """The theme's heading (bold) or body face; CJK text in a course of another language
+    gets a CJK face, which Latin fonts lack."""
+    role = "heading" if bold else "body"
+    face = theme.font(role, bold)
+    if is_cjk(text) and theme.cjk is None:
+        face = resolve(CJK_FAMILIES["ja"], bold)  # Noto Sans CJK's first face
+    return ImageFont.truetype(face.path, size, index=face.index)
 
 
 def _tokens(text: str) -> list[str]:
@@ -126,10 +112,11 @@ def wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
     return [ln for ln in lines + [line.rstrip()] if ln]
 
 
-def fit_title(title: str, width: int, max_height: int) -> tuple[ImageFont.FreeTypeFont, list[str]]:
+def fit_title(title: str, width: int, max_height: int,
+              theme: Theme) -> tuple[ImageFont.FreeTypeFont, list[str]]:
     """The largest title size (220 down to 90 px) that fits the box without splitting words."""
     for size in range(220, 89, -10):
-        font = _font(title, size)
+        font = _font(title, size, theme)
         lines = wrap(title, font, width)
         whole_words = all(font.getlength(t.rstrip()) <= width for t in _tokens(title))
         if whole_words and len(lines) * size * 1.18 <= max_height:
@@ -149,13 +136,14 @@ def _circles(draw: ImageDraw.ImageDraw, colours: dict[str, str]) -> None:
     draw.ellipse((1050, 1900, 1950, 2800), fill=_mix(colours["background"], colours["accent"], 0.3))
 
 
-def generate(title: str, subtitle: str, author: str, colours: dict[str, str]) -> bytes:
+def generate(title: str, subtitle: str, author: str, theme: Theme) -> bytes:
     """A 1600x2560 typographic cover: big title, accent rule, subtitle, author."""
+    colours = palette(theme)
     img = Image.new("RGB", SIZE, colours["background"])
     draw = ImageDraw.Draw(img)
     _circles(draw, colours)
     width = SIZE[0] - 2 * MARGIN
-    font, lines = fit_title(title, width, 1500)
+    font, lines = fit_title(title, width, 1500, theme)
     y = 300
     for line in lines:
         draw.text((MARGIN, y), line, font=font, fill=colours["text"])
@@ -164,11 +152,11 @@ def generate(title: str, subtitle: str, author: str, colours: dict[str, str]) ->
     draw.rectangle((MARGIN, y, MARGIN + 360, y + 22), fill=colours["accent"])
     y += 90
     if subtitle and y < 2000:
-        sub_font = _font(subtitle, 64, bold=False)
+        sub_font = _font(subtitle, 64, theme, bold=False)
         for line in wrap(subtitle, sub_font, width)[:max(1, (2100 - y) // 82)]:
             draw.text((MARGIN, y), line, font=sub_font, fill=colours["text"])
             y += 82
-    author_font = _font(author, 100)
+    author_font = _font(author, 100, theme)
     author_lines = wrap(author, author_font, width)[:2]
     ay = SIZE[1] - MARGIN - 120 * len(author_lines)
     for line in author_lines:

@@ -12,6 +12,7 @@ from pipeline.errors import ConfigError, InputError
 from pipeline.fsutil import atomic_write_text, hash_json, read_text, sha256_file
 from pipeline.models import Quiz
 from pipeline.paths import check_image
+from pipeline.theme.model import Theme
 
 # Bump when the book's layout changes, so existing stamps no longer match.
 FORMAT = "book-3"  # 3: image manifest ids are XML names (img-<hash>)
@@ -26,7 +27,7 @@ class Sources:
     images: dict[str, list[ImageRef]]
     preface: str | None
     cover: Path | None
-    theme: Path | None
+    theme: Theme | None  # what a generated cover is drawn with (None with book.cover)
     book_id: str
     files: dict[str, str] = field(default_factory=dict)  # shown path -> text, for the key
 
@@ -60,7 +61,8 @@ def load(course: Course) -> Sources:
     if preface:
         images["preface"] = scan(course.topic_path, preface, course.image_dirs,
                                  f"{shown(course, course.topic_path)} (book.preface)")
-    return Sources(lectures, quizzes, images, preface, _cover(course), course.theme_file,
+    cover = _cover(course)
+    return Sources(lectures, quizzes, images, preface, cover, None if cover else course.theme,
                    book_id(course), files)
 
 
@@ -110,5 +112,5 @@ def key(course: Course, src: Sources) -> str:
                                            "theme", "llm"}),
         "images": images, "preface": src.preface, "book_id": src.book_id,
         "cover": sha256_file(src.cover) if src.cover else None,
-        "theme": read_text(src.theme) if src.theme else None,
+        "theme": src.theme.file_hashes() if src.theme else None,
     })

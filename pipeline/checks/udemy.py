@@ -158,8 +158,7 @@ def learners_rule(course: Course, page: landing.Landing) -> Rule:
 def image_rule(course: Course) -> Rule:
     """A course image of at least 750x422 at 16:9 (text-free by construction)."""
     path = bundle_path(course) / "course-image.jpg"
-    data = path.read_bytes() if path.exists() else image.render(
-        image.theme_colours(course.theme_file), course.slug)
+    data = path.read_bytes() if path.exists() else image.render(course.theme, course.slug)
     with Image.open(io.BytesIO(data)) as img:
         (w, h), fmt = img.size, img.format
     ok = fmt == "JPEG" and w >= MIN_IMAGE[0] and h >= MIN_IMAGE[1] and abs(w / h - 16 / 9) < 0.01

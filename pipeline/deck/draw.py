@@ -21,6 +21,7 @@ from pipeline.deck.plan import (
     bullets_box,
     code_box,
 )
+from pipeline.theme.model import Theme, mix
 
 BULLET_CHARS = ("\u2022", "\u2013")  # • for points, – for sub-points
 CHECK = "\u2713"  # ✓ on the summary slide
@@ -41,7 +42,7 @@ class Info:
 class Ctx:
     """Everything drawing needs."""
 
-    theme: object
+    theme: Theme
     layout: object
     info: Info
     prs: object
@@ -171,7 +172,7 @@ def language_tag(ctx: Ctx, slide, panel: Box, language: str) -> None:
     box = Box(panel.right - 160, panel.y + 4, 148, 12)
     tf = px.textbox(slide, box, "Language", anchor="top")
     put(ctx, px.paragraph(tf, first=True, align="right"), language.lower(), "code", 10,
-        px.mix(col(ctx, "code_background"), col(ctx, "code_text"), 0.55))
+        mix(col(ctx, "code_background"), col(ctx, "code_text"), 0.55))
 
 
 def caption(ctx: Ctx, slide, box: Box, text: str, align: str) -> None:

@@ -113,8 +113,3 @@ def background(slide, color: str) -> None:
     fill.solid()
     fill.fore_color.rgb = RGBColor.from_string(color)
 
-
-def mix(a: str, b: str, t: float) -> str:
-    """Blend two hex colours: t=0 gives a, t=1 gives b."""
-    ca, cb = (bytes.fromhex(c) for c in (a, b))
-    return "".join(f"{round(x + (y - x) * t):02X}" for x, y in zip(ca, cb, strict=True))

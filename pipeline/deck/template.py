@@ -2,95 +2,24 @@
 
 The template is opened as the deck itself (its own slides removed), so every slide
 inherits the brand's master. Layouts are chosen by name, then by placeholder type;
-colours and fonts for what Lectern draws come from the template's theme part.
+colours and fonts for what Lectern draws come from the template's theme part
+(pipeline.theme.pptx).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from lxml import etree
-from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
-from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 
 from pipeline.deck import pptxutil as px
 from pipeline.deck.fit import Para, shrink_to_fit
 from pipeline.deck.layout import EMU_PER_PT, Box
-from pipeline.deck.theme import Theme, load_spec
-from pipeline.errors import ConfigError
+from pipeline.theme.pptx import open_presentation
 
-A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 TITLES = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
 BODIES = (PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT)
 INSET = (7.2, 3.6)  # PowerPoint's default text insets (0.1 in, 0.05 in), points
-
-
-def open_presentation(path: Path):
-    """Open a .pptx, with a clear error when it is not one."""
-    try:
-        return Presentation(str(path))
-    except Exception as e:  # python-pptx raises several kinds for a bad package
-        raise ConfigError(f"{path}: cannot be read as a PowerPoint template ({e}); save it "
-                          "from PowerPoint or LibreOffice as .pptx") from None
-
-
-def theme_from_template(path: Path, default_yaml: Path, lang: str) -> Theme:
-    """The default theme's sizes with the template's colours and fonts."""
-    spec = load_spec(default_yaml)
-    prs = open_presentation(path)
-    check_wide(prs, path)
-    scheme, major, minor = _theme_part(prs)
-    colors = _colors(spec.colors.model_dump(), scheme)
-    fonts = {"heading": major or spec.fonts.heading, "body": minor or spec.fonts.body,
-             "code": spec.fonts.code}
-    spec = spec.model_copy(update={"name": path.stem, "colors": spec.colors.model_copy(
-        update=colors), "fonts": spec.fonts.model_copy(update=fonts)})
-    return Theme(spec, lang, [path, default_yaml], template=path)
-
-
-def check_wide(prs, path: Path) -> None:
-    """Frames are 1920x1080, so the template must be 16:9."""
-    ratio = prs.slide_width / prs.slide_height
-    if abs(ratio - 16 / 9) > 0.01:
-        raise ConfigError(f"{path}: slides are {prs.slide_width / 914400:.3g} x "
-                          f"{prs.slide_height / 914400:.3g} in, not 16:9; in PowerPoint choose "
-                          "Design > Slide Size > Widescreen (13.333 x 7.5 in) and save again")
-
-
-def _theme_part(prs) -> tuple[dict[str, str], str, str]:
-    """The colour scheme and the major/minor Latin fonts of the first master's theme."""
-    part = prs.slide_masters[0].part.part_related_by(RT.THEME)
-    root = etree.fromstring(part.blob)
-    scheme = {}
-    for el in root.iter(f"{A}clrScheme"):
-        for child in el:
-            val = child.find(f"{A}srgbClr")
-            sys_ = child.find(f"{A}sysClr")
-            hexval = val.get("val") if val is not None else (
-                sys_.get("lastClr") if sys_ is not None else None)
-            if hexval:
-                scheme[etree.QName(child).localname] = hexval.upper()
-        break
-    major, minor = (_latin(root, f"{A}{n}") for n in ("majorFont", "minorFont"))
-    return scheme, major, minor
-
-
-def _latin(root, tag: str) -> str:
-    el = root.find(f".//{tag}/{A}latin")
-    face = el.get("typeface", "") if el is not None else ""
-    return "" if face.startswith("+") else face
-
-
-def _colors(base: dict[str, str], s: dict[str, str]) -> dict[str, str]:
-    """Map a template's scheme onto Lectern's colour roles (code colours stay)."""
-    if not all(k in s for k in ("dk1", "lt1", "accent1")):
-        return base
-    dk, lt, acc = s["dk1"], s["lt1"], s["accent1"]
-    return {**base, "background": lt, "text": dk, "muted": px.mix(dk, lt, 0.45),
-            "accent": acc, "title_background": acc, "title_text": lt,
-            "title_muted": s.get("lt2", lt), "panel": px.mix(lt, acc, 0.08),
-            "rule": px.mix(lt, dk, 0.15)}
 
 
 def _box(shape) -> Box:

@@ -7,6 +7,7 @@ from pptx.enum.shapes import MSO_SHAPE
 from pipeline.deck import pptxutil as px
 from pipeline.deck.fit import HEIGHT_SAFETY, Para, block_height, shrink_to_fit
 from pipeline.deck.layout import Box
+from pipeline.theme.model import mix
 
 TRACKING = 1.5  # letter spacing of the course line, points
 
@@ -55,8 +56,8 @@ def decorate(ctx, slide) -> None:
     lay, c = ctx.layout, ctx.theme.color
     big = lay.height * 1.15
     px.rect(slide, Box(lay.width * 0.72, -lay.height * 0.30, big, big),
-            px.mix(c("title_background"), c("accent"), 0.18), MSO_SHAPE.OVAL, "Circle1")
+            mix(c("title_background"), c("accent"), 0.18), MSO_SHAPE.OVAL, "Circle1")
     small = lay.height * 0.55
     px.rect(slide, Box(lay.width * 0.84, lay.height * 0.58, small, small),
-            px.mix(c("title_background"), c("accent"), 0.40), MSO_SHAPE.OVAL, "Circle2")
+            mix(c("title_background"), c("accent"), 0.40), MSO_SHAPE.OVAL, "Circle2")
     px.rect(slide, Box(0, lay.height - 8, lay.width, 8), c("accent"), name="BottomBar")

@@ -144,7 +144,7 @@ REGISTRY: tuple[Stage, ...] = (
            Derived("the intro and outro cards", "pipeline.stages.video:card_facts"),
            Derived("the music and watermark", "pipeline.stages.video:asset_facts",
                    ("{R}/assets/music/*", "{R}/assets/watermarks/*")),
-           Setting("video"), Setting("theme")),
+           Setting("video")),
           3, "the MP4 with captions, checked before it replaces the old one"),
     Stage("book", "course", ("{O}/book/{SLUG}.epub", "{O}/book/cover.jpg"),
           (Derived("the book's sources", "pipeline.stages.book:source_facts",

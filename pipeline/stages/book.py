@@ -62,11 +62,11 @@ def run(course: Course, only=None, force: bool = False) -> Path:
 
 
 def _cover(course: Course, src: sources.Sources) -> bytes:
-    """The person's cover fitted to KDP's size, or one drawn from the theme's colours."""
+    """The person's cover fitted to KDP's size, or one drawn in the theme's colours and fonts."""
     t = course.topic
     if src.cover:
         return cover.from_file(src.cover, sources.shown(course, course.topic_path))
-    return cover.generate(t.title, t.subtitle, t.author, cover.palette(src.theme))
+    return cover.generate(t.title, t.subtitle, t.author, src.theme)
 
 
 def _guard(course: Course, epub_file: Path, jpeg: bytes) -> None:

@@ -14,7 +14,6 @@ from pipeline import log, slides, stages
 from pipeline.course import Course
 from pipeline.deck.build import build
 from pipeline.deck.draw import Info
-from pipeline.deck.theme import load_theme
 from pipeline.estimate import speaking_seconds
 from pipeline.formats import jsonfile
 from pipeline.formats.frames import DeckMap
@@ -45,8 +44,8 @@ def images(course: Course, lecture_id: str) -> list[str | None]:
 
 def theme_facts(course: Course, _item: str | None) -> dict:
     """A part of the key: the theme's files and the fonts it resolves to."""
-    theme = load_theme(course)
-    return {"files": [sha256_file(f) for f in theme.files],
+    theme = course.theme
+    return {"files": theme.file_hashes(),
             "fonts": [theme.family(r) for r in ("heading", "body", "code")]}
 
 
@@ -76,7 +75,7 @@ def make_deck(course: Course, lecture_id: str) -> int:
     titles = _titles(course, lecture_id)
     info = Info(t.title, titles["section"], titles["lecture"], t.language)
     script = parse(course, lecture_id)
-    data, mapping = build(script, load_theme(course), info)
+    data, mapping = build(script, course.theme, info)
     jsonfile.write(mapping_path(course, lecture_id), DeckMap(slides=mapping))
     atomic_write_bytes(STAGE.target(course, lecture_id), data)
     _warn_thin_parts(course, lecture_id, script, mapping)

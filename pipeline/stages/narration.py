@@ -68,7 +68,7 @@ def target(course: Course, lecture_id: str) -> Path:
 
 def provider_for(course: Course) -> TTSProvider:
     """The course's TTS provider (nothing is loaded or contacted yet)."""
-    return create(course.topic.voice, course.image_dirs)
+    return create(course.topic.voice, course.image_dirs, str(course.topic_path))
 
 
 def clip_path(course: Course, clip: str) -> Path:

@@ -34,7 +34,7 @@ def file_facts(course: Course, _item: str | None = None) -> dict:
              for p in layout.sources(course, lec.id).values()]
     files += [course.quiz_path(s.id) for s in course.outline.sections]
     return {"files": {str(p.relative_to(course.root)): sha256_if_exists(p) for p in files},
-            "theme": sha256_if_exists(course.theme_file)}
+            "theme": course.theme.file_hashes()}
 
 
 def run(course: Course, only: list[str] | None = None, force: bool = False) -> None:
@@ -121,8 +121,7 @@ def _texts(course: Course, plan, durations: dict[str, float], dest: Path) -> lis
 
 
 def _course_image(course: Course, dest: Path) -> list[str]:
-    colours = image.theme_colours(course.theme_file)
-    return [_put(dest, "course-image.jpg", image.render(colours, course.slug))]
+    return [_put(dest, "course-image.jpg", image.render(course.theme, course.slug))]
 
 
 def _curriculum_files(plan, dest: Path) -> list[str]:

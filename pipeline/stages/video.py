@@ -16,7 +16,6 @@ import shutil
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -26,7 +25,7 @@ from pipeline.course import Course
 from pipeline.errors import InputError, LecternError, remake
 from pipeline.formats import jsonfile
 from pipeline.formats.frames import FrameIndex
-from pipeline.fsutil import atomic_write_text, hash_json, sha256_file, sha256_if_exists
+from pipeline.fsutil import atomic_write_text, file_hash, hash_json, sha256_file, sha256_if_exists
 from pipeline.keys import Key
 from pipeline.log import Progress, info, warn
 from pipeline.paths import check_image
@@ -87,7 +86,7 @@ def frame_facts(course: Course, lecture_id: str) -> dict:
     """Each frame's name and hash, and the script slide it shows."""
     index = stages.stage("frames").target(course, lecture_id)
     names, script_slide = _frame_names(index) if index.exists() else ([], None)
-    return {"frames": [[n, _file_hash(index.parent / n)] for n in names],
+    return {"frames": [[n, file_hash(index.parent / n)] for n in names],
             "script_slide": script_slide}
 
 
@@ -103,10 +102,10 @@ def sound_facts(course: Course, lecture_id: str) -> list | None:
     return audio.span_keys(wav, plan_spans(course, doc))
 
 
-def card_facts(course: Course, lecture_id: str) -> dict | None:
-    """The intro and outro cards' text, when the video has them."""
+def card_facts(course: Course, lecture_id: str) -> list | None:
+    """The intro and outro cards' text, colours and fonts, when the video has them."""
     cfg = course.topic.video
-    return _card_text(course, lecture_id) if cfg.intro or cfg.outro else None
+    return _cards(course, lecture_id) if cfg.intro or cfg.outro else None
 
 
 def asset_facts(course: Course, _item: str | None) -> dict:
@@ -121,21 +120,6 @@ def plan_spans(course: Course, narration: dict) -> list[Span]:
     cfg = course.topic.video
     return timeline.plan(narration, cfg.intro_seconds if cfg.intro else 0,
                          cfg.outro_seconds if cfg.outro else 0, cfg.min_slide_seconds)
-
-
-@lru_cache(maxsize=4096)
-def _hash_of(path: str, mtime_ns: int, size: int) -> str:
-    return sha256_file(Path(path))
-
-
-def _file_hash(path: Path) -> str | None:
-    """A file's SHA-256, remembered while it is unchanged (the key and the pictures both
-    need each frame's); None when it does not exist."""
-    try:
-        st = path.stat()
-    except FileNotFoundError:
-        return None
-    return _hash_of(str(path), st.st_mtime_ns, st.st_size)
 
 
 def run(course: Course, only: list[str] | None = None, force: bool = False) -> dict:
@@ -381,7 +365,7 @@ def _base(course: Course, lecture_id: str, inp: Inputs, span: Span, size: tuple[
           stats: Stats) -> tuple[dict, Path | None, object]:
     """A span's underlying picture: (identity, PNG if usable as is, drawer)."""
     if span.kind != "slide":
-        palette, fonts = _pictures().theme_palette(course.theme_file)
+        palette, fonts = _pictures().card_style(course.theme)
         title, sub = _card_text(course, lecture_id)[span.kind]
         ident = {"card": [title, sub, palette, fonts, size]}
         return ident, None, lambda: _pictures().card(size, title, sub, palette, fonts)
@@ -392,7 +376,7 @@ def _base(course: Course, lecture_id: str, inp: Inputs, span: Span, size: tuple[
                f"letterboxed (to fix it: {remake(frame, 'frames')})")
         warn(msg)
         stats.warnings.append(msg)
-    ident = {"frame": _file_hash(frame), "size": size}
+    ident = {"frame": file_hash(frame), "size": size}
     usable = frame if actual[0] * size[1] == actual[1] * size[0] else None
     return ident, usable, lambda: _pictures().fit(_pictures().Image.open(frame), size)
 
@@ -483,6 +467,11 @@ def _card_text(course: Course, lecture_id: str) -> dict:
     """Intro: lecture title over course title; outro: course title and author."""
     lec, topic = course.lecture(lecture_id), course.topic
     return {"intro": (lec.title, topic.title), "outro": (topic.title, f"by {topic.author}")}
+
+
+def _cards(course: Course, lecture_id: str) -> list:
+    """What the intro/outro cards show, and in which colours and fonts."""
+    return [_card_text(course, lecture_id), _pictures().card_style(course.theme)]
 
 
 def _asset(course: Course, name: str | None, what: str) -> Path | None:

@@ -8,35 +8,12 @@ from __future__ import annotations
 
 import io
 import random
-import re
-from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFilter
 
-from pipeline import yamlsrc
+from pipeline.theme.model import Theme
 
 SIZE = (2048, 1152)  # 16:9, well above Udemy's 750x422 minimum
-BUILTIN = ["#0f1b2d", "#1e3a5f", "#3fa7d6", "#f29e4c", "#59cd90", "#ee6352"]
-HEX = re.compile(r"^#?([0-9a-fA-F]{6})$")
-
-
-def theme_colours(path: Path | None) -> list[str]:
-    """Hex colours from the course's theme.yaml (Course.theme_file), or a built-in palette."""
-    found: list[str] = []
-    if path and path.exists():
-        _collect(yamlsrc.load(path), found)
-    return found if len(found) >= 3 else found + [c for c in BUILTIN if c not in found]
-
-
-def _collect(value, out: list[str]) -> None:
-    if isinstance(value, dict):
-        for v in value.values():
-            _collect(v, out)
-    elif isinstance(value, list):
-        for v in value:
-            _collect(v, out)
-    elif isinstance(value, str) and (m := HEX.match(value.strip())):
-        out.append("#" + m[1].lower())
 
 
 def _rgb(hex_colour: str) -> tuple[int, int, int]:
@@ -48,9 +25,10 @@ def _luma(hex_colour: str) -> float:
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
-def render(colours: list[str], seed: str) -> bytes:
-    """A JPEG of SIZE: dark gradient, blurred circles, code-like bars; no text."""
-    ordered = sorted(dict.fromkeys(colours), key=_luma)
+def render(theme: Theme, seed: str) -> bytes:
+    """A JPEG of SIZE in every colour of the theme: a gradient of the two darkest, blurred
+    circles and code-like bars in the others; no text."""
+    ordered = sorted(dict.fromkeys(theme.colors()), key=_luma)
     back, accents = ordered[:2], ordered[2:] or ordered
     rng = random.Random(seed)
     img = _gradient(_rgb(back[0]), _rgb(back[-1]))

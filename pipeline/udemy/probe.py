@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 from pipeline.errors import LecternError
+from pipeline.fsutil import stat_memo
 from pipeline.video import probe as video_probe
 
 LAYOUT_CHANNELS = {"mono": 1, "stereo": 2, "2.1": 3, "quad": 4, "5.1": 6, "5.1(side)": 6}
@@ -29,14 +29,13 @@ def probe(path: Path) -> MediaInfo:
     """Duration, codecs, frame size and audio channels of a media file (zeros when ffmpeg
     cannot read it: the rules then say what is missing)."""
     try:
-        stat = Path(path).stat()
+        return _probe(Path(path))
     except OSError:
         return MediaInfo(0.0)
-    return _probe(str(path), stat.st_mtime_ns, stat.st_size)
 
 
-@cache
-def _probe(path: str, _mtime_ns: int, _size: int) -> MediaInfo:
+@stat_memo
+def _probe(path: Path) -> MediaInfo:
     """One ffmpeg read per version of a file: the bundle, its landing page and the
     check all ask for the same videos."""
     try:

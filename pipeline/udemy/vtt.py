@@ -1,18 +1,11 @@
-"""A WebVTT validator strict enough to catch what Udemy's caption upload rejects."""
+"""Udemy's caption rules over a parsed WebVTT file (pipeline.captions.read_vtt): strict
+enough to catch what Udemy's caption upload rejects."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-TIME = r"(?:(\d+):)?([0-5]\d):([0-5]\d)\.(\d{3})"
-CUE = re.compile(rf"^{TIME}[ \t]+-->[ \t]+{TIME}(?:[ \t].*)?$")
-
-
-def seconds(groups: tuple) -> float:
-    """Seconds from the four groups of one TIME match (hours optional)."""
-    h, m, s, ms = groups
-    return int(h or 0) * 3600 + int(m) * 60 + int(s) + int(ms) / 1000
+from pipeline.captions import WebVTT, read_vtt
 
 
 def problems(path: Path, duration: float | None = None) -> list[str]:
@@ -21,26 +14,22 @@ def problems(path: Path, duration: float | None = None) -> list[str]:
         text = Path(path).read_bytes().decode("utf-8")
     except UnicodeDecodeError:
         return [f"{path.name}: not UTF-8 text"]
-    lines = text.lstrip("\ufeff").replace("\r\n", "\n").split("\n")
-    if not re.match(r"^WEBVTT([ \t].*)?$", lines[0]):
-        return [f"{path.name}:1: must start with a line 'WEBVTT'"]
-    return _cue_problems(path.name, lines, duration)
+    doc = read_vtt(text)
+    errs = [f"{path.name}:{no}: {what}" for no, what in sorted(doc.errors + _rules(doc, duration))]
+    if doc.header and not doc.cues:
+        errs.append(f"{path.name}: no cues (captions are empty)")
+    return errs
 
 
-def _cue_problems(name: str, lines: list[str], duration: float | None) -> list[str]:
-    found, last, errs = 0, 0.0, []
-    for no, line in enumerate(lines, 1):
-        if "-->" not in line:
-            continue
-        m = CUE.match(line.strip())
-        if not m:
-            errs.append(f"{name}:{no}: bad cue timing '{line.strip()}' (use 00:00:01.000 --> "
-                        "00:00:02.500)")
-            continue
-        start, end = seconds(m.groups()[:4]), seconds(m.groups()[4:])
-        if end <= start or start < last:
-            errs.append(f"{name}:{no}: cue ends before it starts or goes back in time")
-        if duration is not None and end > duration + 0.5:
-            errs.append(f"{name}:{no}: cue ends at {end:.1f}s, after the video ({duration:.1f}s)")
-        found, last = found + 1, start
-    return errs if found else errs + [f"{name}: no cues (captions are empty)"]
+def _rules(doc: WebVTT, duration: float | None) -> list[tuple[int, str]]:
+    """Cues in order of their start, each ending after it starts and before the video ends
+    (text without a timing line is skipped by players, and so passes)."""
+    errs, last = [], 0.0
+    for cue in doc.cues:
+        if cue.end <= cue.start or cue.start < last:
+            errs.append((cue.line, "cue ends before it starts or goes back in time"))
+        if duration is not None and cue.end > duration + 0.5:
+            errs.append((cue.line, f"cue ends at {cue.end:.1f}s, after the video "
+                                   f"({duration:.1f}s)"))
+        last = cue.start
+    return errs

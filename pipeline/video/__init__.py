@@ -1,5 +1,5 @@
 """Video rendering internals: the timeline, still segments, audio chunks, pictures, probing.
 
-The render stage (pipeline/stages/render.py) puts these together; the conformance check
+The video stage (pipeline/stages/video.py) puts these together; the conformance check
 (pipeline/checks/video.py) reads a finished MP4 back with the same timeline rules.
 """

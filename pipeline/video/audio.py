@@ -20,8 +20,9 @@ import numpy as np
 
 from pipeline import tempfiles
 from pipeline.errors import InputError, LecternError
+from pipeline.fsutil import stat_memo
 from pipeline.tools import failure, ffmpeg
-from pipeline.video.timeline import AAC_FRAME, RATE
+from pipeline.video.timeline import AAC_FRAME, RATE, Span
 
 # Noise substitution and intensity stereo code the two channels differently: with them
 # a dual-mono narration decodes with different left and right (checked: 0.11 apart).
@@ -98,21 +99,17 @@ def key_of(samples: np.ndarray) -> str:
     return h.hexdigest()
 
 
-_SPAN_KEYS: dict[tuple, list[str]] = {}
-
-
-def span_keys(wav_path: Path, spans: list) -> list[str]:
+def span_keys(wav_path: Path, spans: list[Span]) -> list[str]:
     """`key_of` each span's samples, remembered while the WAV file and the timeline are
     unchanged (the stage key and the render both need them: the narration is hashed once)."""
-    st = Path(wav_path).stat()
-    memo = (str(wav_path), st.st_mtime_ns, st.st_size,
-            tuple((s.start, s.end, s.audio) for s in spans))
-    if memo not in _SPAN_KEYS:
-        wav = read_wav(wav_path)
-        if len(_SPAN_KEYS) > 64:
-            _SPAN_KEYS.clear()
-        _SPAN_KEYS[memo] = [key_of(span_samples(wav, s)) for s in spans]
-    return _SPAN_KEYS[memo]
+    return list(_span_keys(Path(wav_path), tuple((s.start, s.end, s.audio) for s in spans)))
+
+
+@stat_memo
+def _span_keys(wav_path: Path, bounds: tuple) -> tuple[str, ...]:
+    wav = read_wav(wav_path)
+    return tuple(key_of(span_samples(wav, Span("slide", start, end, audio=played)))
+                 for start, end, played in bounds)
 
 
 def path_for(cache: Path, key: str) -> Path:

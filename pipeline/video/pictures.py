@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import subprocess
 import textwrap
 from functools import cache
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from pipeline import yamlsrc
+from pipeline.theme.fonts import resolve
+from pipeline.theme.model import Theme
 
-PALETTE = {"title_background": "1E1B4B", "title_text": "FFFFFF", "title_muted": "A5B4FC",
-           "accent": "4F46E5"}
-FALLBACK_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+CARD_COLOURS = ("title_background", "title_text", "title_muted", "accent")
 
 
 def fit(img: Image.Image, size: tuple[int, int], bg: str = "000000") -> Image.Image:
@@ -84,26 +82,14 @@ def card(size: tuple[int, int], title: str, subtitle: str, palette: dict,
     return img
 
 
-def theme_palette(path: Path | None) -> tuple[dict, tuple[str, str]]:
-    """Colours and fonts from the course's theme.yaml (Course.theme_file), else built-ins."""
-    data = yamlsrc.load(path) if path and path.exists() else {}
-    colors = {k: str(v).lstrip("#") for k, v in (data.get("colors") or {}).items()}
-    fonts = data.get("fonts") or {}
-    palette = {k: colors.get(k, v) for k, v in PALETTE.items()}
-    return palette, (fonts.get("heading", "Liberation Sans"), fonts.get("body", "Liberation Sans"))
+def card_style(theme: Theme) -> tuple[dict, tuple[str, str]]:
+    """A card's colours (the theme's title slide) and its title and subtitle families."""
+    return ({name: theme.color(name) for name in CARD_COLOURS},
+            (theme.family("heading"), theme.family("body")))
 
 
 @cache
 def font_for(family: str, size: int) -> ImageFont.FreeTypeFont:
-    """A TrueType font for a family name (via fontconfig), DejaVu Sans if not found."""
-    return ImageFont.truetype(_font_file(family), size)
-
-
-@cache
-def _font_file(family: str) -> str:
-    try:
-        out = subprocess.run(["fc-match", "-f", "%{file}", family], capture_output=True,
-                             text=True, timeout=10).stdout.strip()
-    except (OSError, subprocess.TimeoutExpired):
-        out = ""
-    return out if out and Path(out).exists() else FALLBACK_FONT
+    """A TrueType font for a family name: the face fontconfig (and LibreOffice) picks."""
+    face = resolve(family, strict=False)
+    return ImageFont.truetype(face.path, size, index=face.index)

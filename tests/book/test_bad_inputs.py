@@ -13,6 +13,7 @@ from pipeline.errors import ConfigError, InputError
 from pipeline.stages import book, kdp
 from tests.book.helpers import NS, Epub, load
 from tests.conftest import run_cli
+from tests.themes import write_theme
 
 LECTURE = "courses/example/lectures/01-01-why-comprehensions.md"
 BROKEN_HTML = """
@@ -93,7 +94,8 @@ def test_long_title_wraps_inside_the_cover(project):
     from pipeline.book.cover import MARGIN, SIZE, fit_title
 
     title = "Comprehensions " * 13
-    font, lines = fit_title(title.strip()[:200], SIZE[0] - 2 * MARGIN, 1500)
+    theme = load(project, "example").theme
+    font, lines = fit_title(title.strip()[:200], SIZE[0] - 2 * MARGIN, 1500, theme)
     assert len(lines) > 3
     assert all(font.getlength(line) <= SIZE[0] - 2 * MARGIN for line in lines)
     assert len(lines) * font.size * 1.18 <= 1500
@@ -164,13 +166,24 @@ def test_given_cover_is_fitted_to_kdp_size_with_a_warning(tmp_path, capsys):
     assert "ratio 1.00" in err and "only 1000 px tall" in err
 
 
-def test_theme_colours_are_used_and_kept_legible(tmp_path):
+def test_theme_colours_are_used_and_kept_legible(project):
     from pipeline.book import cover
 
-    theme = tmp_path / "theme.yaml"
-    theme.write_text("colors:\n  background: '#102030'\n  text: '#FFFFF0'\n  accent: '#FF8800'\n")
-    assert cover.palette(theme) == {"background": "#102030", "text": "#FFFFF0",
-                                    "accent": "#FF8800"}
-    theme.write_text("colors:\n  background: '#FAFAFA'\n  text: '#EEEEEE'\n")
-    assert cover.palette(theme)["text"] == "#111111"  # unreadable pair replaced
-    assert cover.palette(tmp_path / "missing.yaml") == cover.PALETTE
+    theme = project / "assets/themes/default/theme.yaml"
+    write_theme(theme, title_background="102030", title_text="FFFFF0", accent="FF8800")
+    course = load(project, "example")
+    assert cover.palette(course.theme) == {"background": "#102030", "text": "#FFFFF0",
+                                           "accent": "#FF8800"}
+    book.run(course)
+    img = Image.open(book.cover_path(course)).convert("RGB")
+    assert all(abs(a - b) <= 6 for a, b in zip(img.getpixel((4, 4)), (0x10, 0x20, 0x30),
+                                                strict=True))
+    write_theme(theme, title_background="FAFAFA", title_text="EEEEEE")
+    assert cover.palette(load(project, "example").theme)["text"] == "#111111"  # unreadable
+
+
+def test_a_broken_theme_stops_the_book_with_its_line(project):
+    theme = project / "assets/themes/default/theme.yaml"
+    theme.write_text(theme.read_text().replace('accent: "4F46E5"', 'accent: "indigo"'))
+    with pytest.raises(ConfigError, match=r"theme\.yaml:\d+: colors\.accent"):
+        book.run(load(project, "example"))

@@ -81,9 +81,11 @@ def test_zh_cn_book_is_epubcheck_clean_and_tagged_chinese(tmp_path):
     assert ":lang(zh) em" in css and "font-style: normal" in css
 
 
-def test_chinese_titles_use_the_cjk_font_and_wrap_by_character():
+def test_chinese_titles_use_the_cjk_font_and_wrap_by_character(tmp_path):
     title = "Python 生成器入门：写出节省内存的代码，并且把每一个概念都讲清楚"
-    font, lines = cover.fit_title(title, cover.SIZE[0] - 2 * cover.MARGIN, 1500)
+    theme = load(_zh_project(tmp_path), "zh").theme
+    font, lines = cover.fit_title(title, cover.SIZE[0] - 2 * cover.MARGIN, 1500, theme)
     assert font.path.endswith("NotoSansCJK-Bold.ttc")
+    assert font.getname() == ("Noto Sans CJK SC", "Bold")  # Simplified Chinese glyph forms
     assert len(lines) >= 2 and "".join(lines).replace(" ", "") == title.replace(" ", "")
     assert not any(line.startswith(("，", "。", "：")) for line in lines)

@@ -120,8 +120,8 @@ def test_a_slide_split_into_too_many_parts_for_its_note_warns(project):
 
 def test_a_theme_outside_the_course_is_refused(project, tmp_path):
     from pipeline.course import Course
-    from pipeline.deck.theme import load_theme
     from pipeline.errors import ConfigError
+    from pipeline.theme.load import load
 
     theme = project / "assets/themes/default/theme.yaml"
     (tmp_path / "brand.yaml").write_bytes(theme.read_bytes())
@@ -136,6 +136,6 @@ def test_a_theme_outside_the_course_is_refused(project, tmp_path):
          "dark, default; or a path to your own .pptx template or theme.yaml")]:
         topic.write_text(topic.read_text().replace("theme: default", f"theme: {value}"))
         with pytest.raises(ConfigError) as e:
-            load_theme(Course.load("example", project))
+            load(Course.load("example", project))
         assert e.value.message == message
         topic.write_text(topic.read_text().replace(f"theme: {value}", "theme: default"))

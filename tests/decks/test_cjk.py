@@ -9,8 +9,8 @@ from pptx import Presentation
 from pptx.oxml.ns import qn
 
 from pipeline.course import Course
-from pipeline.deck.fonts import Measurer, resolve
 from pipeline.stages import decks
+from pipeline.theme.fonts import Measurer, resolve
 from tests.decks import lo
 
 LEC = "01-01-why-comprehensions"

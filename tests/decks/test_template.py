@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
 import pytest
+from PIL import Image
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.util import Emu
 
 from pipeline.course import Course
-from pipeline.deck.theme import load_theme
 from pipeline.errors import ConfigError
 from pipeline.stages import decks
 from tests.decks import lo
@@ -39,7 +41,7 @@ def use_template(project, name: str = "brand.pptx") -> Course:
 def test_template_masters_and_layouts_are_used(project, tmp_path):
     make_template(project / "courses" / "example" / "brand.pptx")
     course = use_template(project)
-    theme = load_theme(course)
+    theme = course.theme
     assert theme.color("accent") == "4F81BD"  # accent1 of the template's colour scheme
     decks.run(course, [LEC])
     prs = Presentation(str(decks.STAGE.target(course, LEC)))
@@ -70,3 +72,26 @@ def test_unknown_theme_lists_the_choices(project):
     course = use_template(project, "sparkly")
     with pytest.raises(ConfigError, match=r"topic\.yaml: theme: 'sparkly'.*dark, default"):
         decks.run(course, [LEC])
+
+
+def test_template_colours_reach_the_cover_course_image_and_cards(project):
+    from pipeline.book import cover
+    from pipeline.udemy import image
+    from pipeline.video import pictures
+
+    make_template(project / "courses" / "example" / "brand.pptx")
+    course = use_template(project)
+    t = course.topic
+    # python-pptx's default scheme: dk1 000000, dk2 1F497D, lt1 FFFFFF, lt2 EEECE1, accent1 4F81BD
+    jpeg = Image.open(io.BytesIO(cover.generate(t.title, t.subtitle, t.author, course.theme)))
+    assert _near(jpeg.convert("RGB").getpixel((4, 4)), (0x1F, 0x49, 0x7D))
+    colours, fonts = pictures.card_style(course.theme)
+    card = pictures.card((1920, 1080), "Intro", t.title, colours, fonts)
+    assert card.getpixel((20, 20)) == (0x1F, 0x49, 0x7D)
+    assert colours["accent"] == cover.palette(course.theme)["accent"][1:] == "4F81BD"
+    picture = Image.open(io.BytesIO(image.render(course.theme, course.slug))).convert("RGB")
+    assert _near(picture.getpixel((4, 4)), (0, 0, 0), 24)  # the scheme's darkest, dk1
+
+
+def _near(a: tuple, b: tuple, tolerance: int = 6) -> bool:
+    return all(abs(x - y) <= tolerance for x, y in zip(a, b, strict=True))

@@ -7,10 +7,10 @@ import pytest
 from pipeline import tools
 from pipeline.course import Course
 from pipeline.deck import code
-from pipeline.deck.fonts import Measurer, resolve
 from pipeline.deck.plan import split_note
 from pipeline.errors import ConfigError, ToolMissing
 from pipeline.stages import decks, frames
+from pipeline.theme.fonts import Measurer, resolve
 
 
 def test_wrap_uses_real_widths_and_breaks_cjk_between_characters():

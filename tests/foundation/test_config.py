@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import zipfile
+
 import pytest
 
 from pipeline.config import load_topic
@@ -97,16 +100,42 @@ def test_nested_outline_error_points_at_the_lecture(tmp_path):
     assert ":6: outline.0.lectures.0.titel: unknown key (did you mean 'title'?)" in message
 
 
-def test_theme_file_is_found_as_the_decks_find_it(project):
-    from pipeline.course import LECTERN_THEMES, Course
+def _deck_colours(course, lecture_id: str = "01-01-why-comprehensions") -> set[str]:
+    """Every colour the deck stage wrote into a lecture's slides."""
+    from pipeline.stages import deck
 
-    topic = project / "courses" / "example" / "topic.yaml"
-    course = Course.load("example")
-    assert course.theme_file == (project / "assets/themes/default/theme.yaml").resolve()
-    (project / "assets/themes/default/theme.yaml").unlink()  # falls back to Lectern's own
-    assert Course.load("example").theme_file == (LECTERN_THEMES / "default/theme.yaml").resolve()
-    (project / "courses/example/brand.yaml").write_text("name: brand\n")
-    topic.write_text(topic.read_text().replace("theme: default", "theme: brand.yaml"))
-    assert Course.load("example").theme_file == (project / "courses/example/brand.yaml").resolve()
-    topic.write_text(topic.read_text().replace("theme: brand.yaml", "theme: brand.pptx"))
-    assert Course.load("example").theme_file is None
+    deck.make_deck(course, lecture_id)
+    with zipfile.ZipFile(deck.target(course, lecture_id)) as zf:
+        xml = "".join(zf.read(n).decode() for n in zf.namelist()
+                      if re.fullmatch(r"ppt/slides/slide\d+\.xml", n))
+    return set(re.findall(r'<a:srgbClr val="([0-9A-F]{6})"', xml))
+
+
+def test_theme_file_is_found_as_the_decks_find_it(project):
+    """The theme every other output reads is the one the deck stage drew with."""
+    from pipeline.book import cover
+    from pipeline.course import Course
+    from pipeline.theme.load import LECTERN_THEMES
+    from pipeline.video import pictures
+    from tests.decks.test_template import make_template
+    from tests.themes import write_theme
+
+    topic, course_dir = project / "courses/example/topic.yaml", project / "courses/example"
+    own = write_theme(project / "assets/themes/default/theme.yaml", accent="AB1234")
+    write_theme(course_dir / "brand.yaml", accent="0D7A5F")
+    make_template(course_dir / "brand.pptx")  # accent1 4F81BD
+    cases = [("default", own, "AB1234"),
+             ("default", LECTERN_THEMES / "default/theme.yaml", "4F46E5"),
+             ("brand.yaml", course_dir / "brand.yaml", "0D7A5F"),
+             ("brand.pptx", course_dir / "brand.pptx", "4F81BD")]
+    for n, (value, path, accent) in enumerate(cases):
+        if n == 1:
+            own.unlink()  # the project's own theme gone: Lectern's is found
+        topic.write_text(re.sub(r"^theme: .*$", f"theme: {value}", topic.read_text(), flags=re.M))
+        course = Course.load("example", project)
+        drawn, others = _deck_colours(course), {c[2] for c in cases} - {accent}
+        assert accent in drawn and not others & drawn, value
+        assert course.theme.files[0].resolve() == path.resolve()
+        assert cover.palette(course.theme)["accent"] == "#" + accent
+        assert pictures.card_style(course.theme)[0]["accent"] == accent
+        assert "#" + accent.lower() in course.theme.colors()

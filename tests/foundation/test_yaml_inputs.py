@@ -12,9 +12,9 @@ import pytest
 from pipeline import review
 from pipeline.config import load_topic
 from pipeline.course import Course
-from pipeline.deck.theme import load_spec
 from pipeline.errors import ConfigError
 from pipeline.models import load_outline
+from pipeline.theme.load import load_spec
 from tests.conftest import REPO, run_cli
 
 OUTLINE = "courses/example/outline.yaml"

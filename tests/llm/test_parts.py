@@ -42,6 +42,49 @@ def test_registry_loads_entry_points_and_names_the_choices():
         llm.get("antropic")
 
 
+def test_llm_and_tts_registries_have_one_api():
+    from pipeline.providers import tts
+    from pipeline.providers.registry import Registry
+    from pipeline.providers.tts.piper_provider import PiperTTS
+
+    assert (llm.names(), tts.names()) == (["azure", "fake", "openai"],
+                                          ["elevenlabs", "openai", "piper"])
+    assert tts.get("piper") is PiperTTS  # built-ins come from the entry points
+    with pytest.raises(ConfigError) as e:
+        tts.get("pipr", "courses/x/topic.yaml")
+    assert e.value.message == (
+        "courses/x/topic.yaml: voice.provider 'pipr' is not a known TTS provider; use one of: "
+        "elevenlabs, openai, piper (did you mean 'piper'?)")
+    with pytest.raises(ConfigError, match=r"llm\.provider 'opnai' .* none, auto \(did you mean "
+                                          "'openai'"):
+        llm.get("opnai")
+    voices = Registry("lectern.tts", "voice.provider", "TTS provider")
+    voices.register("piper", FakeVoice)  # run time wins over the entry point
+    voices.register("mine", FakeVoice)
+    assert voices.get("piper") is voices.get("mine") is FakeVoice and "mine" in voices.names()
+    assert "mine" not in tts.names()  # each registry its own
+
+
+def test_a_plugin_that_fails_to_load_is_a_config_error(monkeypatch):
+    from importlib.metadata import EntryPoint
+
+    from pipeline.providers import registry
+
+    found = [EntryPoint("polly", "lectern_polly_missing:Polly", "lectern.tts"),
+             EntryPoint("piper", "pipeline.providers.tts.piper_provider:PiperTTS", "lectern.tts")]
+    monkeypatch.setattr(registry, "entry_points", lambda group: found)
+    with pytest.raises(ConfigError) as e:
+        registry.Registry("lectern.tts", "voice.provider", "TTS provider").get("polly")
+    assert e.value.message == (
+        "topic.yaml: voice.provider 'polly': its package (lectern_polly_missing:Polly) failed "
+        "to load (ModuleNotFoundError: No module named 'lectern_polly_missing'); reinstall it, "
+        "or use one of: piper")
+
+
+class FakeVoice:
+    """A stand-in provider class."""
+
+
 OPENAI = "https://api.openai.com/v1"
 
 

@@ -12,6 +12,7 @@ from PIL import Image
 from pipeline.course import Course
 from pipeline.stages import udemy
 from pipeline.udemy import landing
+from tests.themes import write_theme
 
 
 def _reload(course: Course) -> Course:
@@ -88,11 +89,9 @@ def test_landing_page_and_disclosure(built):
 
 
 def test_course_image_uses_theme_and_size(built):
-    theme = built.root / "assets" / "themes" / "default" / "theme.yaml"
-    theme.parent.mkdir(parents=True, exist_ok=True)
-    theme.write_text("colors:\n  background: '#102030'\n  surface: '#203040'\n"
-                     "  accent: '#ff8800'\n  highlight: '#00cc88'\n")
-    udemy.run(built)
+    write_theme(built.root / "assets" / "themes" / "default" / "theme.yaml",
+                title_background="102030", text="203040", accent="FF8800")
+    udemy.run(_reload(built))
     with Image.open(udemy.bundle_dir(built) / "course-image.jpg") as img:
         assert img.format == "JPEG" and img.size == (2048, 1152)
         corner = img.convert("RGB").getpixel((4, 4))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import subprocess
+from collections import Counter
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -202,3 +204,30 @@ def test_the_two_reads_of_a_check_run_on_different_cores(monkeypatch):
     assert cores == {"0", "1"}
     monkeypatch.setattr(tools.os, "sched_getaffinity", lambda _pid: {3})
     assert tools.on_core(["ffmpeg"], 0) == ["ffmpeg"]  # one core: nothing to choose
+
+
+def test_a_render_hashes_each_frame_and_each_chunk_of_narration_once(project, monkeypatch):
+    """The stage's key and its pictures and chunks need the same hashes: one run computes
+    each once (bench/render.py measures what that saves on a long lecture)."""
+    from pipeline import fsutil
+    from pipeline.video import audio
+
+    synth.write_frames(project, 3)
+    synth.write_narration(project, SLIDES)
+    hashed, keyed = Counter(), []
+    real_hash, real_key = fsutil.sha256_file, audio.key_of
+
+    def counted_hash(path):
+        hashed[Path(path).name] += 1
+        return real_hash(path)
+
+    def counted_key(samples):
+        keyed.append(len(samples))
+        return real_key(samples)
+
+    monkeypatch.setattr(fsutil, "sha256_file", counted_hash)
+    monkeypatch.setattr(audio, "key_of", counted_key)
+    assert set(video.run(Course.load("example"), [synth.LECTURE])) == {synth.LECTURE}
+    frames = {name: n for name, n in hashed.items() if name.startswith("slide-")}
+    assert frames == {"slide-001.png": 1, "slide-002.png": 1, "slide-003.png": 1}
+    assert len(keyed) == len(SLIDES)  # the samples of each slide's span, once

@@ -1,16 +1,17 @@
-"""LLM providers: a small base class and a registry keyed by name (entry points)."""
+"""LLM providers: a small base class and a registry keyed by name (providers.registry).
+
+Built-in providers register through the `lectern.llm` entry-point group exactly as a
+third party's would (see pyproject.toml); `register()` adds one at run time.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib.metadata import entry_points
 from pathlib import Path
 
 from pipeline.config import LLMConfig
-from pipeline.errors import ConfigError
 from pipeline.providers.llm.servers import Window
-
-GROUP = "lectern.llm"
+from pipeline.providers.registry import Registry
 
 
 @dataclass
@@ -62,15 +63,7 @@ class LLMProvider:
         raise NotImplementedError
 
 
-def names() -> list[str]:
-    """Registered provider names."""
-    return sorted(ep.name for ep in entry_points(group=GROUP))
-
-
-def get(name: str, where: str = "topic.yaml") -> type[LLMProvider]:
-    """The provider class registered under `name`."""
-    found = [ep for ep in entry_points(group=GROUP) if ep.name == name]
-    if not found:
-        raise ConfigError(f"{where}: llm.provider '{name}' is not known; use one of: "
-                          f"{', '.join(names() + ['none'])}")
-    return found[0].load()
+# `none` writes nothing (manual mode); `auto` picks a provider (course.llm_choice).
+REGISTRY: Registry[LLMProvider] = Registry("lectern.llm", "llm.provider", "LLM provider",
+                                           others=("none", "auto"))
+register, names, get = REGISTRY.register, REGISTRY.names, REGISTRY.get

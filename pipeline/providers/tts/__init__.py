@@ -1,4 +1,4 @@
-"""Text-to-speech providers: a small base class and a registry keyed by name.
+"""Text-to-speech providers: a small base class and a registry keyed by name (providers.registry).
 
 Built-in providers register through the `lectern.tts` entry-point group exactly as a
 third party's would (see pyproject.toml); `register()` adds one at run time.
@@ -9,7 +9,6 @@ from __future__ import annotations
 import subprocess
 from dataclasses import dataclass
 from functools import cached_property
-from importlib.metadata import entry_points
 from pathlib import Path
 
 import numpy as np
@@ -18,14 +17,13 @@ from pipeline import secrets
 from pipeline.config import VoiceConfig
 from pipeline.errors import ConfigError, ProviderError
 from pipeline.providers import retry
+from pipeline.providers.registry import Registry
 from pipeline.tools import ffmpeg
 
-GROUP = "lectern.tts"
 # Voice settings that change how calls are made, never the audio: outside the cache key,
 # so changing them never pays for a sentence again.
 HOW_NOT_WHAT = {"concurrency", "max_retries", "retry_base_s", "retry_max_s", "timeout_s",
                 "base_url", "api_key_env"}
-_EXTRA: dict[str, type[TTSProvider]] = {}
 
 
 @dataclass
@@ -65,30 +63,14 @@ class TTSProvider:
         raise NotImplementedError
 
 
-def register(name: str, cls: type[TTSProvider]) -> None:
-    """Add a provider by name (for plugins loaded without packaging, and tests)."""
-    _EXTRA[name] = cls
+REGISTRY: Registry[TTSProvider] = Registry("lectern.tts", "voice.provider", "TTS provider")
+register, names, get = REGISTRY.register, REGISTRY.names, REGISTRY.get
 
 
-def available() -> list[str]:
-    """Names of every known provider."""
-    return sorted({ep.name for ep in entry_points(group=GROUP)} | set(_EXTRA))
-
-
-def get(name: str) -> type[TTSProvider]:
-    """The provider class registered under `name`."""
-    if name in _EXTRA:
-        return _EXTRA[name]
-    for ep in entry_points(group=GROUP):
-        if ep.name == name:
-            return ep.load()
-    raise ConfigError(f"topic.yaml voice.provider: unknown TTS provider '{name}'; "
-                      f"use one of: {', '.join(available())}")
-
-
-def create(voice: VoiceConfig, dirs: list[Path] | None = None) -> TTSProvider:
-    """An instance of the provider a course's voice config names."""
-    return get(voice.provider)(voice, dirs)
+def create(voice: VoiceConfig, dirs: list[Path] | None = None,
+           where: str = "topic.yaml") -> TTSProvider:
+    """An instance of the provider a course's voice config (from `where`) names."""
+    return get(voice.provider, where)(voice, dirs)
 
 
 def decode_audio(data: bytes, what: str) -> Clip:

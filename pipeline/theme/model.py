@@ -1,4 +1,8 @@
-"""Deck themes: assets/themes/<name>/theme.yaml, a custom theme.yaml, or a .pptx template."""
+"""What a theme is: its colours, fonts, type scale and margins (one theme.yaml, validated).
+
+Every output that shows the course's look (decks, video intro/outro cards, the book cover,
+the Udemy course image) draws with a `Theme`, which only pipeline.theme.load makes.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +12,8 @@ from pathlib import Path
 from pydantic import Field
 
 from pipeline.config import Strict
-from pipeline.course import builtin_theme, theme_dirs
-from pipeline.deck.fonts import FontFile, Measurer, resolve
-from pipeline.errors import ConfigError
-from pipeline.yamlsrc import load_with_lines, validate
+from pipeline.fsutil import sha256_file
+from pipeline.theme.fonts import FontFile, Measurer, resolve
 
 HEX = r"^[0-9A-Fa-f]{6}$"
 # Noto Sans CJK has one face per region; the language tag picks the right glyph forms.
@@ -89,7 +91,7 @@ class Theme:
 
     spec: ThemeSpec
     lang: str = "en"
-    files: list[Path] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)  # what it was read from (for keys)
     template: Path | None = None
     _measurers: dict = field(default_factory=dict, repr=False)
 
@@ -121,39 +123,16 @@ class Theme:
         """A theme colour as hex."""
         return getattr(self.spec.colors, name).upper()
 
+    def file_hashes(self) -> list[str]:
+        """The SHA-256 of each file the theme was read from: what a stage's key holds."""
+        return [sha256_file(f) for f in self.files]
 
-def load_spec(path: Path) -> ThemeSpec:
-    """Read and validate a theme.yaml."""
-    data, lines = load_with_lines(path)
-    return validate(ThemeSpec, data, path, lines)
-
-
-def builtin_names(root: Path) -> list[str]:
-    """Names of the themes in assets/themes (the project's, then Lectern's own)."""
-    dirs = theme_dirs(root)
-    return sorted({p.parent.name for d in dirs if d.is_dir() for p in d.glob("*/theme.yaml")})
+    def colors(self) -> list[str]:
+        """Every colour of the theme as #rrggbb, in the order theme.yaml lists them."""
+        return [f"#{value.lower()}" for value in self.spec.colors.model_dump().values()]
 
 
-def load_theme(course) -> Theme:
-    """The theme named by topic.yaml's `theme:` key."""
-    value, lang = course.topic.theme.strip(), course.topic.language
-    if value.lower().endswith(".pptx"):
-        from pipeline.deck.template import theme_from_template
-
-        path = course.file(value, "theme")
-        return theme_from_template(path, _builtin(course, "default"), lang)
-    if value.lower().endswith((".yaml", ".yml")):
-        path = course.file(value, "theme")
-        return Theme(load_spec(path), lang, [path])
-    path = _builtin(course, value)
-    return Theme(load_spec(path), lang, [path])
-
-
-def _builtin(course, name: str) -> Path:
-    path = builtin_theme(name, course.root)
-    if path is None:
-        names = ", ".join(builtin_names(course.root)) or "none installed"
-        raise ConfigError(f"{course.topic_path}: theme: '{name}' is not a theme. Use one of: "
-                          f"{names}; or a path to your own .pptx template or theme.yaml")
-    return path
-
+def mix(a: str, b: str, t: float) -> str:
+    """Blend two hex colours: t=0 gives a, t=1 gives b."""
+    ca, cb = (bytes.fromhex(c) for c in (a, b))
+    return "".join(f"{round(x + (y - x) * t):02X}" for x, y in zip(ca, cb, strict=True))

@@ -1,4 +1,4 @@
-"""Real font metrics: find a family's font file the way LibreOffice does, measure and wrap.
+"""A theme's fonts: the file fontconfig (and so LibreOffice) uses for a family, measured.
 
 Text is measured with Pillow using the same font file fontconfig hands LibreOffice,
 so what the layout predicts is what the frames show.
