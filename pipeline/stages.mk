@@ -7,7 +7,7 @@ drafts_OUT = $(foreach L,$(LECTURES),$(C)/lectures/$(L).md)
 scripts_OUT = $(foreach L,$(LECTURES),$(C)/slides/$(L).md)
 quizzes_OUT = $(foreach L,$(SECTIONS),$(C)/quizzes/$(L).yaml)
 decks_OUT = $(foreach L,$(LECTURES),$(O)/decks/$(L).pptx $(O)/decks/$(L).json)
-frames_OUT = $(foreach L,$(LECTURES),$(O)/frames/$(L)/frames.json)
+frames_OUT = $(foreach L,$(LECTURES),$(O)/frames/$(L)/frames.json $(O)/frames/$(L)/deck.pdf)
 narration_OUT = $(foreach L,$(LECTURES),$(O)/audio/$(L)/narration.json $(O)/audio/$(L)/narration.wav $(O)/audio/$(L)/narration.txt)
 video_OUT = $(foreach L,$(LECTURES),$(O)/video/$(L).mp4 $(O)/video/$(L).vtt $(O)/video/$(L).srt)
 book_OUT = $(O)/book/$(TOPIC).epub $(O)/book/cover.jpg
@@ -50,7 +50,7 @@ $(foreach L,$(LECTURES),$(eval $(call decks_rule,$(L))))
 
 frames: setup $(frames_OUT)
 define frames_rule
-$(O)/frames/$(1)/frames.json &: $(O)/decks/$(1).pptx $(O)/decks/$(1).json $(CODE) $(call force_dep,frames)
+$(O)/frames/$(1)/frames.json $(O)/frames/$(1)/deck.pdf &: $(O)/decks/$(1).pptx $(O)/decks/$(1).json $(CODE) $(call force_dep,frames)
 	$$(LECTERN) frames $$(TOPIC) --lecture $(1)$$(call force_flag,frames)
 endef
 $(foreach L,$(LECTURES),$(eval $(call frames_rule,$(L))))

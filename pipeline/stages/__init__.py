@@ -124,7 +124,7 @@ REGISTRY: tuple[Stage, ...] = (
                    ("{R}/assets/themes/*/*",)),
            *TITLES, Setting("language"), Setting("theme")),
           3, "a PowerPoint deck per lecture, fitted to the theme"),
-    Stage("frames", "lecture", ("{O}/frames/{ID}/frames.json",),
+    Stage("frames", "lecture", ("{O}/frames/{ID}/frames.json", "{O}/frames/{ID}/deck.pdf"),
           (File("{O}/decks/{ID}.pptx", "the deck"),
            File("{O}/decks/{ID}.json", "the deck's slide mapping")),
           1, "LibreOffice's 1920×1080 picture of each slide, and the PDF"),

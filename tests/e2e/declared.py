@@ -30,7 +30,8 @@ def declared_files(course: Course, stage: Stage, item: str | None) -> set[Path]:
 
 
 def scratch_for(built: Path, dest: Path, stage: Stage, item: str | None) -> Path:
-    """A project holding only what `stage` declares for `item` (and ALWAYS)."""
+    """A project holding only what `stage` declares for `item` (and ALWAYS), plus, for a
+    stage writing under courses/, its own files as they are."""
     course = Course.load("example", built)
     for rel in ALWAYS:
         src = built / rel
@@ -39,7 +40,9 @@ def scratch_for(built: Path, dest: Path, stage: Stage, item: str | None) -> Path
         elif src.exists():
             (dest / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, dest / rel)
-    for path in declared_files(course, stage, item):
+    own = [p for p in stage.outputs(course, item) if p.exists()] if stage.source else []
+    for path in [*declared_files(course, stage, item), *own]:  # a course file may be the
+        # person's (a quiz written by hand): the stage checks it rather than making it
         target = dest / path.relative_to(built)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(path, target)

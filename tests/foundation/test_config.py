@@ -102,10 +102,10 @@ def test_nested_outline_error_points_at_the_lecture(tmp_path):
 
 def _deck_colours(course, lecture_id: str = "01-01-why-comprehensions") -> set[str]:
     """Every colour the deck stage wrote into a lecture's slides."""
-    from pipeline.stages import deck
+    from pipeline.stages import decks
 
-    deck.make_deck(course, lecture_id)
-    with zipfile.ZipFile(deck.target(course, lecture_id)) as zf:
+    decks.make_deck(course, lecture_id)
+    with zipfile.ZipFile(decks.STAGE.target(course, lecture_id)) as zf:
         xml = "".join(zf.read(n).decode() for n in zf.namelist()
                       if re.fullmatch(r"ppt/slides/slide\d+\.xml", n))
     return set(re.findall(r'<a:srgbClr val="([0-9A-F]{6})"', xml))

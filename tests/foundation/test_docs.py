@@ -127,7 +127,7 @@ def test_cli_check_exits_1_naming_the_stale_block(tmp_path):
      "docs/x.md:2: generated block 'topic-reference' has no end line; add "
      "`<!-- end generated: topic-reference -->` after it"),
     (["<!-- generated: nope (make docs) -->", "<!-- end generated: nope -->"],
-     "docs/x.md:2: there is no generator 'nope'; known: topic-reference"),
+     "docs/x.md:2: there is no generator 'nope'; known: stages, topic-reference"),
     (["<!-- end generated: topic-reference -->"],
      "docs/x.md:2: `<!-- end generated: topic-reference -->` ends no block"),
     (["<!-- generated: topic-reference (make docs) -->", "<!-- end generated: other -->"],
