@@ -60,16 +60,16 @@ def check(path: Path, narration_json: Path | None = None,
     else:  # the renderer's own file: straight to the reads
         spans, tail, keep = _plan(narration_json, layout, sync, None)
     with ThreadPoolExecutor(1) as pool:  # two ffmpeg processes side by side, a core each
-        video = pool.submit(probe.packets, path, "v:0", 0)
+        reading = pool.submit(probe.packets, path, "v:0", 0)
         pcm, sound, meta = probe.audio_packets(path, keep, 1)
-        video = video.result()
+        video = reading.result()
     rows = _format_rules(meta) + [_faststart(path)] + _timing_rules(video, sound, tail)
     if layout is not None:
         rows.append(("timeline facts", _layout(meta.comment) == layout,
                      f"metadata comment '{meta.comment}'"))
     if narration_json:
-        heard = _heard(path, sound, pcm) if sync and _slides(spans) else None
-        rows += _narration_rules(spans, video, heard, read_wav(wav) if heard else None)
+        heard = _heard(path, sound, pcm) if wav and sync and _slides(spans) else None
+        rows += _narration_rules(spans, video, heard, read_wav(wav) if wav and heard else None)
     return rows
 
 

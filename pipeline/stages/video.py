@@ -13,10 +13,12 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -31,6 +33,9 @@ from pipeline.log import Progress, info, warn
 from pipeline.paths import check_image
 from pipeline.video import annexb, audio, mp4, segments, timeline
 from pipeline.video.timeline import FPS, RATE, SIZES, Span
+
+if TYPE_CHECKING:
+    from PIL import Image  # Pillow is slow to load: only where something is drawn
 
 CONTRACT_SIZE = (1920, 1080)  # frames.json's promise (docs/ARCHITECTURE.md)
 
@@ -55,7 +60,7 @@ class Picture:
 
     key: str
     source: Path | None = None  # a PNG usable as is
-    draw: object = None  # else a callable returning a PIL image
+    draw: Callable[[], Image.Image] | None = None  # else a function that draws it
 
 
 @dataclass

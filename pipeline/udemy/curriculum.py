@@ -30,6 +30,7 @@ def lecture_row(sf: SectionFiles, lf: LectureFiles, seconds: float | None) -> li
 def quiz_row(sf: SectionFiles) -> list[str]:
     """The section quiz, placed after the section's last lecture."""
     q = sf.quiz
+    assert q is not None, "quiz_row is for sections that have a quiz"
     title = f"{q.title or sf.section.title + ' quiz'} ({count(len(q.questions))})"
     return [f"{sf.number:02d}", sf.section.title, str(len(sf.lectures) + 1), "quiz",
             sf.section.id, title, "", "", "", sf.quiz_doc]

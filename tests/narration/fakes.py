@@ -48,7 +48,8 @@ class FakeTTS:
         self.delay = 0.0  # seconds before each answer, to keep requests in flight
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever,
+                                       kwargs={"poll_interval": 0.01}, daemon=True)
 
     @property
     def url(self) -> str:

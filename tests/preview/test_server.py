@@ -38,7 +38,8 @@ def served(tmp_path_factory):
     (images / "real.png").write_bytes(b"\x89PNG inside the course")
     (images / "alias.png").symlink_to("real.png")
     server = make_server(course, 0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01},
+                     daemon=True).start()
     yield course, server.server_address[1]
     server.shutdown()
     server.server_close()

@@ -129,7 +129,8 @@ def test_server_shows_the_course_but_not_secrets(course):
     build(course)
     (course.root / ".env").write_text("OPENAI_API_KEY=sk-secret\n")
     server = make_server(course, 0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01},
+                     daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
     try:
         with urllib.request.urlopen(base + "/") as r:  # redirected to the home page

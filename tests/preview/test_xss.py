@@ -123,7 +123,8 @@ def browser():
 def served(site):
     """The preview over `make serve`'s server; yields the lecture page's URL."""
     server = make_server(site, 0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01},
+                     daemon=True).start()
     yield (f"http://127.0.0.1:{server.server_address[1]}/output/example/preview/"
            f"lecture-{LEC}.html")
     server.shutdown()

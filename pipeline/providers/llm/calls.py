@@ -150,17 +150,18 @@ class Session:
     def _ask_model(self, stage: str, item: str, key: str, messages: list[dict],
                    parse: Callable[[str], Any], schema: dict | None, expect_out: int) -> Any:
         """Call until the answer is usable (bounded repairs), cache it, and return it."""
-        convo, limit, tries = list(messages), self._first_limit(), 0
+        convo, limit, tries, problem = list(messages), self._first_limit(), 0, ""
         while tries <= self.cfg.repair_attempts:
             tries += 1
             limits.check_fits(self.provider, f"{stage} {item}", convo, limit or expect_out)
             reply = self._call(stage, item, convo, schema, limit, expect_out)
             if reply.finish_reason in NOT_ANSWERS:  # no repair would help: never paid twice
                 raise ProviderError(self._not_an_answer(stage, item, reply), reply.finish_reason)
-            value, problem = _try_parse(reply, parse)
-            if problem is None:
+            value, found = _try_parse(reply, parse)
+            if found is None:
                 self._store(key, reply, stage, item)
                 return value
+            problem = found
             if reply.finish_reason == "length":
                 more = limits.next_limit(self.provider, limit, reply.tokens_out)
                 if more is None:  # more room is not to be had: asking again cannot help

@@ -39,7 +39,7 @@ class OpenAITTS(CloudTTS):
 
     def _call(self, text: str) -> Clip:
         v = self.voice
-        extra = {"instructions": v.instructions} if v.instructions else {}
+        extra: dict[str, str | float] = {"instructions": v.instructions} if v.instructions else {}
         if v.speed != 1.0:
             extra["speed"] = v.speed
         resp = self.client.audio.speech.create(model=v.model or DEFAULT_MODEL,
