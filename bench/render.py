@@ -33,13 +33,17 @@ LECTURE = "01-01-why-comprehensions"
 SLIDES = 34
 RUNS = 5  # each Lectern render is timed this many times; the median is reported
 # what each renderer imports before its clock starts (timed apart: every run pays it once)
-MODULES = {"baseline": ["moviepy"],
-           "lectern": ["pipeline.course", "pipeline.stages.video", "pipeline.checks.video"]}
+MODULES = {
+    "baseline": ["moviepy"],
+    "lectern": ["pipeline.course", "pipeline.stages.video", "pipeline.checks.video"],
+}
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
-WORDS = ("a comprehension builds a new list from an iterable in one readable expression while "
-         "a loop spells out every step with an empty list and an append call so the reader "
-         "has to run the code in their head before they know what it makes generators produce "
-         "values lazily one at a time which keeps memory flat even for very large files").split()
+WORDS = (
+    "a comprehension builds a new list from an iterable in one readable expression while "
+    "a loop spells out every step with an empty list and an append call so the reader "
+    "has to run the code in their head before they know what it makes generators produce "
+    "values lazily one at a time which keeps memory flat even for very large files"
+).split()
 
 
 def note(n: int, edit: bool = False) -> str:
@@ -51,8 +55,10 @@ def note(n: int, edit: bool = False) -> str:
 
 def write_script(root: Path, edit_slide: int | None = None) -> None:
     """The lecture's slide script: 32 bullet slides, each with a spoken note."""
-    blocks = [f"## [bullets] Point {n}\n- idea {n}\n- detail {n}\n\nNote:\n"
-              f"{note(n, n == edit_slide)}\n" for n in range(1, SLIDES + 1)]
+    blocks = [
+        f"## [bullets] Point {n}\n- idea {n}\n- detail {n}\n\nNote:\n{note(n, n == edit_slide)}\n"
+        for n in range(1, SLIDES + 1)
+    ]
     (root / "courses/example/slides" / f"{LECTURE}.md").write_text("\n---\n\n".join(blocks))
 
 
@@ -72,8 +78,9 @@ def write_frames(root: Path, edit_slide: int | None = None) -> None:
             d.text((120, 300 + 90 * i), "• " + line[:60], font=small, fill=(30, 41, 59))
         names.append(f"slide-{n:03d}.png")
         img.save(out / names[-1])
-    (out / "frames.json").write_text(json.dumps({"size": [1920, 1080], "frames": names,
-                                                 "pdf": "deck.pdf"}))
+    (out / "frames.json").write_text(
+        json.dumps({"size": [1920, 1080], "frames": names, "pdf": "deck.pdf"})
+    )
 
 
 def setup(edit_slide: int | None = None) -> None:
@@ -85,11 +92,17 @@ def setup(edit_slide: int | None = None) -> None:
     write_script(ROOT, edit_slide)
     write_frames(ROOT)
     env = {**os.environ, "LECTERN_ROOT": str(ROOT)}
-    subprocess.run([sys.executable, "-m", "pipeline", "narration", "example", "--lecture",
-                    LECTURE], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "pipeline", "narration", "example", "--lecture", LECTURE],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
 
 
 # --- the two renderers, each run in a subprocess ------------------------------------
+
 
 def baseline(out: Path) -> None:
     """Naive MoviePy: ImageClip per slide with its audio, concatenated, written."""
@@ -99,13 +112,20 @@ def baseline(out: Path) -> None:
     doc = json.loads((audio_dir / "narration.json").read_text())
     voice = AudioFileClip(str(audio_dir / "narration.wav"))
     frames = ROOT / "output/example/frames" / LECTURE
-    clips = [ImageClip(str(frames / f"slide-{s['index']:03d}.png"))
-             .with_duration(s["end"] - s["start"])
-             .with_audio(voice.subclipped(s["start"], min(s["end"], voice.duration)))
-             for s in doc["slides"]]
+    clips = [
+        ImageClip(str(frames / f"slide-{s['index']:03d}.png"))
+        .with_duration(s["end"] - s["start"])
+        .with_audio(voice.subclipped(s["start"], min(s["end"], voice.duration)))
+        for s in doc["slides"]
+    ]
     concatenate_videoclips(clips).write_videofile(
-        str(out), fps=30, codec="libx264", audio_codec="aac", logger=None,
-        temp_audiofile=str(out.with_name("baseline-audio.m4a")))  # not in the cwd
+        str(out),
+        fps=30,
+        codec="libx264",
+        audio_codec="aac",
+        logger=None,
+        temp_audiofile=str(out.with_name("baseline-audio.m4a")),
+    )  # not in the cwd
 
 
 def lectern(_out: Path) -> dict:
@@ -130,14 +150,24 @@ def child(kind: str) -> None:
     wall = time.perf_counter() - loaded
     me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(json.dumps({"wall": wall, "imports": loaded - start, "rss_mb": me,
-                      "child_rss_mb": kids, **(did or {})}))
+    print(
+        json.dumps(
+            {
+                "wall": wall,
+                "imports": loaded - start,
+                "rss_mb": me,
+                "child_rss_mb": kids,
+                **(did or {}),
+            }
+        )
+    )
 
 
 def measure(kind: str) -> dict:
     """Run one render in a fresh interpreter and read what it printed."""
-    proc = subprocess.run([sys.executable, "-m", "bench.render", kind], cwd=REPO,
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench.render", kind], cwd=REPO, capture_output=True, text=True
+    )
     if proc.returncode != 0:
         raise SystemExit(f"{kind} render failed:\n{proc.stderr[-2000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -148,8 +178,11 @@ def median(runs: list[dict]) -> dict:
     with every run's time and what it encoded."""
     mid = sorted(runs, key=lambda r: r["wall"])[len(runs) // 2]
     done = sorted({(r["segments"], r["chunks"]) for r in runs})
-    mid["runs"] = (" ".join(f"{r['wall']:.2f}" for r in runs) + " s; segments/chunks encoded "
-                   + ", ".join(f"{v}/{a}" for v, a in done))
+    mid["runs"] = (
+        " ".join(f"{r['wall']:.2f}" for r in runs)
+        + " s; segments/chunks encoded "
+        + ", ".join(f"{v}/{a}" for v, a in done)
+    )
     return mid
 
 
@@ -176,15 +209,19 @@ def main() -> None:
     setup()
     doc = json.loads((ROOT / "output/example/audio" / LECTURE / "narration.json").read_text())
     seconds = doc["duration"]
-    print(f"render bench: {len(doc['slides'])} slides, {seconds:.1f} s of Piper narration, "
-          f"{os.cpu_count()} CPUs; Lectern's times are the median of {RUNS} runs")
+    print(
+        f"render bench: {len(doc['slides'])} slides, {seconds:.1f} s of Piper narration, "
+        f"{os.cpu_count()} CPUs; Lectern's times are the median of {RUNS} runs"
+    )
     base = measure("baseline")
     full = median([cold() for _ in range(RUNS)])
     picture = median(edits(lambda n: write_frames(ROOT, edit_slide=n)))
     again = median(edits(lambda n: setup(edit_slide=n)))  # TTS is not timed
     _print(seconds, base, full, again)
-    print(f"re-render after one slide's picture changed: {picture['wall']:.2f} s = "
-          f"{100 * picture['wall'] / full['wall']:.1f}% of the full render")
+    print(
+        f"re-render after one slide's picture changed: {picture['wall']:.2f} s = "
+        f"{100 * picture['wall'] / full['wall']:.1f}% of the full render"
+    )
     for name, runs in (("full", full), ("narration", again), ("picture", picture)):
         print(f"  {name} runs: {runs['runs']}")
 
@@ -192,17 +229,25 @@ def main() -> None:
 def _print(seconds: float, base: dict, full: dict, again: dict) -> None:
     speed = {k: seconds / v["wall"] for k, v in (("base", base), ("full", full))}
     for name, r in (("moviepy baseline", base), ("lectern render  ", full)):
-        print(f"{name} : {r['wall']:7.2f} s wall, {seconds / r['wall']:6.1f}x real time, "
-              f"peak RSS {r['rss_mb']:.0f} MB (largest child {r['child_rss_mb']:.0f} MB); "
-              f"{r['imports']:.2f} s importing before that")
-    print(f"lectern vs baseline: {speed['full'] / speed['base']:.1f}x faster "
-          f"(targets: >= 20x real time, >= 12x baseline)")
-    print(f"re-render after one slide's narration changed: {again['wall']:.2f} s = "
-          f"{100 * again['wall'] / full['wall']:.1f}% of the full render (target <= 15%)")
+        print(
+            f"{name} : {r['wall']:7.2f} s wall, {seconds / r['wall']:6.1f}x real time, "
+            f"peak RSS {r['rss_mb']:.0f} MB (largest child {r['child_rss_mb']:.0f} MB); "
+            f"{r['imports']:.2f} s importing before that"
+        )
+    print(
+        f"lectern vs baseline: {speed['full'] / speed['base']:.1f}x faster "
+        f"(targets: >= 20x real time, >= 12x baseline)"
+    )
+    print(
+        f"re-render after one slide's narration changed: {again['wall']:.2f} s = "
+        f"{100 * again['wall'] / full['wall']:.1f}% of the full render (target <= 15%)"
+    )
     cold = {k: r["wall"] + r["imports"] for k, r in (("full", full), ("again", again))}
-    print(f"  the same from a fresh interpreter (imports included in both): "
-          f"{cold['again']:.2f} s = {100 * cold['again'] / cold['full']:.1f}% of "
-          f"{cold['full']:.2f} s")
+    print(
+        f"  the same from a fresh interpreter (imports included in both): "
+        f"{cold['again']:.2f} s = {100 * cold['again'] / cold['full']:.1f}% of "
+        f"{cold['full']:.2f} s"
+    )
 
 
 if __name__ == "__main__":

@@ -47,9 +47,10 @@ class WebVTT:
 
 def wrap(text: str) -> list[list[str]]:
     """Split text into cues of at most MAX_LINES lines of at most MAX_CHARS characters."""
-    lines = textwrap.wrap(" ".join(text.split()), MAX_CHARS, break_long_words=True,
-                          break_on_hyphens=False)
-    return [lines[i:i + MAX_LINES] for i in range(0, len(lines), MAX_LINES)]
+    lines = textwrap.wrap(
+        " ".join(text.split()), MAX_CHARS, break_long_words=True, break_on_hyphens=False
+    )
+    return [lines[i : i + MAX_LINES] for i in range(0, len(lines), MAX_LINES)]
 
 
 def sentence_cues(text: str, start: float, end: float) -> list[Cue]:
@@ -93,15 +94,18 @@ def stamp(t: float, sep: str = ".") -> str:
 
 def to_vtt(cues: list[Cue]) -> str:
     """A WebVTT file."""
-    body = "".join(f"{stamp(c.start)} --> {stamp(c.end)}\n" + "\n".join(c.lines) + "\n\n"
-                   for c in cues)
+    body = "".join(
+        f"{stamp(c.start)} --> {stamp(c.end)}\n" + "\n".join(c.lines) + "\n\n" for c in cues
+    )
     return "WEBVTT\n\n" + body
 
 
 def to_srt(cues: list[Cue]) -> str:
     """A SubRip file."""
-    return "".join(f"{n}\n{stamp(c.start, ',')} --> {stamp(c.end, ',')}\n" + "\n".join(c.lines)
-                   + "\n\n" for n, c in enumerate(cues, 1))
+    return "".join(
+        f"{n}\n{stamp(c.start, ',')} --> {stamp(c.end, ',')}\n" + "\n".join(c.lines) + "\n\n"
+        for n, c in enumerate(cues, 1)
+    )
 
 
 def read_vtt(text: str) -> WebVTT:
@@ -109,8 +113,7 @@ def read_vtt(text: str) -> WebVTT:
     identifier) and its text; NOTE, STYLE and REGION blocks are skipped."""
     lines = text.lstrip("\ufeff").replace("\r\n", "\n").split("\n")
     if not HEADER.match(lines[0]):
-        return WebVTT(errors=[(1, "a WebVTT file must start with a line 'WEBVTT'")],
-                      header=False)
+        return WebVTT(errors=[(1, "a WebVTT file must start with a line 'WEBVTT'")], header=False)
     doc = WebVTT()
     for no, block in _blocks(lines):
         if not NOT_CUES.match(block[0]) and (no > 2 or any("-->" in x for x in block)):

@@ -43,8 +43,12 @@ def _stage_command(name: str, summary: str) -> click.Command:
     @click.argument("topic")
     @click.option("--lecture", "lectures", multiple=True, help="Only this lecture id.")
     @click.option("--section", "sections", multiple=True, help="Only this section id.")
-    @click.option("--force", is_flag=True, default=_force_default,
-                  help="Overwrite hand-edited files (a backup is kept).")
+    @click.option(
+        "--force",
+        is_flag=True,
+        default=_force_default,
+        help="Overwrite hand-edited files (a backup is kept).",
+    )
     def command(topic: str, lectures: tuple, sections: tuple, force: bool) -> None:
         course = Course.load(topic)
         only = list(lectures or sections) or None
@@ -183,8 +187,11 @@ def serve(topic: str, port: int) -> None:
 
 
 @cli.command()
-@click.option("--check", is_flag=True,
-              help="Change nothing; exit 1 naming each generated block that is not current.")
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Change nothing; exit 1 naming each generated block that is not current.",
+)
 def docs(check: bool) -> None:
     """Rewrite the generated parts of docs/*.md and README.md (`make docs`)."""
     click.echo(_call("pipeline.gendocs:verify" if check else "pipeline.gendocs:write"))
@@ -213,8 +220,9 @@ def main() -> None:
         e.show()
         sys.exit(e.exit_code)
     except (click.exceptions.Abort, KeyboardInterrupt):
-        click.echo("interrupted: finished work is kept; run the same command again to go on",
-                   err=True)
+        click.echo(
+            "interrupted: finished work is kept; run the same command again to go on", err=True
+        )
         sys.exit(130)
     except click.ClickException as e:
         e.show()
@@ -227,14 +235,16 @@ def main() -> None:
         from pipeline.course import project_root
         from pipeline.fsutil import os_error_message
 
-        click.secho(f"error: {os_error_message(e, project_root() / 'output')}", err=True,
-                    fg="red")
+        click.secho(f"error: {os_error_message(e, project_root() / 'output')}", err=True, fg="red")
         sys.exit(1)
     except Exception as e:  # noqa: BLE001 - last resort: one line, not a traceback
         if DEBUG["on"]:
             traceback.print_exc()
         else:
-            click.secho(f"internal error: {type(e).__name__}: {e}\n"
-                        "Run again with `lectern --debug …` (or LECTERN_DEBUG=1) for details.",
-                        err=True, fg="red")
+            click.secho(
+                f"internal error: {type(e).__name__}: {e}\n"
+                "Run again with `lectern --debug …` (or LECTERN_DEBUG=1) for details.",
+                err=True,
+                fg="red",
+            )
         sys.exit(1)

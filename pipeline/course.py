@@ -24,14 +24,17 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 def check_slug(slug: str, root: Path) -> None:
     """Reject topic names that are not a plain folder name; list the ones that exist."""
     if not slug:
-        raise ConfigError("no topic given: run e.g. `make course TOPIC=example`"
-                          f"{_known(root)}")
+        raise ConfigError(f"no topic given: run e.g. `make course TOPIC=example`{_known(root)}")
     if not SLUG.match(slug):
-        raise ConfigError(f"TOPIC '{slug}' is not a valid topic name: use lowercase letters, "
-                          "digits, '-' and '_' only (no '/', '..' or spaces)")
+        raise ConfigError(
+            f"TOPIC '{slug}' is not a valid topic name: use lowercase letters, "
+            "digits, '-' and '_' only (no '/', '..' or spaces)"
+        )
     if not (root / "courses" / slug).is_dir():
-        raise ConfigError(f"no course '{slug}' in {root / 'courses'}: create it with "
-                          f"`make new TOPIC={slug}`{_known(root)}")
+        raise ConfigError(
+            f"no course '{slug}' in {root / 'courses'}: create it with "
+            f"`make new TOPIC={slug}`{_known(root)}"
+        )
 
 
 def _known(root: Path) -> str:
@@ -59,8 +62,9 @@ class Course:
         check_slug(slug, root)
         course = cls(slug, root)
         if not course.topic_path.exists():
-            raise ConfigError(f"{course.topic_path}: file not found; create it with "
-                              f"`make new TOPIC={slug}`")
+            raise ConfigError(
+                f"{course.topic_path}: file not found; create it with `make new TOPIC={slug}`"
+            )
         _ = course.topic
         return course
 
@@ -80,8 +84,7 @@ class Course:
         if topic.llm.provider != "auto":
             return topic
         provider = "openai" if self.llm_choice.startswith("openai") else "none"
-        return topic.model_copy(update={"llm": topic.llm.model_copy(
-            update={"provider": provider})})
+        return topic.model_copy(update={"llm": topic.llm.model_copy(update={"provider": provider})})
 
     @cached_property
     def written_topic(self) -> Topic:
@@ -92,13 +95,17 @@ class Course:
     def llm_choice(self) -> str:
         """What `llm.provider: auto` chose, and why (the outline stage says it)."""
         env, cfg = secrets.environment(self.root), self.written_topic.llm
-        for why, value in (("llm.base_url is set", cfg.base_url),
-                           ("OPENAI_API_KEY is set", env.get("OPENAI_API_KEY")),
-                           ("OPENAI_BASE_URL is set", env.get("OPENAI_BASE_URL"))):
+        for why, value in (
+            ("llm.base_url is set", cfg.base_url),
+            ("OPENAI_API_KEY is set", env.get("OPENAI_API_KEY")),
+            ("OPENAI_BASE_URL is set", env.get("OPENAI_BASE_URL")),
+        ):
             if value and value.strip():
                 return f"openai, because {why}"
-        return ("none (manual mode), because neither OPENAI_API_KEY, OPENAI_BASE_URL nor "
-                "llm.base_url is set")
+        return (
+            "none (manual mode), because neither OPENAI_API_KEY, OPENAI_BASE_URL nor "
+            "llm.base_url is set"
+        )
 
     @property
     def outline_path(self) -> Path:
@@ -107,8 +114,9 @@ class Course:
     @cached_property
     def outline(self) -> Outline:
         if not self.outline_path.exists():
-            raise InputError(f"{self.outline_path}: no outline yet; run "
-                             f"`make outline TOPIC={self.slug}`")
+            raise InputError(
+                f"{self.outline_path}: no outline yet; run `make outline TOPIC={self.slug}`"
+            )
         return load_outline(self.outline_path)
 
     def lecture(self, lecture_id: str) -> Lecture:

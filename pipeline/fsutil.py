@@ -84,8 +84,7 @@ def atomic_write_bytes(path: Path, data: bytes, mtime: float | None = None) -> N
     `mtime` dates the file before it appears (so no one can edit it in between)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=tempfiles.prefix(path.name),
-                               suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=tempfiles.prefix(path.name), suffix=".tmp")
     try:
         os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; give the usual mode
         with os.fdopen(fd, "wb") as f:
@@ -115,6 +114,7 @@ def atomic_write_text(path: Path, text: str, mtime: float | None = None) -> None
     """Atomic write of UTF-8 text."""
     atomic_write_bytes(path, text.encode("utf-8"), mtime)
 
+
 def read_text(path: Path) -> str:
     """A text file a person wrote (newlines as Path.read_text gives them); bytes that are
     not UTF-8 are an error naming the line and the byte."""
@@ -123,18 +123,22 @@ def read_text(path: Path) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         line = data.count(b"\n", 0, e.start) + 1
-        raise InputError(f"{path}:{line}: not UTF-8 text (byte 0x{data[e.start]:02x} at byte "
-                         f"{e.start} of the file); save it as UTF-8 (in most editors: Save "
-                         "with Encoding > UTF-8)") from None
+        raise InputError(
+            f"{path}:{line}: not UTF-8 text (byte 0x{data[e.start]:02x} at byte "
+            f"{e.start} of the file); save it as UTF-8 (in most editors: Save "
+            "with Encoding > UTF-8)"
+        ) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def disk_full_message(path: Path | str, needed: int | None = None) -> str:
     """`path: the disk is full (N free, M needed)` and what to do about it."""
     need = f", {human_bytes(needed)} needed" if needed else ""
-    return (f"{path}: the disk is full ({free_space(path)} free{need}); free some space and "
-            "run again (`make clean TOPIC=…` deletes a course's rebuildable output; keep "
-            "output/.cache, which holds paid calls)")
+    return (
+        f"{path}: the disk is full ({free_space(path)} free{need}); free some space and "
+        "run again (`make clean TOPIC=…` deletes a course's rebuildable output; keep "
+        "output/.cache, which holds paid calls)"
+    )
 
 
 def os_error_message(e: OSError, where: Path) -> str:

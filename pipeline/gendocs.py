@@ -55,8 +55,10 @@ class Block:
 def doc_files(root: Path = REPO) -> list[Path]:
     """The files whose generated blocks `make docs` keeps current."""
     if not (root / "docs").is_dir():
-        raise InputError(f"{root}: no docs/ folder here; `lectern docs` works in a checkout "
-                         "of Lectern's source (run `make docs` there)")
+        raise InputError(
+            f"{root}: no docs/ folder here; `lectern docs` works in a checkout "
+            "of Lectern's source (run `make docs` there)"
+        )
     readme = root / "README.md"
     return sorted((root / "docs").glob("*.md")) + ([readme] if readme.is_file() else [])
 
@@ -77,8 +79,10 @@ def blocks(path: Path, lines: list[str], root: Path = REPO) -> list[Block]:
         else:
             raise InputError(f"{_shown(path, root)}:{i + 1}: {_misplaced(text, name, start)}")
     if name is not None:
-        raise InputError(f"{_shown(path, root)}:{start}: generated block '{name}' has no end "
-                         f"line; add `<!-- end generated: {name} -->` after it")
+        raise InputError(
+            f"{_shown(path, root)}:{start}: generated block '{name}' has no end "
+            f"line; add `<!-- end generated: {name} -->` after it"
+        )
     return found
 
 
@@ -86,22 +90,30 @@ def _misplaced(text: str, name: str | None, start: int) -> str:
     """Why a marker line cannot be where it is, and what to write instead."""
     begin, end = BEGIN.fullmatch(text), END.fullmatch(text)
     if begin:
-        return (f"generated block '{begin[1]}' starts inside block '{name}' (line {start}); "
-                f"end that one first with `<!-- end generated: {name} -->`")
+        return (
+            f"generated block '{begin[1]}' starts inside block '{name}' (line {start}); "
+            f"end that one first with `<!-- end generated: {name} -->`"
+        )
     if end and name is None:
-        return f"`{text}` ends no block; the block starts with `<!-- generated: {end[1]} " \
-               "(make docs) -->`"
+        return (
+            f"`{text}` ends no block; the block starts with `<!-- generated: {end[1]} "
+            "(make docs) -->`"
+        )
     if end:
         return f"`{text}` does not end block '{name}' (line {start}): the names must match"
-    return (f"`{text}` is not a marker line; write `<!-- generated: NAME (make docs) -->` "
-            "and `<!-- end generated: NAME -->`")
+    return (
+        f"`{text}` is not a marker line; write `<!-- generated: NAME (make docs) -->` "
+        "and `<!-- end generated: NAME -->`"
+    )
 
 
 def generate(name: str, where: str) -> str:
     """The text generator `name` makes now, ending in one newline."""
     if name not in GENERATORS:
-        raise InputError(f"{where}: there is no generator '{name}'; known: "
-                         f"{', '.join(sorted(GENERATORS))} (GENERATORS in pipeline/gendocs.py)")
+        raise InputError(
+            f"{where}: there is no generator '{name}'; known: "
+            f"{', '.join(sorted(GENERATORS))} (GENERATORS in pipeline/gendocs.py)"
+        )
     module, func = GENERATORS[name].split(":")
     return getattr(importlib.import_module(module), func)().rstrip("\n") + "\n"
 
@@ -119,9 +131,11 @@ class Stale:
     differs_at: int  # line number of the first line that differs
 
     def describe(self, root: Path) -> str:
-        return (f"{_shown(self.path, root)}:{self.differs_at}: generated block "
-                f"'{self.block.name}' (from line {self.block.start}) is not what "
-                f"{GENERATORS[self.block.name]} makes")
+        return (
+            f"{_shown(self.path, root)}:{self.differs_at}: generated block "
+            f"'{self.block.name}' (from line {self.block.start}) is not what "
+            f"{GENERATORS[self.block.name]} makes"
+        )
 
 
 def _render(path: Path, root: Path, made: dict[str, str]) -> tuple[str, list[Stale]]:
@@ -131,18 +145,20 @@ def _render(path: Path, root: Path, made: dict[str, str]) -> tuple[str, list[Sta
     for block in reversed(blocks(path, lines, root)):
         where = f"{_shown(path, root)}:{block.start}"
         want = made.setdefault(block.name, generate(block.name, where))
-        have = "".join(lines[block.start:block.stop])
+        have = "".join(lines[block.start : block.stop])
         if have != want:
             stale.append(Stale(path, block, block.start + _first_difference(have, want) + 1))
-            lines[block.start:block.stop] = [want]
+            lines[block.start : block.stop] = [want]
     return "".join(lines), stale[::-1]
 
 
 def _first_difference(have: str, want: str) -> int:
     """Index of the first line where two texts differ."""
     pairs = zip(have.splitlines(), want.splitlines(), strict=False)
-    return next((i for i, (a, b) in enumerate(pairs) if a != b),
-                min(len(have.splitlines()), len(want.splitlines())))
+    return next(
+        (i for i, (a, b) in enumerate(pairs) if a != b),
+        min(len(have.splitlines()), len(want.splitlines())),
+    )
 
 
 def _scan(root: Path) -> tuple[dict[Path, str], list[Stale], dict[str, str]]:
@@ -159,10 +175,12 @@ def check(root: Path = REPO) -> list[str]:
     when the docs are current. Changes nothing."""
     _, stale, made = _scan(root)
     problems = [s.describe(root) for s in stale]
-    problems += [f"generator '{name}' ({GENERATORS[name]}) has no block in docs/*.md or "
-                 f"README.md: add `<!-- generated: {name} (make docs) -->` and `<!-- end "
-                 f"generated: {name} -->` lines where its text belongs"
-                 for name in sorted(set(GENERATORS) - set(made))]
+    problems += [
+        f"generator '{name}' ({GENERATORS[name]}) has no block in docs/*.md or "
+        f"README.md: add `<!-- generated: {name} (make docs) -->` and `<!-- end "
+        f"generated: {name} -->` lines where its text belongs"
+        for name in sorted(set(GENERATORS) - set(made))
+    ]
     return problems
 
 
@@ -170,9 +188,12 @@ def verify(root: Path = REPO) -> str:
     """`docs --check`: a line saying the docs are current, or StaleDocs listing why not."""
     problems = check(root)
     if problems:
-        raise StaleDocs("the generated docs are not current:\n  " + "\n  ".join(problems)
-                        + f"\nFix: {FIX}; edit the source a block is made from (named "
-                        "above), never the generated text.")
+        raise StaleDocs(
+            "the generated docs are not current:\n  "
+            + "\n  ".join(problems)
+            + f"\nFix: {FIX}; edit the source a block is made from (named "
+            "above), never the generated text."
+        )
     return f"generated docs are current ({', '.join(sorted(GENERATORS))})"
 
 

@@ -36,6 +36,7 @@ class Key:
 
 # --- parts: what a stage reads -------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class File:
     """A file's bytes. `path` is a template: {C} = courses/T, {O} = output/T, {ID} = the
@@ -102,8 +103,9 @@ def compute(parts: tuple[Part, ...], version: int, course, item: str | None) -> 
 
 def resolve(template: str, course, item: str | None) -> Path:
     """A part's path template for a course and an item (lecture or section id)."""
-    text = template.format(C=course.dir, O=course.out, R=course.root, SLUG=course.slug,
-                           ID=item, SID=item)
+    text = template.format(
+        C=course.dir, O=course.out, R=course.root, SLUG=course.slug, ID=item, SID=item
+    )
     return Path(text)
 
 
@@ -113,8 +115,11 @@ def expand(template: str, course, item: str | None, grain: str) -> list[Path]:
     if "{EACH_SID}" in template:
         names = [template.replace("{EACH_SID}", s.id) for s in course.outline.sections]
     elif "{EACH_ID}" in template:
-        lectures = course.outline.lectures if grain != "section" else \
-            next(s for s in course.outline.sections if s.id == item).lectures
+        lectures = (
+            course.outline.lectures
+            if grain != "section"
+            else next(s for s in course.outline.sections if s.id == item).lectures
+        )
         names = [template.replace("{EACH_ID}", lec.id) for lec in lectures]
     else:
         names = [template]

@@ -57,8 +57,10 @@ def course_run(course) -> Iterator[None]:
     said = False
     while (other := _claim(lease, me)) is not None:
         if not said:
-            log.info(f"another Lectern run (process {other['pid']}) is building "
-                     f"courses/{course.slug}; waiting for it to finish (Ctrl-C to stop)")
+            log.info(
+                f"another Lectern run (process {other['pid']}) is building "
+                f"courses/{course.slug}; waiting for it to finish (Ctrl-C to stop)"
+            )
             said = True
         time.sleep(POLL_S)
     try:

@@ -25,12 +25,16 @@ def outcome(course, path, what: str) -> None:
         info(f"wrote {rel}")
     elif what == "proposed":
         stem, _, ext = rel.rpartition(".")
-        warn(f"{rel} was edited by hand, so it was kept. The regenerated version is beside "
-             f"it as {stem}.proposed.{ext}. Take it with `lectern resolve {rel} "
-             f"--take-proposed`, or keep yours with `lectern resolve {rel} --keep-mine`.")
+        warn(
+            f"{rel} was edited by hand, so it was kept. The regenerated version is beside "
+            f"it as {stem}.proposed.{ext}. Take it with `lectern resolve {rel} "
+            f"--take-proposed`, or keep yours with `lectern resolve {rel} --keep-mine`."
+        )
     elif what == "deleted":
-        warn(f"{rel} was deleted by hand, so it was not regenerated. Run with FORCE=1 to "
-             "make it again, or remove the lecture from outline.yaml.")
+        warn(
+            f"{rel} was deleted by hand, so it was not regenerated. Run with FORCE=1 to "
+            "make it again, or remove the lecture from outline.yaml."
+        )
 
 
 class Progress:

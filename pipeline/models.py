@@ -124,14 +124,27 @@ def _foreign(quiz: Quiz, section: Section, path: Path, lines: dict) -> list[str]
     """Errors for a `section:` or question `lecture:` that is not this section's."""
     problems = []
     if quiz.section != section.id:
-        problems.append(located(path, lines, ("section",), f"'{quiz.section}' is not this "
-                                f"file's section: {Path(path).name} holds the quiz of section "
-                                f"{section.id}; write `section: {section.id}`, or move the "
-                                "quiz to the file of the section it is for"))
+        problems.append(
+            located(
+                path,
+                lines,
+                ("section",),
+                f"'{quiz.section}' is not this "
+                f"file's section: {Path(path).name} holds the quiz of section "
+                f"{section.id}; write `section: {section.id}`, or move the "
+                "quiz to the file of the section it is for",
+            )
+        )
     ids = [lec.id for lec in section.lectures]
     for i, q in enumerate(quiz.questions):
         if q.lecture is not None and q.lecture not in ids:
-            problems.append(located(path, lines, ("questions", i, "lecture"),
-                                    f"'{q.lecture}' is not a lecture of section {section.id}; "
-                                    f"use one of: {', '.join(ids)}"))
+            problems.append(
+                located(
+                    path,
+                    lines,
+                    ("questions", i, "lecture"),
+                    f"'{q.lecture}' is not a lecture of section {section.id}; "
+                    f"use one of: {', '.join(ids)}",
+                )
+            )
     return problems

@@ -42,8 +42,14 @@ class SearchPath:
         return " or ".join(f"{d}/" for d in self.allowed) or "the course folder"
 
 
-def find(value: str, search: SearchPath | list[Path], where: str, what: str,
-         error: type[LecternError] = InputError, hint: str = "") -> Path:
+def find(
+    value: str,
+    search: SearchPath | list[Path],
+    where: str,
+    what: str,
+    error: type[LecternError] = InputError,
+    hint: str = "",
+) -> Path:
     """The file `value` names, resolved, inside an allowed folder; else `error` located at
     `where` (e.g. `slides/01-01-x.md:12` or `topic.yaml: video.music`), ending in `hint`."""
     search = SearchPath.within(search)
@@ -55,11 +61,15 @@ def find(value: str, search: SearchPath | list[Path], where: str, what: str,
             return candidate
         refused = refused or reason
     if refused:
-        raise error(f"{where}: {what} '{name}' {refused}; copy the file into "
-                    f"{search.shown()} and name it from there{hint}")
+        raise error(
+            f"{where}: {what} '{name}' {refused}; copy the file into "
+            f"{search.shown()} and name it from there{hint}"
+        )
     looked = " and ".join(str(b) for b in search.bases) or "the course folder"
-    raise error(f"{where}: {what} '{name}' not found (looked in {looked}); add the file "
-                f"there or fix the path{hint}")
+    raise error(
+        f"{where}: {what} '{name}' not found (looked in {looked}); add the file "
+        f"there or fix the path{hint}"
+    )
 
 
 def _candidates(name: str, bases: tuple[Path, ...]) -> list[Path]:
@@ -99,5 +109,6 @@ def check_image(path: Path, where: str, value: str) -> None:
         reason = "its content is not in any image format"
     except Exception as e:  # noqa: BLE001 - Pillow raises many kinds for a broken file
         reason = f"{type(e).__name__}: {e}"
-    raise InputError(f"{where}: '{value}' is not an image Pillow can read ({reason}); save it "
-                     "as PNG or JPEG")
+    raise InputError(
+        f"{where}: '{value}' is not an image Pillow can read ({reason}); save it as PNG or JPEG"
+    )

@@ -160,8 +160,10 @@ def resolve(course_dir: Path, path: Path, take_proposed: bool) -> str:
     with m.locked() as data:
         rel = m.rel(path)
         entry = data.get(rel, {})
-        made = {"source": entry.get("proposed", entry.get("source")),
-                "parts": entry.get("proposed_parts", entry.get("parts", {}))}
+        made = {
+            "source": entry.get("proposed", entry.get("source")),
+            "parts": entry.get("proposed_parts", entry.get("parts", {})),
+        }
         if take_proposed:
             if path.exists():
                 backup(course_dir, path)

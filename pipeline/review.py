@@ -14,9 +14,11 @@ from pipeline.course import Course
 from pipeline.errors import CheckpointPending, InputError
 from pipeline.fsutil import atomic_write_text, sha256_file
 
-HEADER = ("# Review approvals, written by `make approve`. Each entry records who approved\n"
-          "# what and when, and the hash of every file approved. Edit a file afterwards\n"
-          "# and its checkpoint asks for approval again.\n")
+HEADER = (
+    "# Review approvals, written by `make approve`. Each entry records who approved\n"
+    "# what and when, and the hash of every file approved. Edit a file afterwards\n"
+    "# and its checkpoint asks for approval again.\n"
+)
 
 
 def reviewed_files(course: Course, stage: str) -> list[Path]:
@@ -42,8 +44,10 @@ def approve(course: Course, stage: str) -> str:
     missing = [f for f in files if not f.exists()]
     if missing:
         target = "outline" if stage == "outline" else "drafts"
-        raise InputError(f"nothing to approve for '{stage}' yet: {_rel(course, missing[0])} "
-                         f"does not exist. Run `make {target} TOPIC={course.slug}` first")
+        raise InputError(
+            f"nothing to approve for '{stage}' yet: {_rel(course, missing[0])} "
+            f"does not exist. Run `make {target} TOPIC={course.slug}` first"
+        )
     data = load(course)
     data[stage] = {
         "approved_by": os.environ.get("LECTERN_USER") or _user(),
@@ -102,6 +106,8 @@ def checkpoint(course: Course, stage: str) -> None:
     if len(changed) > 20:
         lines.append(f"  … and {len(changed) - 20} more")
     slug = course.slug
-    lines += ["When they read right, approve and continue with:",
-              f"  make approve TOPIC={slug} STAGE={stage} && make course TOPIC={slug}"]
+    lines += [
+        "When they read right, approve and continue with:",
+        f"  make approve TOPIC={slug} STAGE={stage} && make course TOPIC={slug}",
+    ]
     raise CheckpointPending("\n".join(lines))

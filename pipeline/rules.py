@@ -34,13 +34,15 @@ SECTIONS := {sections}
 
 # --- pipeline/stages.mk ------------------------------------------------------------------
 
+
 def stages_mk() -> str:
     """The text of pipeline/stages.mk."""
     parts = [HEADER, f"STAGE_TARGETS := {' '.join(s.name for s in REGISTRY)}\n"]
     parts += [f"{s.name}_OUT = {_outputs(s)}\n" for s in REGISTRY]
     every = " ".join(f"$({s.name}_OUT)" for s in REGISTRY)
-    parts.append("\n# Writes are atomic: Make must never delete a target, least of all a "
-                 "person's file.\n")
+    parts.append(
+        "\n# Writes are atomic: Make must never delete a target, least of all a person's file.\n"
+    )
     parts.append(f".PRECIOUS: {every}\n")
     parts += ["\n" + _stage_rules(s) for s in REGISTRY]
     return "".join(parts)
@@ -69,16 +71,20 @@ def _stage_rules(stage: Stage) -> str:
     flag = "--lecture" if stage.grain == "lecture" else "--section"
     each = "LECTURES" if stage.grain == "lecture" else "SECTIONS"
     targets = " ".join(_make_path(t, "$(1)") for t in stage.writes)
-    return (goal + f"define {stage.name}_rule\n"
-            f"{targets} &: {_prerequisites(stage, '$(1)')}\n"
-            f"\t$$(LECTERN) {stage.name} $$(TOPIC) {flag} $(1)$$(call force_flag,{stage.name})\n"
-            f"endef\n$(foreach L,$({each}),$(eval $(call {stage.name}_rule,$(L))))\n")
+    return (
+        goal + f"define {stage.name}_rule\n"
+        f"{targets} &: {_prerequisites(stage, '$(1)')}\n"
+        f"\t$$(LECTERN) {stage.name} $$(TOPIC) {flag} $(1)$$(call force_flag,{stage.name})\n"
+        f"endef\n$(foreach L,$({each}),$(eval $(call {stage.name}_rule,$(L))))\n"
+    )
 
 
 def _course_rule(stage: Stage) -> str:
     """One rule for the whole course (a batch stage writes every item in one process)."""
-    rule = (f"$({stage.name}_OUT) &: {_prerequisites(stage, '')}\n"
-            f"\t$(LECTERN) {stage.name} $(TOPIC)$(call force_flag,{stage.name})\n")
+    rule = (
+        f"$({stage.name}_OUT) &: {_prerequisites(stage, '')}\n"
+        f"\t$(LECTERN) {stage.name} $(TOPIC)$(call force_flag,{stage.name})\n"
+    )
     if stage.grain == "course":
         return rule
     return f"ifneq ($(LECTURES),)\n{rule}endif\n"  # before the outline there are no items
@@ -101,8 +107,11 @@ def _make_prerequisite(template: str, item: str, stage: Stage) -> str:
     the section's (or course's) lectures or the sections, a glob becomes $(wildcard)."""
     each = re.search(r"\{EACH_(S?ID)\}", template)
     if each:
-        ids = "SECTIONS" if each[1] == "SID" else \
-            ("LECTURES_$(1)" if stage.grain == "section" else "LECTURES")
+        ids = (
+            "SECTIONS"
+            if each[1] == "SID"
+            else ("LECTURES_$(1)" if stage.grain == "section" else "LECTURES")
+        )
         inner = _make_path(template.replace(each[0], "{ID}"), "$(X)")
         return f"$(foreach X,$({ids}),{inner})"
     path = _make_path(template, item)
@@ -110,20 +119,30 @@ def _make_prerequisite(template: str, item: str, stage: Stage) -> str:
 
 
 def _make_path(template: str, item: str) -> str:
-    return (template.replace("{C}", "$(C)").replace("{O}", "$(O)").replace("{R}/", "")
-            .replace("{SLUG}", "$(TOPIC)").replace("{ID}", item).replace("{SID}", item))
+    return (
+        template.replace("{C}", "$(C)")
+        .replace("{O}", "$(O)")
+        .replace("{R}/", "")
+        .replace("{SLUG}", "$(TOPIC)")
+        .replace("{ID}", item)
+        .replace("{SID}", item)
+    )
 
 
 # --- output/T/rules.mk ---------------------------------------------------------------------
 
+
 def write(course: Course) -> str:
     """Write the course's rules.mk (its ids) and return its path relative to the project."""
     sections = course.outline.sections
-    text = COURSE_HEADER.format(slug=course.slug,
-                                lectures=" ".join(lec.id for lec in course.outline.lectures),
-                                sections=" ".join(s.id for s in sections))
-    text += "".join(f"LECTURES_{s.id} := {' '.join(lec.id for lec in s.lectures)}\n"
-                    for s in sections)
+    text = COURSE_HEADER.format(
+        slug=course.slug,
+        lectures=" ".join(lec.id for lec in course.outline.lectures),
+        sections=" ".join(s.id for s in sections),
+    )
+    text += "".join(
+        f"LECTURES_{s.id} := {' '.join(lec.id for lec in s.lectures)}\n" for s in sections
+    )
     path = course.out / "rules.mk"
     atomic_write_text(path, text)
     return str(path.relative_to(course.root))

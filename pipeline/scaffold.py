@@ -16,16 +16,19 @@ from pipeline.project import project_root
 def new_topic(slug: str) -> str:
     """Create courses/<slug>/topic.yaml from the commented template."""
     if not SLUG.match(slug or ""):
-        raise ConfigError(f"TOPIC '{slug}' is not a valid topic name: use lowercase letters, "
-                          "digits, '-' and '_' only (no '/', '..' or spaces)")
+        raise ConfigError(
+            f"TOPIC '{slug}' is not a valid topic name: use lowercase letters, "
+            "digits, '-' and '_' only (no '/', '..' or spaces)"
+        )
     path = project_root() / "courses" / slug / "topic.yaml"
     if path.exists():
         raise ConfigError(f"{path} already exists; edit it, or pick another TOPIC")
     template = resources.files("pipeline").joinpath("templates/topic.yaml").read_text("utf-8")
     title = slug.replace("-", " ").replace("_", " ").title()
     atomic_write_text(path, template.format(title=title))
-    return (f"created {path.relative_to(project_root())}: edit it, then run "
-            f"`make course TOPIC={slug}`")
+    return (
+        f"created {path.relative_to(project_root())}: edit it, then run `make course TOPIC={slug}`"
+    )
 
 
 def clean(course: Course) -> str:

@@ -46,12 +46,19 @@ class SecretInBundle(LecternError):
 
 def known(root: Path | None = None) -> Secrets:
     """The value (8 characters or more) of every key-like variable: environment and .env."""
-    return {name: value.encode() for name, value in environment(root).items()
-            if name.upper().endswith(KEY_LIKE) and len(value) >= MIN_CHARS}
+    return {
+        name: value.encode()
+        for name, value in environment(root).items()
+        if name.upper().endswith(KEY_LIKE) and len(value) >= MIN_CHARS
+    }
 
 
-def check(course: Course, bundle: str, files: Iterable[tuple[str, Path | bytes]],
-          lecture_of: dict[str, str] | None = None) -> None:
+def check(
+    course: Course,
+    bundle: str,
+    files: Iterable[tuple[str, Path | bytes]],
+    lecture_of: dict[str, str] | None = None,
+) -> None:
     """Raise SecretInBundle when a file of `bundle` (shown name, path or bytes) holds a secret."""
     secrets = known(course.root)
     if not secrets:
@@ -59,8 +66,9 @@ def check(course: Course, bundle: str, files: Iterable[tuple[str, Path | bytes]]
     for shown, data in files:
         hit = find(data, secrets)
         if hit:
-            raise SecretInBundle(_message(course, bundle, shown, hit, secrets[hit[0]],
-                                          (lecture_of or {}).get(shown)))
+            raise SecretInBundle(
+                _message(course, bundle, shown, hit, secrets[hit[0]], (lecture_of or {}).get(shown))
+            )
 
 
 def find(data: Path | bytes, secrets: Secrets) -> Hit | None:
@@ -124,15 +132,18 @@ def _stream(f: BinaryIO, secrets: Secrets, head: bytes = b"") -> str | None:
     return None
 
 
-def _message(course: Course, bundle: str, shown: str, hit: Hit, value: bytes,
-             lecture: str | None) -> str:
+def _message(
+    course: Course, bundle: str, shown: str, hit: Hit, value: bytes, lecture: str | None
+) -> str:
     """Where the value was found, whose it is (the name only) and what to remove."""
     name, member = hit
     where = f"{shown} → {member}" if member else shown
     origin = "the environment" if name in os.environ else ".env"
-    return (f"{bundle}: {where} contains the value of ${name} (from {origin}), so it was not "
-            f"written (any previous one is kept). Remove the value from "
-            f"{_fix(course, name, value, lecture)}, then run again.")
+    return (
+        f"{bundle}: {where} contains the value of ${name} (from {origin}), so it was not "
+        f"written (any previous one is kept). Remove the value from "
+        f"{_fix(course, name, value, lecture)}, then run again."
+    )
 
 
 def _fix(course: Course, name: str, value: bytes, lecture: str | None) -> str:
@@ -142,10 +153,14 @@ def _fix(course: Course, name: str, value: bytes, lecture: str | None) -> str:
         return ", ".join(found)
     slides = f"courses/{course.slug}/slides/{lecture}.md"
     if lecture:
-        return (f"lecture {lecture}: it is in none of the course's files as written, so look "
-                f"at what {slides} shows (its images) and the theme")
-    return (f"the course: it is in none of the files under courses/{course.slug}/ as written, "
-            "so look at the images it shows and its theme")
+        return (
+            f"lecture {lecture}: it is in none of the course's files as written, so look "
+            f"at what {slides} shows (its images) and the theme"
+        )
+    return (
+        f"the course: it is in none of the files under courses/{course.slug}/ as written, "
+        "so look at the images it shows and its theme"
+    )
 
 
 def sources(course: Course, name: str, value: bytes) -> list[str]:

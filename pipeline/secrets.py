@@ -22,8 +22,11 @@ from pipeline.project import project_root
 
 # Keys Lectern sends only to one service's hosts (the Azure provider binds its own to
 # Azure): a course's `api_key_env` may not name them, or a shared course could redirect them.
-BOUND_KEYS = {"OPENAI_API_KEY": "api.openai.com", "ELEVENLABS_API_KEY": "api.elevenlabs.io",
-              "AZURE_OPENAI_API_KEY": "the Azure endpoint in AZURE_OPENAI_ENDPOINT"}
+BOUND_KEYS = {
+    "OPENAI_API_KEY": "api.openai.com",
+    "ELEVENLABS_API_KEY": "api.elevenlabs.io",
+    "AZURE_OPENAI_API_KEY": "the Azure endpoint in AZURE_OPENAI_ENDPOINT",
+}
 VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # What the openai SDK gets when no key should go: given none, it reads OPENAI_API_KEY itself
 # (local servers ignore the key, but the SDK insists on one).
@@ -43,14 +46,24 @@ class Service:
     pinned: bool = False
 
 
-OPENAI = Service("OPENAI_API_KEY", "OPENAI_BASE_URL", "https://api.openai.com/v1",
-                 frozenset({"api.openai.com"}))
+OPENAI = Service(
+    "OPENAI_API_KEY", "OPENAI_BASE_URL", "https://api.openai.com/v1", frozenset({"api.openai.com"})
+)
 # The regional hosts are the ones the SDK's ElevenLabsEnvironment lists.
-ELEVENLABS = Service("ELEVENLABS_API_KEY", "ELEVENLABS_BASE_URL", "https://api.elevenlabs.io",
-                     frozenset({"api.elevenlabs.io", "api.us.elevenlabs.io",
-                                "api.eu.residency.elevenlabs.io",
-                                "api.in.residency.elevenlabs.io",
-                                "api.sg.residency.elevenlabs.io"}))
+ELEVENLABS = Service(
+    "ELEVENLABS_API_KEY",
+    "ELEVENLABS_BASE_URL",
+    "https://api.elevenlabs.io",
+    frozenset(
+        {
+            "api.elevenlabs.io",
+            "api.us.elevenlabs.io",
+            "api.eu.residency.elevenlabs.io",
+            "api.in.residency.elevenlabs.io",
+            "api.sg.residency.elevenlabs.io",
+        }
+    ),
+)
 
 # Azure OpenAI: the endpoint and key of the person's resource (as the Azure SDKs read them).
 AZURE = Service("AZURE_OPENAI_API_KEY", "AZURE_OPENAI_ENDPOINT", "", frozenset(), pinned=True)
@@ -90,8 +103,9 @@ def base_url(service: Service, course_url: str | None, env: dict[str, str]) -> s
     return course_url or env.get(service.url_var) or service.url
 
 
-def credential(service: Service, block: str, course_url: str | None, key_env: str | None,
-               env: dict[str, str]) -> Credential:
+def credential(
+    service: Service, block: str, course_url: str | None, key_env: str | None, env: dict[str, str]
+) -> Credential:
     """The URL and key for a provider whose topic.yaml block (`llm`, `voice`) is given."""
     url = base_url(service, course_url, env)
     official = _chosen(service, url, env) if service.pinned else is_official(service, url)
@@ -118,9 +132,11 @@ def _chosen(service: Service, url: str, env: dict[str, str]) -> bool:
 def _named_key(env: dict[str, str], name: str, block: str, url: str) -> str:
     key = env.get(name, "").strip()
     if not key:
-        raise ConfigError(f"topic.yaml {block}.api_key_env: ${name} is not set in the "
-                          f"environment or in .env; set it to the key of the server at "
-                          f"{host(url)}, or remove {block}.api_key_env to send no key")
+        raise ConfigError(
+            f"topic.yaml {block}.api_key_env: ${name} is not set in the "
+            f"environment or in .env; set it to the key of the server at "
+            f"{host(url)}, or remove {block}.api_key_env to send no key"
+        )
     return key
 
 
@@ -130,14 +146,18 @@ def key_env_problem(name: str, course_url: str | None) -> str | None:
         return f"'{name}' is not a variable name (letters, digits and _, e.g. MY_SERVER_KEY)"
     bound = BOUND_KEYS.get(name.upper())
     if bound:
-        return (f"names {name}, which Lectern sends only to {bound}: topic.yaml travels "
-                "with a course, so it cannot send that key elsewhere. Put this server's key "
-                "in a variable of its own, e.g. MY_SERVER_KEY=... in .env, and name that "
-                "here; or remove api_key_env to send no key")
+        return (
+            f"names {name}, which Lectern sends only to {bound}: topic.yaml travels "
+            "with a course, so it cannot send that key elsewhere. Put this server's key "
+            "in a variable of its own, e.g. MY_SERVER_KEY=... in .env, and name that "
+            "here; or remove api_key_env to send no key"
+        )
     if not course_url:
-        return ("names the key for base_url, which is not set: add base_url (the server "
-                "this key is for) or remove api_key_env (without base_url the provider's "
-                "own key is used, e.g. OPENAI_API_KEY)")
+        return (
+            "names the key for base_url, which is not set: add base_url (the server "
+            "this key is for) or remove api_key_env (without base_url the provider's "
+            "own key is used, e.g. OPENAI_API_KEY)"
+        )
     return None
 
 
@@ -157,8 +177,10 @@ def announce(block: str, cred: Credential) -> None:
     if cred.key:
         line = f"{block}: sending ${cred.var} to {host(cred.url)}"
     else:
-        line = (f"{block}: sending no API key to {host(cred.url)} (if it needs one, name the "
-                f"variable holding it in {block}.api_key_env in topic.yaml)")
+        line = (
+            f"{block}: sending no API key to {host(cred.url)} (if it needs one, name the "
+            f"variable holding it in {block}.api_key_env in topic.yaml)"
+        )
     with _announced_lock:
         if line in _announced:
             return
@@ -170,5 +192,7 @@ def key_hint(cred: Credential, block: str) -> str:
     """What to check when a server refuses the key it got, or wanted one."""
     if cred.key:
         return f"check ${cred.var} (environment or .env)"
-    return (f"the server at {host(cred.url)} wants an API key: put it in a variable of your "
-            f"own (e.g. in .env) and name that variable in {block}.api_key_env in topic.yaml")
+    return (
+        f"the server at {host(cred.url)} wants an API key: put it in a variable of your "
+        f"own (e.g. in .env) and name that variable in {block}.api_key_env in topic.yaml"
+    )

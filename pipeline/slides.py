@@ -73,8 +73,9 @@ class _Cursor:
         return InputError(f"{self.path}:{line}: {message}")
 
 
-def parse_file(path: Path, search: SearchPath | list[Path] | None = None,
-               allow_empty_notes: bool = False) -> list[Slide]:
+def parse_file(
+    path: Path, search: SearchPath | list[Path] | None = None, allow_empty_notes: bool = False
+) -> list[Slide]:
     """Parse a slide script file; raise InputError at the first problem. `search`:
     where `@image:` files are found (Course.image_dirs)."""
     path = Path(path)
@@ -83,13 +84,18 @@ def parse_file(path: Path, search: SearchPath | list[Path] | None = None,
     return parse_text(read_text(path), path, search, allow_empty_notes)
 
 
-def parse_text(text: str, path: Path, search: SearchPath | list[Path] | None = None,
-               allow_empty_notes: bool = False) -> list[Slide]:
+def parse_text(
+    text: str,
+    path: Path,
+    search: SearchPath | list[Path] | None = None,
+    allow_empty_notes: bool = False,
+) -> list[Slide]:
     """Parse slide-script text."""
     cur = _Cursor(Path(path))
     search = SearchPath.within(search)
-    slides = [_parse_slide(chunk, start, cur, search, allow_empty_notes)
-              for chunk, start in _split(text)]
+    slides = [
+        _parse_slide(chunk, start, cur, search, allow_empty_notes) for chunk, start in _split(text)
+    ]
     if not slides:
         raise cur.fail(1, "no slides found; start a slide with `## [bullets] Title`")
     return slides
@@ -110,25 +116,30 @@ def _split(text: str) -> list[tuple[list[str], int]]:
     return [(c, s) for c, s in chunks if any(x.strip() for x in c)]
 
 
-def _parse_slide(lines: list[str], start: int, cur: _Cursor, search: SearchPath,
-                 allow_empty: bool) -> Slide:
+def _parse_slide(
+    lines: list[str], start: int, cur: _Cursor, search: SearchPath, allow_empty: bool
+) -> Slide:
     """Parse the lines of one slide."""
     first = next(i for i, x in enumerate(lines) if x.strip())
     line_no = start + first
     m = HEADING.match(lines[first].strip())
     if not m:
-        raise cur.fail(line_no, "a slide must start with `## [kind] Title` "
-                       f"(kinds: {', '.join(KINDS)})")
+        raise cur.fail(
+            line_no, f"a slide must start with `## [kind] Title` (kinds: {', '.join(KINDS)})"
+        )
     kind, title = m["kind"].strip(), m["title"].strip()
     if kind not in KINDS:
         raise cur.fail(line_no, f"unknown slide kind '{kind}'; use one of: {', '.join(KINDS)}")
     slide = Slide(kind=kind, title=title, line=line_no)
-    body, note, note_line = _split_note(lines[first + 1:], line_no + 1, cur)
+    body, note, note_line = _split_note(lines[first + 1 :], line_no + 1, cur)
     _parse_body(slide, body, cur, search)
     slide.note = note
     if not note and not allow_empty:
-        raise cur.fail(note_line or line_no, f"slide '{title}' has no narration: add a "
-                       "`Note:` line followed by what the voice should say")
+        raise cur.fail(
+            note_line or line_no,
+            f"slide '{title}' has no narration: add a "
+            "`Note:` line followed by what the voice should say",
+        )
     return slide
 
 
@@ -144,15 +155,16 @@ def _split_note(lines: list[str], first_line: int, cur: _Cursor):
         if not in_fence and line.strip().lower().startswith("note:"):
             rest = line.strip()[5:].strip()
             body = [(first_line + j, x) for j, x in enumerate(lines[:i])]
-            tail = [(first_line + i + 1 + j, x.strip()) for j, x in enumerate(lines[i + 1:])]
+            tail = [(first_line + i + 1 + j, x.strip()) for j, x in enumerate(lines[i + 1 :])]
             body += [(no, x) for no, x in tail if DIRECTIVE.match(x)]
             spoken = ([rest] if rest else []) + [x for _, x in tail if not DIRECTIVE.match(x)]
             return body, " ".join(x for x in spoken if x).strip(), first_line + i
     return [(first_line + j, x) for j, x in enumerate(lines)], "", None
 
 
-def _parse_body(slide: Slide, body: list[tuple[int, str]], cur: _Cursor,
-                search: SearchPath) -> None:
+def _parse_body(
+    slide: Slide, body: list[tuple[int, str]], cur: _Cursor, search: SearchPath
+) -> None:
     """Fill the slide's fields from its body lines."""
     fence: list[str] | None = None
     column = None
@@ -164,8 +176,11 @@ def _parse_body(slide: Slide, body: list[tuple[int, str]], cur: _Cursor,
                 if slide.kind != "code":
                     raise cur.fail(no, f"code blocks belong on a `code` slide, not `{slide.kind}`")
                 if slide.code:
-                    raise cur.fail(no, "a `code` slide holds one code block; put the second "
-                                   "one on its own `## [code]` slide")
+                    raise cur.fail(
+                        no,
+                        "a `code` slide holds one code block; put the second "
+                        "one on its own `## [code]` slide",
+                    )
                 fence, slide.language = [], stripped[3:].strip()
             else:
                 slide.code, fence = "\n".join(fence), None
@@ -186,15 +201,19 @@ def _parse_body(slide: Slide, body: list[tuple[int, str]], cur: _Cursor,
         if slide.kind == "quote":
             text_lines.append(stripped.lstrip("> ").strip())
             continue
-        raise cur.fail(no, f"unexpected text on a `{slide.kind}` slide: '{stripped[:40]}'. "
-                       "See docs/formats.md for what each kind holds")
+        raise cur.fail(
+            no,
+            f"unexpected text on a `{slide.kind}` slide: '{stripped[:40]}'. "
+            "See docs/formats.md for what each kind holds",
+        )
     if fence is not None:
         raise cur.fail(body[-1][0] if body else slide.line, "code block is not closed with ```")
     _check_complete(slide, " ".join(text_lines), cur)
 
 
-def _directive(slide: Slide, key: str, value: str, no: int, cur: _Cursor,
-               search: SearchPath) -> str | None:
+def _directive(
+    slide: Slide, key: str, value: str, no: int, cur: _Cursor, search: SearchPath
+) -> str | None:
     """Apply one `@key: value` directive; return the column it opens, if any."""
     allowed = DIRECTIVES[slide.kind] | COMMON_DIRECTIVES
     if key not in allowed:
@@ -258,8 +277,9 @@ def _check_complete(slide: Slide, quote: str, cur: _Cursor) -> None:
         "quote": (quote, "the quote text"),
     }
     if slide.kind in need and not need[slide.kind][0]:
-        raise cur.fail(slide.line, f"`{slide.kind}` slide '{slide.title}' needs "
-                       f"{need[slide.kind][1]}")
+        raise cur.fail(
+            slide.line, f"`{slide.kind}` slide '{slide.title}' needs {need[slide.kind][1]}"
+        )
 
 
 def render_text(slides: list[Slide], course_dir: Path | None = None) -> str:
@@ -273,7 +293,7 @@ def _render_slide(s: Slide, course_dir: Path | None) -> str:
         out.append(f"@subtitle: {s.subtitle}")
     out += [("  " * b.level) + f"- {b.text}" for b in s.bullets]
     if s.kind == "code":
-        out += ([f"@caption: {s.caption}"] if s.caption else [])
+        out += [f"@caption: {s.caption}"] if s.caption else []
         out += ["@line-numbers: on"] if s.line_numbers else []
         out += [f"```{s.language}", s.code, "```"]
     if s.image is not None:

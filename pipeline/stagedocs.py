@@ -10,14 +10,21 @@ GRAIN = {"course": "the course", "section": "each section", "lecture": "each lec
 
 def table() -> str:
     """One row per stage: what it works on, reads and writes, and its code version."""
-    rows = ["| stage (make target, CLI command, module) | for | made from | writes | version |",
-            "|---|---|---|---|---|"]
-    rows += [f"| `{s.name}`: {s.summary} | {GRAIN[s.grain]} | {_reads(s)} | "
-             f"{'<br>'.join(f'`{_path(w)}`' for w in s.writes)} | {s.version} |"
-             for s in REGISTRY]
-    notes = ["", "Paths: `C` is courses/TOPIC, `O` output/TOPIC, `ID` a lecture id, `SID` a "
-             "section id. A stage's key is a hash of every part it is made from and its "
-             "version; `make why` names the parts that changed."]
+    rows = [
+        "| stage (make target, CLI command, module) | for | made from | writes | version |",
+        "|---|---|---|---|---|",
+    ]
+    rows += [
+        f"| `{s.name}`: {s.summary} | {GRAIN[s.grain]} | {_reads(s)} | "
+        f"{'<br>'.join(f'`{_path(w)}`' for w in s.writes)} | {s.version} |"
+        for s in REGISTRY
+    ]
+    notes = [
+        "",
+        "Paths: `C` is courses/TOPIC, `O` output/TOPIC, `ID` a lecture id, `SID` a "
+        "section id. A stage's key is a hash of every part it is made from and its "
+        "version; `make why` names the parts that changed.",
+    ]
     return "\n".join(rows + notes)
 
 
@@ -34,5 +41,11 @@ def _reads(stage: Stage) -> str:
 
 
 def _path(template: str) -> str:
-    return (template.replace("{C}", "C").replace("{O}", "O").replace("{R}/", "")
-            .replace("{SLUG}", "TOPIC").replace("{ID}", "ID").replace("{SID}", "SID"))
+    return (
+        template.replace("{C}", "C")
+        .replace("{O}", "O")
+        .replace("{R}/", "")
+        .replace("{SLUG}", "TOPIC")
+        .replace("{ID}", "ID")
+        .replace("{SID}", "SID")
+    )

@@ -82,8 +82,9 @@ def record(out_root: Path, output: Path, key: Key | str) -> None:
     """Remember that `output` was made from `key` (with its parts, for `make why`), and
     date it at the run's start."""
     parts = key.parts if isinstance(key, Key) else {}
-    atomic_write_text(_stamp_path(out_root, output),
-                      json.dumps({"key": _digest(key), "parts": parts}) + "\n")
+    atomic_write_text(
+        _stamp_path(out_root, output), json.dumps({"key": _digest(key), "parts": parts}) + "\n"
+    )
     date(output)
 
 

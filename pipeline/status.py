@@ -33,8 +33,10 @@ def table(course: Course) -> str:
     parts = [_format(t) for t in tables] + notes
     waiting = [s for s in ("outline", "drafts") if _safe_pending(course, s)]
     if waiting:
-        parts.append("Waiting for review: " + ", ".join(waiting) + f". Approve with "
-                     f"`make approve TOPIC={course.slug} STAGE={waiting[0]}`.")
+        parts.append(
+            "Waiting for review: " + ", ".join(waiting) + f". Approve with "
+            f"`make approve TOPIC={course.slug} STAGE={waiting[0]}`."
+        )
     if any(row[1:].count(STALE) for t in tables for row in t[1:]):
         parts.append(f"Why something is stale: `make why TOPIC={course.slug}`.")
     return "\n\n".join(parts)
@@ -54,8 +56,11 @@ def grids(course: Course) -> tuple[list[list[list[str]]], list[str]]:
     body = [[lec.id] + [cell(course, s, lec.id).state for s in per_lecture] for lec in lectures]
     for s in (s for s in REGISTRY if s.grain == "section"):
         rows += [[f"{s.name} {sid}", cell(course, s, sid).state] for sid in s.items(course)]
-    rows += [[s.name, cell(course, s, None).state]
-             for s in REGISTRY if s.grain == "course" and s is not outline]
+    rows += [
+        [s.name, cell(course, s, None).state]
+        for s in REGISTRY
+        if s.grain == "course" and s is not outline
+    ]
     return [[["stage", "state"], *rows], [head, *body]], []
 
 
@@ -108,15 +113,15 @@ def _source_cell(course: Course, stage: Stage, item: str | None, path: Path) -> 
     compared = _compare(course, stage, item, entry.get("parts"), entry.get("source"))
     if compared.state != UP_TO_DATE and entry.get("source") and not old:
         return compared
-    if stage.name in STAGES_WITH_REVIEW and _rel(course, path) in \
-            _safe_pending(course, stage.name):
+    if stage.name in STAGES_WITH_REVIEW and _rel(course, path) in _safe_pending(course, stage.name):
         return Cell("waiting for review", [])
     label = {"generated": UP_TO_DATE, "authored": "written by hand"}
     return Cell(label.get(state, "edited by hand"), [])
 
 
-def _compare(course: Course, stage: Stage, item: str | None, parts: dict | None,
-             digest: str | None) -> Cell:
+def _compare(
+    course: Course, stage: Stage, item: str | None, parts: dict | None, digest: str | None
+) -> Cell:
     """Up to date when the stored digest is the current key's; else what changed."""
     try:
         key = stage.key(course, item)
@@ -149,7 +154,6 @@ def _rel(course: Course, path: Path) -> str:
 
 def _format(rows: list[list[str]]) -> str:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
-             for r in rows]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)

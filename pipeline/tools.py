@@ -65,13 +65,16 @@ def _taskset() -> str | None:
 def _which(name: str, package: str) -> str:
     path = shutil.which(name)
     if not path:
-        raise ToolMissing(f"{name} is not installed: run `make setup` as root, or "
-                          f"`sudo apt-get install -y {package}`")
+        raise ToolMissing(
+            f"{name} is not installed: run `make setup` as root, or "
+            f"`sudo apt-get install -y {package}`"
+        )
     return path
 
 
-def run(cmd: list[str], what: str, timeout: float | None = None,
-        cwd: Path | None = None) -> subprocess.CompletedProcess:
+def run(
+    cmd: list[str], what: str, timeout: float | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess:
     """Run a program; on failure raise an error with the tail of its output (and say
     so when the disk it writes to is full)."""
     try:
@@ -84,8 +87,9 @@ def run(cmd: list[str], what: str, timeout: float | None = None,
     return proc
 
 
-def failure(cmd: list[str], what: str, code: int, output: str,
-            cwd: Path | None = None) -> LecternError:
+def failure(
+    cmd: list[str], what: str, code: int, output: str, cwd: Path | None = None
+) -> LecternError:
     """The error for a program that failed: the tail of its output, and the full disk
     when that is the likely cause (programs rarely say so in words a person reads)."""
     tail = "\n".join(output.strip().splitlines()[-8:])

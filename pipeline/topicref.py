@@ -97,12 +97,19 @@ def _blocks(groups: dict[str, list[Setting]]):
         yield s.path, (s.model, groups[s.path])
 
 
-def _section(title: str, model: type[BaseModel], rows: list[Setting],
-             blocks: dict[str, list[Setting]]) -> str:
+def _section(
+    title: str, model: type[BaseModel], rows: list[Setting], blocks: dict[str, list[Setting]]
+) -> str:
     """A heading, the block's docstring as its intro, and a table of its settings."""
     intro = " ".join(inspect.cleandoc(model.__doc__ or "").split())
-    lines = [f"## {title}", "", intro, "", "| Setting | Type | Default | Description |",
-             "|---|---|---|---|"]
+    lines = [
+        f"## {title}",
+        "",
+        intro,
+        "",
+        "| Setting | Type | Default | Description |",
+        "|---|---|---|---|",
+    ]
     lines += [_row(s, s.path in blocks) for s in rows]
     return "\n".join(lines) + "\n"
 
@@ -144,12 +151,18 @@ def _items(annotation) -> str:
 
 def _bounds(s: Setting) -> str:
     """The range or length limits pydantic checks, as words (', 0.5 to 2')."""
-    limits = {k: getattr(m, k) for m in s.info.metadata
-              for k in ("ge", "le", "gt", "lt", "min_length", "max_length")
-              if getattr(m, k, None) is not None}
+    limits = {
+        k: getattr(m, k)
+        for m in s.info.metadata
+        for k in ("ge", "le", "gt", "lt", "min_length", "max_length")
+        if getattr(m, k, None) is not None
+    }
     if "min_length" in limits or "max_length" in limits:
-        return _lengths(limits.get("min_length"), limits.get("max_length"),
-                        "" if s.many or get_origin(s.info.annotation) is list else " characters")
+        return _lengths(
+            limits.get("min_length"),
+            limits.get("max_length"),
+            "" if s.many or get_origin(s.info.annotation) is list else " characters",
+        )
     lo, hi = limits.get("ge", limits.get("gt")), limits.get("le", limits.get("lt"))
     if lo is not None and hi is not None:
         return f", {_num(lo)} to {_num(hi)}"

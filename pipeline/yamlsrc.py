@@ -29,8 +29,10 @@ MAX_VALUES = 200_000
 # not the text written (file names that end in "gpj.exe" read as "exe.jpg"). Right-to-left
 # text displays in its natural order without them; embeddings, isolates and marks,
 # which mixed-direction text does use, are kept.
-OVERRIDES = {"\u202d": "left-to-right override (U+202D)",
-             "\u202e": "right-to-left override (U+202E)"}
+OVERRIDES = {
+    "\u202d": "left-to-right override (U+202D)",
+    "\u202e": "right-to-left override (U+202E)",
+}
 
 
 def load(path: Path) -> object:
@@ -50,17 +52,22 @@ def load_with_lines(path: Path) -> tuple[object, dict[Loc, int]]:
         problems: list[tuple[int, str]] = []
         _walk(node, (), lines, problems)
         if problems:
-            raise ConfigError("\n".join(f"{path}:{line}: {what}" for line, what in
-                                        sorted(set(problems))))
+            raise ConfigError(
+                "\n".join(f"{path}:{line}: {what}" for line, what in sorted(set(problems)))
+            )
         return loader.construct_document(node), lines
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         where = f"{mark.line + 1}:{mark.column + 1}" if mark else "?"
-        raise ConfigError(f"{path}:{where}: YAML syntax error: {e.problem or e}. "
-                          "Check indentation and quoting on that line.") from None
+        raise ConfigError(
+            f"{path}:{where}: YAML syntax error: {e.problem or e}. "
+            "Check indentation and quoting on that line."
+        ) from None
     except RecursionError:  # the parser recurses once per level of [ or {
-        raise ConfigError(f"{path}: values are nested hundreds of levels deep ([[[…); "
-                          "Lectern files need a few, so check the brackets") from None
+        raise ConfigError(
+            f"{path}: values are nested hundreds of levels deep ([[[…); "
+            "Lectern files need a few, so check the brackets"
+        ) from None
     finally:
         loader.dispose()
 
@@ -81,26 +88,35 @@ def _check_size(root: yaml.Node, path: Path) -> None:
     def size(node: yaml.Node) -> int:
         if id(node) in sizes:
             if sizes[id(node)] < 0:
-                raise ConfigError(f"{path}:{node.start_mark.line + 1}: this value contains "
-                                  "an alias of itself (an endless loop); remove that alias")
+                raise ConfigError(
+                    f"{path}:{node.start_mark.line + 1}: this value contains "
+                    "an alias of itself (an endless loop); remove that alias"
+                )
             return sizes[id(node)]
         sizes[id(node)] = -1  # on the stack: meeting it again is a loop
-        children = (node.value if isinstance(node, yaml.SequenceNode) else
-                    [n for pair in node.value for n in pair]
-                    if isinstance(node, yaml.MappingNode) else [])
+        children = (
+            node.value
+            if isinstance(node, yaml.SequenceNode)
+            else [n for pair in node.value for n in pair]
+            if isinstance(node, yaml.MappingNode)
+            else []
+        )
         total = 1 + sum(size(child) for child in children)
         if total > MAX_VALUES:
-            raise ConfigError(f"{path}:{node.start_mark.line + 1}: the aliases (*name) from "
-                              f"here on expand this file to more than {MAX_VALUES:,} values; "
-                              "write the repeated parts out, or use fewer levels of aliases")
+            raise ConfigError(
+                f"{path}:{node.start_mark.line + 1}: the aliases (*name) from "
+                f"here on expand this file to more than {MAX_VALUES:,} values; "
+                "write the repeated parts out, or use fewer levels of aliases"
+            )
         sizes[id(node)] = total
         return total
 
     size(root)
 
 
-def _walk(node: yaml.Node, loc: Loc, lines: dict[Loc, int],
-          problems: list[tuple[int, str]]) -> None:
+def _walk(
+    node: yaml.Node, loc: Loc, lines: dict[Loc, int], problems: list[tuple[int, str]]
+) -> None:
     """Record the line of every key path; note duplicate keys and bidi overrides."""
     lines.setdefault(loc, node.start_mark.line + 1)
     if isinstance(node, yaml.ScalarNode):
@@ -127,18 +143,28 @@ def _duplicate(key: yaml.Node, line: int, first: dict, problems: list) -> None:
     if (key.tag, key.value) not in first:
         first[key.tag, key.value] = line
         return
-    problems.append((line, f"key '{key.value}' appears twice in this mapping (first at line "
-                           f"{first[key.tag, key.value]}); YAML keeps only the last one, so "
-                           "merge them"))
+    problems.append(
+        (
+            line,
+            f"key '{key.value}' appears twice in this mapping (first at line "
+            f"{first[key.tag, key.value]}); YAML keeps only the last one, so "
+            "merge them",
+        )
+    )
 
 
 def _check_overrides(node: yaml.ScalarNode, loc: Loc, problems: list) -> None:
     found = next((name for ch, name in OVERRIDES.items() if ch in node.value), None)
     if found:
         key = ".".join(str(p) for p in loc) or "(top level)"
-        problems.append((node.start_mark.line + 1, f"{key}: contains a {found}, which shows "
-                         "the text in another order than it is written; delete it "
-                         "(right-to-left text displays correctly without one)"))
+        problems.append(
+            (
+                node.start_mark.line + 1,
+                f"{key}: contains a {found}, which shows "
+                "the text in another order than it is written; delete it "
+                "(right-to-left text displays correctly without one)",
+            )
+        )
 
 
 def validate(model: type[BaseModel], data: object, path: Path, lines: dict[Loc, int]):
@@ -190,7 +216,7 @@ def _explain(err: dict, model: type[BaseModel], loc: Loc) -> str:
         return f"is too long: at most {ctx.get('max_length')} characters"
     msg = err["msg"]
     if msg.startswith("Value error, "):
-        msg = msg[len("Value error, "):]
+        msg = msg[len("Value error, ") :]
     return msg[0].lower() + msg[1:] if msg else msg
 
 

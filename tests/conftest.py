@@ -44,10 +44,15 @@ def person_env() -> dict[str, str]:
 
 def run_cli(root: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     """Run `python -m pipeline ARGS` in a project root, as the Makefile does."""
-    full_env = {**person_env(), "LECTERN_ROOT": str(root), "PYTHONPATH": str(REPO),
-                **(env or {})}
-    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=root, env=full_env,
-                          capture_output=True, text=True, timeout=600)
+    full_env = {**person_env(), "LECTERN_ROOT": str(root), "PYTHONPATH": str(REPO), **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", *args],
+        cwd=root,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 @pytest.fixture
@@ -64,9 +69,15 @@ def mk_project(tmp_path) -> Path:
     return root
 
 
-def make(root: Path, *args: str, env: dict | None = None,
-         timeout: int = 600) -> subprocess.CompletedProcess:
+def make(
+    root: Path, *args: str, env: dict | None = None, timeout: int = 600
+) -> subprocess.CompletedProcess:
     """Run make in a project as a person would (no AUTO_APPROVE/FORCE unless given)."""
-    return subprocess.run(["make", "--no-print-directory", *args], cwd=root,
-                          env={**person_env(), "LECTERN_ROOT": str(root), **(env or {})},
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        ["make", "--no-print-directory", *args],
+        cwd=root,
+        env={**person_env(), "LECTERN_ROOT": str(root), **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )

@@ -20,7 +20,11 @@ def assert_golden(name: str, text: str) -> None:
         return
     expected = path.read_text(encoding="utf-8")
     if text != expected:
-        diff = "".join(difflib.unified_diff(expected.splitlines(True), text.splitlines(True),
-                                            "golden", "actual"))
-        raise AssertionError(f"{name} differs from its golden file (`make golden` to accept):\n"
-                             f"{diff[:4000]}")
+        diff = "".join(
+            difflib.unified_diff(
+                expected.splitlines(True), text.splitlines(True), "golden", "actual"
+            )
+        )
+        raise AssertionError(
+            f"{name} differs from its golden file (`make golden` to accept):\n{diff[:4000]}"
+        )

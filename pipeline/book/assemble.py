@@ -53,8 +53,14 @@ class Builder:
         self.spine: list[epub.EpubHtml] = []
         self.cover_jpeg = cover_jpeg
 
-    def add_page(self, file: str, title: str, body: list, epub_type: str | None = None,
-                 guide: str | None = None) -> Page:
+    def add_page(
+        self,
+        file: str,
+        title: str,
+        body: list,
+        epub_type: str | None = None,
+        guide: str | None = None,
+    ) -> Page:
         """Add an XHTML page to the manifest and spine (and the guide/landmarks)."""
         item = Page(uid=file.split(".")[0], file_name=file, title=title, lang=self.lang)
         item.content = page(title, self.lang, body, epub_type, CSS)
@@ -101,15 +107,20 @@ def _metadata(b: Builder) -> None:
     book.add_metadata(None, "meta", "main", {"refines": "#book-title", "property": "title-type"})
     if t.subtitle:
         book.add_metadata("DC", "title", t.subtitle, {"id": "subtitle"})
-        book.add_metadata(None, "meta", "subtitle", {"refines": "#subtitle",
-                                                     "property": "title-type"})
+        book.add_metadata(
+            None, "meta", "subtitle", {"refines": "#subtitle", "property": "title-type"}
+        )
     book.add_author(t.author, uid="creator")
-    book.add_metadata(None, "meta", "aut", {"refines": "#creator", "property": "role",
-                                            "scheme": "marc:relators"})
+    book.add_metadata(
+        None, "meta", "aut", {"refines": "#creator", "property": "role", "scheme": "marc:relators"}
+    )
     book.add_metadata("DC", "publisher", t.book.publisher or t.author)
     book.add_metadata("DC", "date", dt.date.today().isoformat())
-    book.add_metadata("DC", "rights", labels(t.language)["rights"].format(
-        year=dt.date.today().year, author=t.author))
+    book.add_metadata(
+        "DC",
+        "rights",
+        labels(t.language)["rights"].format(year=dt.date.today().year, author=t.author),
+    )
     book.add_metadata("DC", "description", t.book.description or t.subtitle or t.title)
     for subject in keywords_for(b.course):
         book.add_metadata("DC", "subject", subject)
@@ -129,19 +140,39 @@ def _front_matter(b: Builder) -> None:
     wrapper = matter.el("div", class_="cover")
     wrapper.append(img)
     b.add_page("cover.xhtml", lab["cover"], [wrapper], "cover", guide="cover")
-    b.add_page("title.xhtml", t.title,
-               matter.title_page(t.title, t.subtitle, t.author, t.book.publisher), "frontmatter")
+    b.add_page(
+        "title.xhtml",
+        t.title,
+        matter.title_page(t.title, t.subtitle, t.author, t.book.publisher),
+        "frontmatter",
+    )
     model = f"{t.llm.provider} {t.llm.model}" if t.uses_llm else None
-    b.add_page("copyright.xhtml", lab["copyright"], matter.copyright_page(
-        b.lang, t.author, dt.date.today().year, t.book.publisher, model,
-        f"urn:uuid:{b.src.book_id}"), "frontmatter", guide="copyright-page")
+    b.add_page(
+        "copyright.xhtml",
+        lab["copyright"],
+        matter.copyright_page(
+            b.lang,
+            t.author,
+            dt.date.today().year,
+            t.book.publisher,
+            model,
+            f"urn:uuid:{b.src.book_id}",
+        ),
+        "frontmatter",
+        guide="copyright-page",
+    )
     if b.src.preface:
         shown = "topic.yaml (book.preface)"
         names = {r.src: b.embed(r.path, shown) for r in b.src.images.get("preface", [])}
         pre = convert(b.src.preface, "preface", lab["preface"], names, shown)
         nodes = [n for n in pre.section][1:]  # drop the h2 convert added; the page has h1
-        b.add_page("preface.xhtml", lab["preface"], matter.preface_page(b.lang, nodes),
-                   "frontmatter", guide="preface")
+        b.add_page(
+            "preface.xhtml",
+            lab["preface"],
+            matter.preface_page(b.lang, nodes),
+            "frontmatter",
+            guide="preface",
+        )
         b.toc.append(TocEntry(lab["preface"], "preface.xhtml"))
 
 
@@ -151,8 +182,9 @@ def _chapters(b: Builder) -> list[Chapter]:
 
     chapters = []
     for n, sec in enumerate(b.course.outline.sections, 1):
-        lectures = [b.lecture(lec, shown(b.course, b.course.lecture_path(lec.id)))
-                    for lec in sec.lectures]
+        lectures = [
+            b.lecture(lec, shown(b.course, b.course.lecture_path(lec.id))) for lec in sec.lectures
+        ]
         chapters.append(Chapter(n, sec, f"ch{n:02d}.xhtml", lectures, b.src.quizzes[sec.id]))
     return chapters
 
@@ -184,8 +216,13 @@ def _back_matter(b: Builder, chapters: list[Chapter]) -> None:
         b.toc.append(TocEntry(lab["answers"], ANSWERS))
     terms = _index_terms(b, chapters)
     if terms:
-        b.add_page("index.xhtml", lab["index"], matter.index_page(b.lang, terms), "backmatter",
-                   guide="index")
+        b.add_page(
+            "index.xhtml",
+            lab["index"],
+            matter.index_page(b.lang, terms),
+            "backmatter",
+            guide="index",
+        )
         b.toc.append(TocEntry(lab["index"], "index.xhtml"))
 
 
@@ -214,8 +251,7 @@ def keywords_from_outline(course: Course) -> list[str]:
 def _contents(b: Builder) -> None:
     """The HTML contents page goes right after the copyright page (before the preface)."""
     lab = labels(b.lang)
-    item = b.add_page("contents.xhtml", lab["contents"], matter.contents_page(b.lang, b.toc),
-                      None)
+    item = b.add_page("contents.xhtml", lab["contents"], matter.contents_page(b.lang, b.toc), None)
     b.spine.remove(item)
     b.spine.insert(3, item)
     # Landmarks in reading order: the contents page comes right after the copyright page.
@@ -225,10 +261,16 @@ def _contents(b: Builder) -> None:
 def _finish(b: Builder, out: Path) -> None:
     """Images, CSS, nav, NCX, spine; then write the file."""
     for name, data in sorted(b.images.items()):
-        b.book.add_item(epub.EpubImage(uid=PurePosixPath(name).stem, file_name=name,
-                                       media_type=_media(name), content=data))
-    b.book.add_item(epub.EpubItem(uid="css", file_name=CSS, media_type="text/css",
-                                  content=stylesheet().encode()))
+        b.book.add_item(
+            epub.EpubImage(
+                uid=PurePosixPath(name).stem, file_name=name, media_type=_media(name), content=data
+            )
+        )
+    b.book.add_item(
+        epub.EpubItem(
+            uid="css", file_name=CSS, media_type="text/css", content=stylesheet().encode()
+        )
+    )
     b.book.toc = [_ebook_toc(e, f"t{i}") for i, e in enumerate(b.toc)]
     nav = epub.EpubNav(title=labels(b.lang)["contents"])
     nav.add_link(href=CSS, rel="stylesheet", type="text/css")
@@ -238,8 +280,15 @@ def _finish(b: Builder, out: Path) -> None:
     # Zipped in memory, then written at once: on a full disk ebooklib would leave a zip
     # half-closed (and a traceback at exit); atomic_write_bytes says how much is needed.
     buf = io.BytesIO()
-    epub.write_epub(buf, b.book, {"epub3_pages": False, "raise_exceptions": True,
-                                  "landmark_title": labels(b.lang)["landmarks"]})
+    epub.write_epub(
+        buf,
+        b.book,
+        {
+            "epub3_pages": False,
+            "raise_exceptions": True,
+            "landmark_title": labels(b.lang)["landmarks"],
+        },
+    )
     atomic_write_bytes(out, buf.getvalue())
 
 

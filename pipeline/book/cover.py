@@ -25,12 +25,16 @@ def from_file(src: Path, shown: str) -> bytes:
     try:
         img = ImageOps.exif_transpose(Image.open(src)).convert("RGB")
     except (UnidentifiedImageError, OSError) as e:
-        raise ConfigError(f"{shown}: book.cover '{src.name}' is not an image Pillow can read "
-                          f"({e}); use a JPEG or PNG") from None
+        raise ConfigError(
+            f"{shown}: book.cover '{src.name}' is not an image Pillow can read "
+            f"({e}); use a JPEG or PNG"
+        ) from None
     ratio = img.height / img.width
     if abs(ratio - 1.6) > 0.03:
-        log.warn(f"{shown}: book.cover is {img.width}x{img.height} (ratio {ratio:.2f}); "
-                 "KDP wants 1.6:1, so it was cropped to 1600x2560")
+        log.warn(
+            f"{shown}: book.cover is {img.width}x{img.height} (ratio {ratio:.2f}); "
+            "KDP wants 1.6:1, so it was cropped to 1600x2560"
+        )
     if img.height < SIZE[1]:
         log.warn(f"{shown}: book.cover is only {img.height} px tall; KDP recommends 2560")
     return to_jpeg(ImageOps.fit(img, SIZE, Image.LANCZOS))
@@ -45,17 +49,24 @@ def to_jpeg(img: Image.Image) -> bytes:
 
 def palette(theme: Theme) -> dict[str, str]:
     """The title slide's colours (#RRGGBB), its text swapped for one that reads if need be."""
-    colours = {role: "#" + theme.color(name) for role, name in
-               (("background", "title_background"), ("text", "title_text"), ("accent", "accent"))}
+    colours = {
+        role: "#" + theme.color(name)
+        for role, name in (
+            ("background", "title_background"),
+            ("text", "title_text"),
+            ("accent", "accent"),
+        )
+    }
     if contrast(colours["text"], colours["background"]) < 7:
         # A cover is read as a thumbnail: a title colour fine on a slide may be too faint.
-        colours["text"] = max(("#FFFFFF", "#111111"),
-                              key=lambda c: contrast(c, colours["background"]))
+        colours["text"] = max(
+            ("#FFFFFF", "#111111"), key=lambda c: contrast(c, colours["background"])
+        )
     return colours
 
 
 def _luminance(hex_colour: str) -> float:
-    rgb = [int(hex_colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    rgb = [int(hex_colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
     lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
     return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
 
@@ -98,8 +109,9 @@ def wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
     lines, line = [], ""
     for tok in _tokens(text):
         while font.getlength(tok.rstrip()) > width and len(tok) > 1:
-            cut = max(1, next(i for i in range(len(tok), 0, -1)
-                              if font.getlength(tok[:i]) <= width))
+            cut = max(
+                1, next(i for i in range(len(tok), 0, -1) if font.getlength(tok[:i]) <= width)
+            )
             if line:
                 lines.append(line.rstrip())
                 line = ""
@@ -112,8 +124,9 @@ def wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
     return [ln for ln in lines + [line.rstrip()] if ln]
 
 
-def fit_title(title: str, width: int, max_height: int,
-              theme: Theme) -> tuple[ImageFont.FreeTypeFont, list[str]]:
+def fit_title(
+    title: str, width: int, max_height: int, theme: Theme
+) -> tuple[ImageFont.FreeTypeFont, list[str]]:
     """The largest title size (220 down to 90 px) that fits the box without splitting words."""
     for size in range(220, 89, -10):
         font = _font(title, size, theme)
@@ -126,7 +139,7 @@ def fit_title(title: str, width: int, max_height: int,
 
 def _mix(a: str, b: str, share: float) -> tuple[int, int, int]:
     """Colour a moved `share` of the way towards colour b."""
-    ca, cb = (tuple(int(c.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4)) for c in (a, b))
+    ca, cb = (tuple(int(c.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4)) for c in (a, b))
     return tuple(round(x + (y - x) * share) for x, y in zip(ca, cb, strict=True))
 
 
@@ -153,7 +166,7 @@ def generate(title: str, subtitle: str, author: str, theme: Theme) -> bytes:
     y += 90
     if subtitle and y < 2000:
         sub_font = _font(subtitle, 64, theme, bold=False)
-        for line in wrap(subtitle, sub_font, width)[:max(1, (2100 - y) // 82)]:
+        for line in wrap(subtitle, sub_font, width)[: max(1, (2100 - y) // 82)]:
             draw.text((MARGIN, y), line, font=sub_font, fill=colours["text"])
             y += 82
     author_font = _font(author, 100, theme)

@@ -70,5 +70,7 @@ def stylesheet() -> str:
     # tell tokens apart on a greyscale e-ink screen.
     light = _token_rules("default", ".codehilite")
     dark = _token_rules("github-dark", ".codehilite")
-    return (f"{BASE}\n/* code, light pages and e-ink */\n{light}\n"
-            f"/* code, dark mode */\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n")
+    return (
+        f"{BASE}\n/* code, light pages and e-ink */\n{light}\n"
+        f"/* code, dark mode */\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n"
+    )

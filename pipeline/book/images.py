@@ -45,9 +45,11 @@ def scan(md_path: Path, text: str, search: SearchPath, shown: str) -> list[Image
 def _resolve(src: str, line: int, search: SearchPath, shown: str) -> Path:
     """The file an image src names (pipeline.paths.find: the course folder or assets/)."""
     if re.match(r"^[a-z][a-z0-9+.-]*:", src, re.I):
-        raise InputError(f"{shown}:{line}: image '{src}' is not a local file; an e-book must "
-                         "embed its images: save it under the course's images/ folder and "
-                         "link it as images/NAME")
+        raise InputError(
+            f"{shown}:{line}: image '{src}' is not a local file; an e-book must "
+            "embed its images: save it under the course's images/ folder and "
+            "link it as images/NAME"
+        )
     path = find(src, search, f"{shown}:{line}", "image")
     check_image(path, f"{shown}:{line}", src)
     return path
@@ -58,8 +60,9 @@ def compress(path: Path, shown: str) -> tuple[bytes, str]:
     try:
         img = ImageOps.exif_transpose(Image.open(path))
     except (UnidentifiedImageError, OSError) as e:
-        raise InputError(f"{shown}: '{path.name}' is not an image Pillow can read ({e}); "
-                         "use PNG or JPEG") from None
+        raise InputError(
+            f"{shown}: '{path.name}' is not an image Pillow can read ({e}); use PNG or JPEG"
+        ) from None
     img.thumbnail((MAX_SIDE, MAX_SIDE), Image.LANCZOS)
     if _is_photo(img):
         return _save(img.convert("RGB"), "JPEG", quality=82, optimize=True), "jpg"

@@ -24,10 +24,14 @@ CATEGORY_HINTS = [
     (("html", "css", "web"), CT + "Web Development & Design > Programming"),
     (("code", "programming", "software", "function", "algorithm"), CT + "Programming > General"),
 ]
-FALLBACK_CATEGORIES = ["Education & Teaching > Studying & Workbooks > Study Guides",
-                       "Nonfiction > Education & Reference"]
-HEADINGS = {"en": ("What you will learn", "Who this book is for", "Inside the book"),
-            "zh": ("你将学到", "本书适合谁", "本书内容")}
+FALLBACK_CATEGORIES = [
+    "Education & Teaching > Studying & Workbooks > Study Guides",
+    "Nonfiction > Education & Reference",
+]
+HEADINGS = {
+    "en": ("What you will learn", "Who this book is for", "Inside the book"),
+    "zh": ("你将学到", "本书适合谁", "本书内容"),
+}
 
 
 def description_html(course: Course) -> str:
@@ -38,8 +42,10 @@ def description_html(course: Course) -> str:
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
     intro = "".join(f"<p>{html.escape(p, quote=False)}</p>" for p in paragraphs)
     if t.book.description and len(intro) > DESCRIPTION_MAX:
-        raise ConfigError(f"courses/{course.slug}/topic.yaml: book.description is {len(intro)} "
-                          f"characters as HTML; KDP allows {DESCRIPTION_MAX}. Shorten it.")
+        raise ConfigError(
+            f"courses/{course.slug}/topic.yaml: book.description is {len(intro)} "
+            f"characters as HTML; KDP allows {DESCRIPTION_MAX}. Shorten it."
+        )
     parts = [intro]
     if t.goals:
         parts.append(f"<h4>{learn}</h4>" + _ul(t.goals))
@@ -60,8 +66,10 @@ def keywords(course: Course) -> list[str]:
     """Seven keyword phrases: book.keywords, topped up from the outline's key terms."""
     given = course.topic.book.keywords
     if len(given) > KEYWORD_SLOTS:
-        log.warn(f"courses/{course.slug}/topic.yaml: book.keywords has {len(given)} phrases; "
-                 f"KDP takes {KEYWORD_SLOTS}, so the first {KEYWORD_SLOTS} are listed")
+        log.warn(
+            f"courses/{course.slug}/topic.yaml: book.keywords has {len(given)} phrases; "
+            f"KDP takes {KEYWORD_SLOTS}, so the first {KEYWORD_SLOTS} are listed"
+        )
     pool = list(dict.fromkeys(given + keywords_for_outline(course)))
     for kw in pool:
         if len(kw) > KEYWORD_MAX:
@@ -79,10 +87,14 @@ def categories(course: Course) -> list[str]:
     given = course.topic.book.categories
     if given:
         return given[:2]
-    words = " ".join([course.topic.title, course.topic.subtitle,
-                      *keywords_for_outline(course)]).casefold()
-    found = [cat for hints, cat in CATEGORY_HINTS
-             if any(re.search(rf"(?<!\w){re.escape(h)}(?!\w)", words) for h in hints)]
+    words = " ".join(
+        [course.topic.title, course.topic.subtitle, *keywords_for_outline(course)]
+    ).casefold()
+    found = [
+        cat
+        for hints, cat in CATEGORY_HINTS
+        if any(re.search(rf"(?<!\w){re.escape(h)}(?!\w)", words) for h in hints)
+    ]
     return list(dict.fromkeys(found + FALLBACK_CATEGORIES))[:2]
 
 
@@ -90,18 +102,35 @@ def ai_disclosure(course: Course) -> list[tuple[str, str, str]]:
     """(content, KDP's answer, detail) for text, images and translations, by stage."""
     t = course.topic
     llm = f"{t.llm.provider} / {t.llm.model}"
-    text = (("Yes: AI-generated", f"Drafts (lectures/) and quizzes were written by an LLM "
-             f"({llm}), then reviewed and edited by the author.")
-            if t.uses_llm else
-            ("No", "Written by the author: llm.provider is `none`, so the outline comes from "
-             "topic.yaml and the lectures and quizzes were written by hand."))
-    cover = ("Supplied by the author (book.cover); answer Yes if it was made with an AI tool."
-             if t.book.cover else f"drawn by Lectern's own code from the '{t.theme}' theme "
-             "(typography and colours); no AI image generator was used.")
-    return [("Text", *text),
-            ("Images", "No", f"Cover: {cover} Images inside the book come from the course "
-             "folder; answer Yes if any were made with an AI tool."),
-            ("Translations", "No", f"Written in {t.language}; nothing was machine-translated.")]
+    text = (
+        (
+            "Yes: AI-generated",
+            f"Drafts (lectures/) and quizzes were written by an LLM "
+            f"({llm}), then reviewed and edited by the author.",
+        )
+        if t.uses_llm
+        else (
+            "No",
+            "Written by the author: llm.provider is `none`, so the outline comes from "
+            "topic.yaml and the lectures and quizzes were written by hand.",
+        )
+    )
+    cover = (
+        "Supplied by the author (book.cover); answer Yes if it was made with an AI tool."
+        if t.book.cover
+        else f"drawn by Lectern's own code from the '{t.theme}' theme "
+        "(typography and colours); no AI image generator was used."
+    )
+    return [
+        ("Text", *text),
+        (
+            "Images",
+            "No",
+            f"Cover: {cover} Images inside the book come from the course "
+            "folder; answer Yes if any were made with an AI tool.",
+        ),
+        ("Translations", "No", f"Written in {t.language}; nothing was machine-translated."),
+    ]
 
 
 def made_by(course: Course) -> list[tuple[str, str]]:
@@ -109,12 +138,16 @@ def made_by(course: Course) -> list[tuple[str, str]]:
     t = course.topic
     llm = f"AI: {t.llm.provider} / {t.llm.model}, reviewed by the author"
     person = "the author (no AI)"
-    return [("outline", llm if t.uses_llm else "the author, in topic.yaml (no AI)"),
-            ("drafts: the book's text", llm if t.uses_llm else person),
-            ("quizzes: review questions", llm if t.uses_llm else person),
-            ("cover", "the author's image file" if t.book.cover
-             else "Lectern's code, from the theme (no AI)"),
-            ("images in lectures", "the author's files")]
+    return [
+        ("outline", llm if t.uses_llm else "the author, in topic.yaml (no AI)"),
+        ("drafts: the book's text", llm if t.uses_llm else person),
+        ("quizzes: review questions", llm if t.uses_llm else person),
+        (
+            "cover",
+            "the author's image file" if t.book.cover else "Lectern's code, from the theme (no AI)",
+        ),
+        ("images in lectures", "the author's files"),
+    ]
 
 
 def title_warnings(course: Course) -> list[str]:
@@ -123,30 +156,48 @@ def title_warnings(course: Course) -> list[str]:
     total = len(t.title) + len(t.subtitle)
     if total < TITLE_LIMIT:
         return []
-    return [f"Title and subtitle are {total} characters together; KDP requires fewer than "
-            f"{TITLE_LIMIT}. Shorten them in topic.yaml before uploading."]
+    return [
+        f"Title and subtitle are {total} characters together; KDP requires fewer than "
+        f"{TITLE_LIMIT}. Shorten them in topic.yaml before uploading."
+    ]
 
 
 def render(course: Course, epub_name: str) -> str:
     """listing.md: each KDP field under its own heading, in the order KDP asks for them."""
     t, lit = course.topic, md_literal
     desc = description_html(course)  # KDP's HTML subset, shown as code to paste
-    out = [f"# KDP listing: {lit(t.title)}", "",
-           "Paste each part into the matching field of KDP's *Kindle eBook Details* page.",
-           f"Upload `{epub_name}` as the manuscript and `cover.jpg` (1600×2560 JPEG) as the cover.",
-           ""]
+    out = [
+        f"# KDP listing: {lit(t.title)}",
+        "",
+        "Paste each part into the matching field of KDP's *Kindle eBook Details* page.",
+        f"Upload `{epub_name}` as the manuscript and `cover.jpg` (1600×2560 JPEG) as the cover.",
+        "",
+    ]
     out += [f"> **Warning:** {w}" for w in title_warnings(course)]
     out += ["## Language", "", t.language, "", "## Book title", "", lit(t.title), ""]
-    out += ["## Subtitle", "", lit(t.subtitle) or "(none)", "", "## Author", "", lit(t.author),
-            ""]
-    out += [f"## Description ({len(desc)} of {DESCRIPTION_MAX} characters)", "", "```html",
-            desc, "```", "", "## Keywords (7 boxes)", ""]
+    out += ["## Subtitle", "", lit(t.subtitle) or "(none)", "", "## Author", "", lit(t.author), ""]
+    out += [
+        f"## Description ({len(desc)} of {DESCRIPTION_MAX} characters)",
+        "",
+        "```html",
+        desc,
+        "```",
+        "",
+        "## Keywords (7 boxes)",
+        "",
+    ]
     out += [f"{i}. {lit(kw)}" for i, kw in enumerate(keywords(course), 1)]
     out += ["", "## Categories (suggested; pick them in KDP's category browser)", ""]
     out += [f"{i}. {lit(c)}" for i, c in enumerate(categories(course), 1)]
-    out += ["", "## AI-generated content", "",
-            "KDP asks whether AI-based tools created any of the content. Answers:", "",
-            "| Content | Answer | Detail |", "|---|---|---|"]
+    out += [
+        "",
+        "## AI-generated content",
+        "",
+        "KDP asks whether AI-based tools created any of the content. Answers:",
+        "",
+        "| Content | Answer | Detail |",
+        "|---|---|---|",
+    ]
     out += [f"| {what} | {ans} | {lit(detail)} |" for what, ans, detail in ai_disclosure(course)]
     out += ["", "By stage:", "", "| Stage | Made by |", "|---|---|"]
     out += [f"| {stage} | {lit(who)} |" for stage, who in made_by(course)]

@@ -11,25 +11,51 @@ from pipeline.book.xhtml import EPUB_TYPE, el
 from pipeline.models import Quiz
 
 LABELS = {
-    "en": {"contents": "Contents", "chapter": "Chapter {n}. {title}", "review": "Review questions",
-           "answers": "Answer key", "index": "Index", "preface": "Preface", "cover": "Cover",
-           "copyright": "Copyright", "answer": "Answer", "back": "Back to the question",
-           "select_all": "(Select all that apply.)", "question": "Question {n}",
-           "title_page": "Title page", "landmarks": "Guide",
-           "rights": "Copyright © {year} {author}. All rights reserved.",
-           "published": "Published by {publisher}.", "correct": "Correct: {letters}"},
-    "zh": {"contents": "目录", "chapter": "第{n}章 {title}", "review": "复习题",
-           "answers": "答案", "index": "索引", "preface": "前言", "cover": "封面",
-           "copyright": "版权", "answer": "答案", "back": "返回题目",
-           "select_all": "（多选）", "question": "第{n}题", "title_page": "书名页",
-           "landmarks": "导览",
-           "rights": "版权所有 © {year} {author}。保留所有权利。",
-           "published": "出版：{publisher}。", "correct": "正确答案：{letters}"},
+    "en": {
+        "contents": "Contents",
+        "chapter": "Chapter {n}. {title}",
+        "review": "Review questions",
+        "answers": "Answer key",
+        "index": "Index",
+        "preface": "Preface",
+        "cover": "Cover",
+        "copyright": "Copyright",
+        "answer": "Answer",
+        "back": "Back to the question",
+        "select_all": "(Select all that apply.)",
+        "question": "Question {n}",
+        "title_page": "Title page",
+        "landmarks": "Guide",
+        "rights": "Copyright © {year} {author}. All rights reserved.",
+        "published": "Published by {publisher}.",
+        "correct": "Correct: {letters}",
+    },
+    "zh": {
+        "contents": "目录",
+        "chapter": "第{n}章 {title}",
+        "review": "复习题",
+        "answers": "答案",
+        "index": "索引",
+        "preface": "前言",
+        "cover": "封面",
+        "copyright": "版权",
+        "answer": "答案",
+        "back": "返回题目",
+        "select_all": "（多选）",
+        "question": "第{n}题",
+        "title_page": "书名页",
+        "landmarks": "导览",
+        "rights": "版权所有 © {year} {author}。保留所有权利。",
+        "published": "出版：{publisher}。",
+        "correct": "正确答案：{letters}",
+    },
 }
 AI_TEXT = {
-    "en": ("This book contains text generated with the help of artificial intelligence: the "
-           "drafts were written by a language model ({model}) and reviewed and edited by the "
-           "author."),
+    "en": (
+        "This book contains text generated with the help of artificial intelligence: the "
+        "drafts were written by a language model ({model}) and reviewed and edited by the "
+        "author."
+    ),
     "zh": "本书包含借助人工智能生成的文字：初稿由语言模型（{model}）撰写，并经作者审阅和编辑。",
 }
 HUMAN_COVER = {
@@ -65,8 +91,9 @@ def title_page(title: str, subtitle: str, author: str, publisher: str | None) ->
     return [sec]
 
 
-def copyright_page(lang: str, author: str, year: int, publisher: str | None,
-                   ai_model: str | None, identifier: str) -> list:
+def copyright_page(
+    lang: str, author: str, year: int, publisher: str | None, ai_model: str | None, identifier: str
+) -> list:
     """Rights, publisher, the AI-use statement when an LLM wrote text, and the cover note."""
     lab = labels(lang)
     sec = el("section", class_="copyright")
@@ -77,8 +104,12 @@ def copyright_page(lang: str, author: str, year: int, publisher: str | None,
         el("p", lab["published"].format(publisher=publisher), parent=sec)
     key = lang.split("-")[0].lower()
     if ai_model:
-        el("p", AI_TEXT.get(key, AI_TEXT["en"]).format(model=ai_model), parent=sec,
-           class_="ai-statement")
+        el(
+            "p",
+            AI_TEXT.get(key, AI_TEXT["en"]).format(model=ai_model),
+            parent=sec,
+            class_="ai-statement",
+        )
     el("p", HUMAN_COVER.get(key, HUMAN_COVER["en"]), parent=sec)
     el("p", identifier, parent=sec, class_="identifier")
     return [sec]
@@ -148,8 +179,12 @@ def answers_page(lang: str, chapters: list[tuple[int, str, str, Quiz]]) -> list:
     sec.set(EPUB_TYPE, "answers")
     el("h1", lab["answers"], parent=sec)
     for chapter, title, href, quiz in chapters:
-        el("h2", lab["chapter"].format(n=chapter, title=title), parent=sec,
-           id=f"answers-{chapter:02d}")
+        el(
+            "h2",
+            lab["chapter"].format(n=chapter, title=title),
+            parent=sec,
+            id=f"answers-{chapter:02d}",
+        )
         ol = el("ol", parent=sec)
         for n, q in enumerate(quiz.questions, 1):
             _answer(ol, lab, chapter, n, q, href)
@@ -160,8 +195,11 @@ def _answer(ol: etree._Element, lab: dict, chapter: int, n: int, q, href: str) -
     """One answer: the right letters and texts, the explanation, a link back."""
     li = el("li", parent=ol, id=aid(chapter, n))
     right = [(chr(97 + i), o) for i, o in enumerate(q.options) if o.correct]
-    el("p", lab["correct"].format(letters=", ".join(f"({c}) {o.text}" for c, o in right)),
-       parent=li)
+    el(
+        "p",
+        lab["correct"].format(letters=", ".join(f"({c}) {o.text}" for c, o in right)),
+        parent=li,
+    )
     for _, opt in right:
         el("p", opt.explanation, parent=li)
     if q.explanation:

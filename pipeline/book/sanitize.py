@@ -24,34 +24,73 @@ ALLOWED = set(
     "p div span a em strong b i u s sub sup small mark abbr cite q dfn code kbd samp var "
     "pre blockquote ul ol li dl dt dd table thead tbody tfoot tr th td caption colgroup col "
     "h1 h2 h3 h4 h5 h6 hr br img figure figcaption section aside del ins time ruby rt rp "
-    "wbr bdi bdo".split())
+    "wbr bdi bdo".split()
+)
 # Removed together with everything inside them: active content and page furniture.
 DROPPED = set(
     "script style iframe object embed form input button select textarea noscript canvas "
-    "audio video svg math link meta head title base frame frameset applet param".split())
-RENAMED = {"tt": "code", "strike": "s", "big": "span", "acronym": "abbr", "center": "div",
-           "font": "span", "blink": "span", "marquee": "div", "listing": "pre", "xmp": "pre",
-           "plaintext": "pre", "nobr": "span", "article": "section", "nav": "div",
-           "header": "div", "footer": "div", "main": "div"}
+    "audio video svg math link meta head title base frame frameset applet param".split()
+)
+RENAMED = {
+    "tt": "code",
+    "strike": "s",
+    "big": "span",
+    "acronym": "abbr",
+    "center": "div",
+    "font": "span",
+    "blink": "span",
+    "marquee": "div",
+    "listing": "pre",
+    "xmp": "pre",
+    "plaintext": "pre",
+    "nobr": "span",
+    "article": "section",
+    "nav": "div",
+    "header": "div",
+    "footer": "div",
+    "main": "div",
+}
 VOID = {"br", "hr", "img", "col", "wbr"}
-BLOCK = set("p div ul ol dl table pre blockquote section aside figure hr h1 h2 h3 h4 h5 h6 "
-            "figcaption".split())
+BLOCK = set(
+    "p div ul ol dl table pre blockquote section aside figure hr h1 h2 h3 h4 h5 h6 "
+    "figcaption".split()
+)
 # Elements whose content model is phrasing only: a block child makes them invalid.
-PHRASING_ONLY = set("p span em strong b i u s sub sup small mark abbr cite q dfn code kbd "
-                    "samp var h1 h2 h3 h4 h5 h6 dt pre caption del ins time bdi bdo".split())
+PHRASING_ONLY = set(
+    "p span em strong b i u s sub sup small mark abbr cite q dfn code kbd "
+    "samp var h1 h2 h3 h4 h5 h6 dt pre caption del ins time bdi bdo".split()
+)
 # Elements only valid inside certain parents: outside them they become a div or unwrap.
-NEEDS_PARENT = {"li": ("ul", "ol"), "dt": ("dl",), "dd": ("dl",), "figcaption": ("figure",),
-                "td": ("tr",), "th": ("tr",), "caption": ("table",),
-                "tr": ("table", "thead", "tbody", "tfoot"), "thead": ("table",),
-                "tbody": ("table",), "tfoot": ("table",), "colgroup": ("table",),
-                "col": ("colgroup", "table"), "rt": ("ruby",), "rp": ("ruby",)}
+NEEDS_PARENT = {
+    "li": ("ul", "ol"),
+    "dt": ("dl",),
+    "dd": ("dl",),
+    "figcaption": ("figure",),
+    "td": ("tr",),
+    "th": ("tr",),
+    "caption": ("table",),
+    "tr": ("table", "thead", "tbody", "tfoot"),
+    "thead": ("table",),
+    "tbody": ("table",),
+    "tfoot": ("table",),
+    "colgroup": ("table",),
+    "col": ("colgroup", "table"),
+    "rt": ("ruby",),
+    "rp": ("ruby",),
+}
 AS_DIV = {"li", "dt", "dd", "figcaption", "td", "th", "caption"}
 GLOBAL_ATTRS = {"id", "class", "title", "lang", "dir"}
 # img width/height are dropped: the embedded copy is resized, CSS scales it to the page.
 TAG_ATTRS = {
-    "a": {"href"}, "img": {"src", "alt"}, "td": {"colspan", "rowspan"},
-    "th": {"colspan", "rowspan", "scope"}, "ol": {"start", "reversed"},
-    "abbr": {"title"}, "time": {"datetime"}, "col": {"span"}, "colgroup": {"span"},
+    "a": {"href"},
+    "img": {"src", "alt"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+    "ol": {"start", "reversed"},
+    "abbr": {"title"},
+    "time": {"datetime"},
+    "col": {"span"},
+    "colgroup": {"span"},
 }
 NUMERIC = {"colspan", "rowspan", "start", "span"}
 SAFE_HREF = re.compile(r"^(#|https?:|mailto:|[\w./-]+\.x?html(#.*)?$)", re.I)
@@ -140,8 +179,9 @@ def _copy_attrs(node, el: etree._Element, tag: str) -> None:
             el.set(name, value.strip() if name in NUMERIC else value)
     if el.get("lang"):
         el.set(XML_LANG, el.get("lang"))
-    align = ALIGN.search(node.get("style", "")) or (node.get("align") and
-                                                    ALIGN.search(f"text-align:{node.get('align')}"))
+    align = ALIGN.search(node.get("style", "")) or (
+        node.get("align") and ALIGN.search(f"text-align:{node.get('align')}")
+    )
     if align:
         el.set("class", f"{el.get('class', '')} align-{align.group(1).lower()}".strip())
     if tag == "img" and el.get("alt") is None:
@@ -253,8 +293,11 @@ def to_html(nodes: list[etree._Element]) -> str:
 def _html(el: etree._Element) -> str:
     """One element as HTML: its tag without namespace, every text and value escaped."""
     tag = _local(el)
-    attrs = "".join(f' {name}="{html.escape(value)}"' for name, value in el.attrib.items()
-                    if not name.startswith("{"))  # xml:lang: the lang attribute says it
+    attrs = "".join(
+        f' {name}="{html.escape(value)}"'
+        for name, value in el.attrib.items()
+        if not name.startswith("{")
+    )  # xml:lang: the lang attribute says it
     tail = html.escape(el.tail or "", quote=False)
     if tag in VOID:
         return f"<{tag}{attrs}>{tail}"

@@ -46,8 +46,10 @@ def load(course: Course) -> Sources:
     for lec in course.outline.lectures:
         path = course.lecture_path(lec.id)
         if not path.exists():
-            raise InputError(f"{shown(course, path)}: lecture draft missing; run "
-                             f"`make drafts TOPIC={course.slug}` or write it by hand")
+            raise InputError(
+                f"{shown(course, path)}: lecture draft missing; run "
+                f"`make drafts TOPIC={course.slug}` or write it by hand"
+            )
         text = read_text(path)
         lectures[lec.id], files[shown(course, path)] = text, text
         images[lec.id] = scan(path, text, course.image_dirs, shown(course, path))
@@ -59,11 +61,23 @@ def load(course: Course) -> Sources:
             files[shown(course, path)] = read_text(path)
     preface = _preface(course)
     if preface:
-        images["preface"] = scan(course.topic_path, preface, course.image_dirs,
-                                 f"{shown(course, course.topic_path)} (book.preface)")
+        images["preface"] = scan(
+            course.topic_path,
+            preface,
+            course.image_dirs,
+            f"{shown(course, course.topic_path)} (book.preface)",
+        )
     cover = _cover(course)
-    return Sources(lectures, quizzes, images, preface, cover, None if cover else course.theme,
-                   book_id(course), files)
+    return Sources(
+        lectures,
+        quizzes,
+        images,
+        preface,
+        cover,
+        None if cover else course.theme,
+        book_id(course),
+        files,
+    )
 
 
 def _preface(course: Course) -> str | None:
@@ -94,8 +108,10 @@ def book_id(course: Course) -> str:
         try:
             return str(uuid.UUID(value))
         except ValueError:
-            raise ConfigError(f"{shown(course, path)}: '{value}' is not a UUID; delete the file "
-                              "to make a new one (the store then sees a new book)") from None
+            raise ConfigError(
+                f"{shown(course, path)}: '{value}' is not a UUID; delete the file "
+                "to make a new one (the store then sees a new book)"
+            ) from None
     value = str(uuid.uuid4())
     atomic_write_text(path, value + "\n")
     return value
@@ -104,13 +120,21 @@ def book_id(course: Course) -> str:
 def key(course: Course, src: Sources) -> str:
     """Hash of every input and setting the EPUB depends on."""
     topic = course.topic
-    images = sorted({str(r.path): sha256_file(r.path) for refs in src.images.values()
-                     for r in refs}.items())
-    return hash_json({
-        "format": FORMAT, "files": src.files, "outline": course.outline.model_dump(),
-        "topic": topic.model_dump(include={"title", "subtitle", "author", "language", "book",
-                                           "theme", "llm"}),
-        "images": images, "preface": src.preface, "book_id": src.book_id,
-        "cover": sha256_file(src.cover) if src.cover else None,
-        "theme": src.theme.file_hashes() if src.theme else None,
-    })
+    images = sorted(
+        {str(r.path): sha256_file(r.path) for refs in src.images.values() for r in refs}.items()
+    )
+    return hash_json(
+        {
+            "format": FORMAT,
+            "files": src.files,
+            "outline": course.outline.model_dump(),
+            "topic": topic.model_dump(
+                include={"title", "subtitle", "author", "language", "book", "theme", "llm"}
+            ),
+            "images": images,
+            "preface": src.preface,
+            "book_id": src.book_id,
+            "cover": sha256_file(src.cover) if src.cover else None,
+            "theme": src.theme.file_hashes() if src.theme else None,
+        }
+    )

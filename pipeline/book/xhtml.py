@@ -11,8 +11,10 @@ from pipeline.book.sanitize import EPUB_NS, XHTML, XML_LANG, fragment, x
 from pipeline.errors import InputError
 
 EXTENSIONS = ["tables", "fenced_code", "footnotes", "codehilite", "sane_lists"]
-EXT_CONFIG = {"codehilite": {"guess_lang": False, "css_class": "codehilite"},
-              "footnotes": {"BACKLINK_TITLE": "Back to the text of note %d"}}
+EXT_CONFIG = {
+    "codehilite": {"guess_lang": False, "css_class": "codehilite"},
+    "footnotes": {"BACKLINK_TITLE": "Back to the text of note %d"},
+}
 EPUB_TYPE = f"{{{EPUB_NS}}}type"
 HEADINGS = [f"h{n}" for n in range(1, 7)]
 
@@ -27,8 +29,9 @@ class LectureHtml:
     images: dict[str, str] = field(default_factory=dict)
 
 
-def convert(md_text: str, lecture_id: str, fallback_title: str,
-            image_names: dict[str, str], shown: str) -> LectureHtml:
+def convert(
+    md_text: str, lecture_id: str, fallback_title: str, image_names: dict[str, str], shown: str
+) -> LectureHtml:
     """Markdown of one lecture to a <section id=lecture_id> with h2 as its title."""
     md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXT_CONFIG)
     nodes = fragment(md.convert(md_text))
@@ -99,8 +102,10 @@ def _embed_images(section: etree._Element, names: dict[str, str], shown: str) ->
     for img in section.iter(x("img")):
         src = img.get("src", "")
         if src not in names:
-            raise InputError(f"{shown}: image '{src}' could not be resolved; link images as "
-                             "![alt](images/NAME.png) relative to the course folder")
+            raise InputError(
+                f"{shown}: image '{src}' could not be resolved; link images as "
+                "![alt](images/NAME.png) relative to the course folder"
+            )
         img.set("src", names[src])
 
 
@@ -117,18 +122,27 @@ def _mark_notes(section: etree._Element) -> None:
                 div.remove(hr)
 
 
-def el(tag: str, text: str | None = None, parent: etree._Element | None = None,
-       **attrs: str) -> etree._Element:
+def el(
+    tag: str, text: str | None = None, parent: etree._Element | None = None, **attrs: str
+) -> etree._Element:
     """Build an XHTML element (attrs with a trailing underscore lose it: class_)."""
     attrs = {k.rstrip("_"): v for k, v in attrs.items() if v is not None}
-    node = (etree.SubElement(parent, x(tag), attrs) if parent is not None
-            else etree.Element(x(tag), attrs, nsmap={None: XHTML}))
+    node = (
+        etree.SubElement(parent, x(tag), attrs)
+        if parent is not None
+        else etree.Element(x(tag), attrs, nsmap={None: XHTML})
+    )
     node.text = text
     return node
 
 
-def page(title: str, lang: str, body: list[etree._Element], epub_type: str | None = None,
-         css: str = "style/book.css") -> bytes:
+def page(
+    title: str,
+    lang: str,
+    body: list[etree._Element],
+    epub_type: str | None = None,
+    css: str = "style/book.css",
+) -> bytes:
     """A complete XHTML5 document with lang and xml:lang, linking the book's CSS."""
     root = etree.Element(x("html"), nsmap={None: XHTML, "epub": EPUB_NS})
     root.set("lang", lang)
@@ -142,5 +156,4 @@ def page(title: str, lang: str, body: list[etree._Element], epub_type: str | Non
         body_el.set(EPUB_TYPE, epub_type)
     for node in body:
         body_el.append(node)
-    return etree.tostring(root, encoding="utf-8", xml_declaration=True,
-                          doctype="<!DOCTYPE html>")
+    return etree.tostring(root, encoding="utf-8", xml_declaration=True, doctype="<!DOCTYPE html>")

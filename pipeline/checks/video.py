@@ -44,8 +44,9 @@ class VideoCheckFailed(LecternError):
     """A video breaks one or more conformance rules."""
 
 
-def check(path: Path, narration_json: Path | None = None,
-          layout: dict | None = None) -> list[tuple[str, bool, str]]:
+def check(
+    path: Path, narration_json: Path | None = None, layout: dict | None = None
+) -> list[tuple[str, bool, str]]:
     """Every rule as (rule, ok, detail). `layout`: the intro, outro and min_slide the
     renderer used, when it is the caller (else they are read from the file's comment)."""
     path = Path(path)
@@ -65,16 +66,22 @@ def check(path: Path, narration_json: Path | None = None,
         video = reading.result()
     rows = _format_rules(meta) + [_faststart(path)] + _timing_rules(video, sound, tail)
     if layout is not None:
-        rows.append(("timeline facts", _layout(meta.comment) == layout,
-                     f"metadata comment '{meta.comment}'"))
+        rows.append(
+            (
+                "timeline facts",
+                _layout(meta.comment) == layout,
+                f"metadata comment '{meta.comment}'",
+            )
+        )
     if narration_json:
         heard = _heard(path, sound, pcm) if wav and sync and _slides(spans) else None
         rows += _narration_rules(spans, video, heard, read_wav(wav) if wav and heard else None)
     return rows
 
 
-def _plan(narration_json: Path | None, layout: dict, sync: bool,
-          duration: float | None) -> tuple[list, float, list]:
+def _plan(
+    narration_json: Path | None, layout: dict, sync: bool, duration: float | None
+) -> tuple[list, float, list]:
     """The timeline to check against, where the tail of the sound starts, and what sound
     to decode: near slide starts (for sync) and the tail (for its length)."""
     narration = timeline.load_narration(narration_json) if narration_json else None
@@ -108,6 +115,7 @@ def find_narration(video: Path) -> Path | None:
 
 # --- stream format --------------------------------------------------------------------
 
+
 def _format_rules(meta: probe.MediaInfo) -> list[tuple[str, bool, str]]:
     v, a = meta.video, meta.audio
     if not v:
@@ -116,14 +124,20 @@ def _format_rules(meta: probe.MediaInfo) -> list[tuple[str, bool, str]]:
         ("video codec", v["codec"] == "h264", f"{v['codec']} (want h264)"),
         ("profile", v["profile"] == "High", f"{v['profile'] or 'unknown'} (want High)"),
         ("pixel format", v["pix_fmt"] == "yuv420p", f"{v['pix_fmt']} (want yuv420p)"),
-        ("resolution", (v["width"], v["height"]) in SIZES,
-         f"{v['width']}x{v['height']} (want 1920x1080 or 1280x720)"),
+        (
+            "resolution",
+            (v["width"], v["height"]) in SIZES,
+            f"{v['width']}x{v['height']} (want 1920x1080 or 1280x720)",
+        ),
     ]
     if not a:
         return rows + [("audio stream", False, "no audio stream")]
     return rows + [
-        ("audio codec", a["codec"] == "aac" and a["profile"] == "LC",
-         f"{a['codec']} {a['profile']} (want aac LC)"),
+        (
+            "audio codec",
+            a["codec"] == "aac" and a["profile"] == "LC",
+            f"{a['codec']} {a['profile']} (want aac LC)",
+        ),
         ("audio rate", a["rate"] == RATE, f"{a['rate']} Hz (want {RATE})"),
         ("audio channels", a["layout"] == "stereo", f"{a['layout']} (want stereo)"),
     ]
@@ -144,13 +158,23 @@ def _timing_rules(video: list[probe.Packet], sound: list[probe.Packet], tail: fl
     gap = max(np.diff(keys + [_end(video)]), default=0.0) if keys else float("inf")
     vdur, adur = _end(video), _end(sound)
     return [
-        ("frame rate", drift < step / 2 and durs == {1.0},
-         f"{len(video)} frames, every one 1/30 s, largest offset {drift * 1000:.1f} ms"),
-        ("keyframes", bool(keys) and keys[0] == 0 and gap <= MAX_KEYFRAME_GAP + 1e-6,
-         f"{len(keys)} keyframes, longest gap {gap:.2f} s (max {MAX_KEYFRAME_GAP:.0f})"),
-        ("a/v length", abs(vdur - adur) <= 0.05 and adur >= tail,
-         f"video {vdur:.3f} s, audio {adur:.3f} s" if adur >= tail else
-         f"video {vdur:.3f} s, audio ends before {tail:.3f} s"),
+        (
+            "frame rate",
+            drift < step / 2 and durs == {1.0},
+            f"{len(video)} frames, every one 1/30 s, largest offset {drift * 1000:.1f} ms",
+        ),
+        (
+            "keyframes",
+            bool(keys) and keys[0] == 0 and gap <= MAX_KEYFRAME_GAP + 1e-6,
+            f"{len(keys)} keyframes, longest gap {gap:.2f} s (max {MAX_KEYFRAME_GAP:.0f})",
+        ),
+        (
+            "a/v length",
+            abs(vdur - adur) <= 0.05 and adur >= tail,
+            f"video {vdur:.3f} s, audio {adur:.3f} s"
+            if adur >= tail
+            else f"video {vdur:.3f} s, audio ends before {tail:.3f} s",
+        ),
     ]
 
 
@@ -160,12 +184,19 @@ def _end(packets: list[probe.Packet]) -> float:
 
 # --- against the narration ----------------------------------------------------------------
 
-def _narration_rules(spans: list, video: list[probe.Packet], heard: Heard | None,
-                     ref: np.ndarray | None) -> list:
+
+def _narration_rules(
+    spans: list, video: list[probe.Packet], heard: Heard | None, ref: np.ndarray | None
+) -> list:
     """Duration and per-slide A/V sync against narration.json (and its WAV)."""
     want, end = timeline.expected_duration(spans), _end(video)
-    rows = [("duration", abs(end - want) <= DURATION_TOLERANCE,
-             f"{end:.3f} s, narration says {want:.3f} s (±{DURATION_TOLERANCE})")]
+    rows = [
+        (
+            "duration",
+            abs(end - want) <= DURATION_TOLERANCE,
+            f"{end:.3f} s, narration says {want:.3f} s (±{DURATION_TOLERANCE})",
+        )
+    ]
     rows.append(_keyframe_rule(_slides(spans), video))
     if heard is not None:
         rows.append(_both_channels(heard.parts))
@@ -204,16 +235,18 @@ class Heard:
         return self.length
 
     def __getitem__(self, cut: slice) -> np.ndarray:
-        a, b = max(cut.start or 0, 0), min(self.length if cut.stop is None else cut.stop,
-                                           self.length)
+        a, b = (
+            max(cut.start or 0, 0),
+            min(self.length if cut.stop is None else cut.stop, self.length),
+        )
         i = bisect_right(self.starts, a) - 1
         if i >= 0 and b - self.starts[i] <= len(self.parts[i]):
-            return self.parts[i][a - self.starts[i]:b - self.starts[i]]  # a view
+            return self.parts[i][a - self.starts[i] : b - self.starts[i]]  # a view
         out = np.zeros((max(b - a, 0), 2), "<i2")
         for start, part in zip(self.starts, self.parts, strict=True):
             lo, hi = max(a, start), min(b, start + len(part))
             if lo < hi:
-                out[lo - a:hi - a] = part[lo - start:hi - start]
+                out[lo - a : hi - a] = part[lo - start : hi - start]
         return out
 
 
@@ -240,7 +273,7 @@ def _decimate(pcm: np.ndarray, channels: int) -> np.ndarray:
     """Interleaved int16 at RATE → mono float32 at SYNC_RATE (mean of each group)."""
     k = channels * (RATE // SYNC_RATE)  # samples (all channels) per output sample
     flat = pcm.reshape(-1)
-    flat = flat[:len(flat) // k * k]
+    flat = flat[: len(flat) // k * k]
     total = sum(flat[i::k].astype(np.int32) for i in range(k))  # strided adds: fast
     return total.astype(np.float32) / (k * 32768.0)
 
@@ -248,8 +281,11 @@ def _decimate(pcm: np.ndarray, channels: int) -> np.ndarray:
 def _layout(comment: str) -> dict:
     """intro/outro/min_slide that the renderer wrote into the MP4's comment."""
     found = dict(re.findall(r"(\w+)=([\d.]+)", comment)) if comment.startswith("lectern") else {}
-    return {"intro": float(found.get("intro", 0)), "outro": float(found.get("outro", 0)),
-            "min_slide": float(found.get("min_slide", 2.0))}
+    return {
+        "intro": float(found.get("intro", 0)),
+        "outro": float(found.get("outro", 0)),
+        "min_slide": float(found.get("min_slide", 2.0)),
+    }
 
 
 def _keyframe_rule(slides: list, video: list[probe.Packet]) -> tuple[str, bool, str]:
@@ -257,26 +293,35 @@ def _keyframe_rule(slides: list, video: list[probe.Packet]) -> tuple[str, bool, 
     keys = np.array([p.pts for p in video if p.key] or [np.inf])
     errs = [float(np.min(np.abs(keys - s.start))) for s in slides]
     bad = [s.index for s, e in zip(slides, errs, strict=True) if e > 0.5 / FPS + 1e-3]
-    return ("slide starts", not bad,
-            f"{len(slides)} slides, largest offset {max(errs) * 1000:.1f} ms"
-            + (f"; no keyframe at slide {', '.join(map(str, bad))}" if bad else ""))
+    return (
+        "slide starts",
+        not bad,
+        f"{len(slides)} slides, largest offset {max(errs) * 1000:.1f} ms"
+        + (f"; no keyframe at slide {', '.join(map(str, bad))}" if bad else ""),
+    )
 
 
 def _both_channels(parts: list[np.ndarray]) -> tuple[str, bool, str]:
     """Narration on both channels (dual mono), as Udemy requires (int16, every sample)."""
-    worst = max((_peak(np.subtract(p[:, 0], p[:, 1], dtype=np.int32)) for p in parts),
-                default=0) / 32768.0
+    worst = (
+        max((_peak(np.subtract(p[:, 0], p[:, 1], dtype=np.int32)) for p in parts), default=0)
+        / 32768.0
+    )
     level = max((_peak(p) for p in parts), default=0) / 32768.0
-    return ("both channels", level > 0 and worst <= 0.02 * level,
-            f"peak {level:.3f}, largest left/right difference {worst:.4f}")
+    return (
+        "both channels",
+        level > 0 and worst <= 0.02 * level,
+        f"peak {level:.3f}, largest left/right difference {worst:.4f}",
+    )
 
 
 def _peak(x: np.ndarray) -> int:
     return max(int(x.max(initial=0)), -int(x.min(initial=0)))
 
 
-def _sync_rule(slides: list, video: list[probe.Packet], ref: np.ndarray,
-               heard: np.ndarray) -> tuple[str, bool, str]:
+def _sync_rule(
+    slides: list, video: list[probe.Packet], ref: np.ndarray, heard: np.ndarray
+) -> tuple[str, bool, str]:
     """At each slide start, picture change and narration sound line up."""
     keys = np.array([p.pts for p in video if p.key])
     offsets, bad = [], []
@@ -289,8 +334,10 @@ def _sync_rule(slides: list, video: list[probe.Packet], ref: np.ndarray,
         offsets.append(abs(lag - picture))
         if match < MIN_MATCH or offsets[-1] > SYNC_TOLERANCE:
             bad.append(f"slide {s.index} ({(lag - picture) * 1000:+.0f} ms, match {match:.2f})")
-    detail = (f"{len(offsets)} slide starts measured, largest A/V offset "
-              f"{max(offsets, default=0) * 1000:.1f} ms (max {SYNC_TOLERANCE * 1000:.0f})")
+    detail = (
+        f"{len(offsets)} slide starts measured, largest A/V offset "
+        f"{max(offsets, default=0) * 1000:.1f} ms (max {SYNC_TOLERANCE * 1000:.0f})"
+    )
     return ("a/v sync", not bad, detail + (f"; off at {', '.join(bad)}" if bad else ""))
 
 
@@ -302,20 +349,20 @@ def _audio_lag(ref: np.ndarray, heard: np.ndarray, span) -> tuple[float, float] 
     pad = int(SEARCH * SYNC_RATE)
     # the whole search range must fit inside the video's audio (the last slide ends there)
     n = min(int(min(WINDOW, span.end - span.start) * SYNC_RATE), len(heard) // k - t0 - pad)
-    want = _decimate(ref[a0 * k:(a0 + n) * k], 1)
-    if len(want) < SYNC_RATE // 10 or float(np.sqrt(np.mean(want ** 2))) < 1e-3:
+    want = _decimate(ref[a0 * k : (a0 + n) * k], 1)
+    if len(want) < SYNC_RATE // 10 or float(np.sqrt(np.mean(want**2))) < 1e-3:
         return None
     lo = max(t0 - pad, 0)
-    got = _decimate(heard[lo * k:(t0 + n + pad) * k], 2)
+    got = _decimate(heard[lo * k : (t0 + n + pad) * k], 2)
     if len(got) < len(want):
         return 0.0, 0.0  # the video's audio ends before this slide's narration
     # circular correlation: lags up to len(got) - len(want) never wrap round, so a size of
     # len(got) is enough (not len(got) + len(want), half the FFT work)
     size = 1 << int(np.ceil(np.log2(len(got))))
     corr = np.fft.irfft(np.fft.rfft(got, size) * np.conj(np.fft.rfft(want, size)), size)
-    corr = corr[:len(got) - len(want) + 1]
+    corr = corr[: len(got) - len(want) + 1]
     energy = np.concatenate([[0.0], np.cumsum(got.astype(np.float64) ** 2)])
-    norms = np.sqrt(energy[len(want):] - energy[:-len(want)]) * np.linalg.norm(want)
+    norms = np.sqrt(energy[len(want) :] - energy[: -len(want)]) * np.linalg.norm(want)
     score = corr / np.maximum(norms, 1e-9)
     best = int(np.argmax(score))
     return (lo + best - t0) / SYNC_RATE, float(score[best])

@@ -22,8 +22,19 @@ def new_presentation(theme):
 
         prs, tpl = open_template(theme.template)
         lay = Layout.for_theme(theme, prs.slide_width, prs.slide_height)
-        return prs, tpl, Layout(lay.width, lay.height, lay.side, lay.top, lay.bottom_margin,
-                                tpl.title_box(), tpl.body_box)
+        return (
+            prs,
+            tpl,
+            Layout(
+                lay.width,
+                lay.height,
+                lay.side,
+                lay.top,
+                lay.bottom_margin,
+                tpl.title_box(),
+                tpl.body_box,
+            ),
+        )
     prs = Presentation()
     prs.slide_width, prs.slide_height = WIDE
     return prs, None, Layout.for_theme(theme, *WIDE)

@@ -34,8 +34,11 @@ def highlight(code: str, language: str, style_name: str, default: str) -> list[L
             if i:
                 lines.append([])
             if part:
-                lines[-1].append(Tok(part, (st["color"] or default).upper(),
-                                     bool(st["bold"]), bool(st["italic"])))
+                lines[-1].append(
+                    Tok(
+                        part, (st["color"] or default).upper(), bool(st["bold"]), bool(st["italic"])
+                    )
+                )
     while len(lines) > 1 and not lines[-1]:
         lines.pop()  # pygments ends every text with a newline
     return lines

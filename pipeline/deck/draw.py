@@ -51,8 +51,16 @@ class Ctx:
 
 def put(ctx: Ctx, p, text: str, role: str, size: float, color: str, **style):
     """A run in a theme font (CJK courses get the CJK family for every script)."""
-    return px.run(p, text, ctx.theme.family(role), size, color, ctx.info.lang,
-                  ea_family=ctx.theme.cjk, **style)
+    return px.run(
+        p,
+        text,
+        ctx.theme.family(role),
+        size,
+        color,
+        ctx.info.lang,
+        ea_family=ctx.theme.cjk,
+        **style,
+    )
 
 
 def col(ctx: Ctx, name: str) -> str:
@@ -108,8 +116,14 @@ def footer(ctx: Ctx, slide, number: int, total: int) -> None:
     tf = px.textbox(slide, left, "Footer", anchor="middle")
     put(ctx, px.paragraph(tf, first=True), ctx.info.course, "body", fit, col(ctx, "muted"))
     tf = px.textbox(slide, right, "SlideNumber", anchor="middle")
-    put(ctx, px.paragraph(tf, first=True, align="right"), f"{number} / {total}", "body", size,
-        col(ctx, "muted"))
+    put(
+        ctx,
+        px.paragraph(tf, first=True, align="right"),
+        f"{number} / {total}",
+        "body",
+        size,
+        col(ctx, "muted"),
+    )
 
 
 def draw_bullets(ctx: Ctx, slide, page: Page) -> None:
@@ -161,8 +175,13 @@ def draw_code(ctx: Ctx, slide, page: Page) -> None:
         if not text_of(line):  # an empty paragraph would take a default 18 pt height
             put(ctx, p, " ", "code", page.size, col(ctx, "code_text"))
     if page.slide.caption:
-        caption(ctx, slide, Box(body.x, panel.bottom + 8, body.w, CAPTION_H - 8),
-                page.slide.caption, "left")
+        caption(
+            ctx,
+            slide,
+            Box(body.x, panel.bottom + 8, body.w, CAPTION_H - 8),
+            page.slide.caption,
+            "left",
+        )
 
 
 def language_tag(ctx: Ctx, slide, panel: Box, language: str) -> None:
@@ -171,16 +190,29 @@ def language_tag(ctx: Ctx, slide, panel: Box, language: str) -> None:
         return
     box = Box(panel.right - 160, panel.y + 4, 148, 12)
     tf = px.textbox(slide, box, "Language", anchor="top")
-    put(ctx, px.paragraph(tf, first=True, align="right"), language.lower(), "code", 10,
-        mix(col(ctx, "code_background"), col(ctx, "code_text"), 0.55))
+    put(
+        ctx,
+        px.paragraph(tf, first=True, align="right"),
+        language.lower(),
+        "code",
+        10,
+        mix(col(ctx, "code_background"), col(ctx, "code_text"), 0.55),
+    )
 
 
 def caption(ctx: Ctx, slide, box: Box, text: str, align: str) -> None:
     """A muted italic caption line (shrunk to stay on its line)."""
     size = shrink_to_fit(ctx.theme, [Para(text)], box.w, box.h, ctx.theme.spec.sizes.caption, 8)
     tf = px.textbox(slide, box, "Caption", anchor="top")
-    put(ctx, px.paragraph(tf, first=True, align=align), text, "body", size, col(ctx, "muted"),
-        italic=True)
+    put(
+        ctx,
+        px.paragraph(tf, first=True, align=align),
+        text,
+        "body",
+        size,
+        col(ctx, "muted"),
+        italic=True,
+    )
 
 
 def draw_image(ctx: Ctx, slide, page: Page) -> None:
@@ -195,8 +227,13 @@ def draw_image(ctx: Ctx, slide, page: Page) -> None:
     shape = slide.shapes.add_picture(str(page.slide.image), *(Emu(v) for v in pic.emu()))
     shape.name = "Image"
     if page.slide.caption:
-        caption(ctx, slide, Box(body.x, pic.bottom + 8, body.w, CAPTION_H - 8),
-                page.slide.caption, "center")
+        caption(
+            ctx,
+            slide,
+            Box(body.x, pic.bottom + 8, body.w, CAPTION_H - 8),
+            page.slide.caption,
+            "center",
+        )
 
 
 def draw_columns(ctx: Ctx, slide, page: Page) -> None:
@@ -209,13 +246,16 @@ def draw_columns(ctx: Ctx, slide, page: Page) -> None:
     paras = [column_paras(t, b) for t, b in sides]
     inner = [c.inset(24, 22) for c in cards]
     sizes = ctx.theme.spec.sizes
-    size = min(shrink_to_fit(ctx.theme, p, b.w, b.h, sizes.body, sizes.body_min)
-               for p, b in zip(paras, inner, strict=True))
+    size = min(
+        shrink_to_fit(ctx.theme, p, b.w, b.h, sizes.body, sizes.body_min)
+        for p, b in zip(paras, inner, strict=True)
+    )
     tallest = max(block_height(ctx.theme, p, size, b.w) for p, b in zip(paras, inner, strict=True))
     card_h = min(body.h, tallest / HEIGHT_SAFETY + 2 * 22 + 12)
     cards = [Box(c.x, c.y, c.w, card_h) for c in cards]
-    for card, box, (title, bullets), name in zip(cards, inner, sides, ("Left", "Right"),
-                                                  strict=True):
+    for card, box, (title, bullets), name in zip(
+        cards, inner, sides, ("Left", "Right"), strict=True
+    ):
         px.rounded(slide, card, col(ctx, "panel"), 14, name=f"{name}Card")
         px.rect(slide, Box(card.x, card.y, card.w, 5), col(ctx, "accent"), name=f"{name}Bar")
         write_column(ctx, slide, box, title, bullets, size, name)
@@ -230,8 +270,7 @@ def column_paras(title: str, bullets) -> list[Para]:
     return head + items
 
 
-def write_column(ctx: Ctx, slide, box: Box, title: str, bullets, size: float,
-                 name: str) -> None:
+def write_column(ctx: Ctx, slide, box: Box, title: str, bullets, size: float, name: str) -> None:
     """One column's text."""
     tf = px.textbox(slide, box, name)
     first = True
@@ -239,13 +278,20 @@ def write_column(ctx: Ctx, slide, box: Box, title: str, bullets, size: float,
         p = px.paragraph(tf, first=True)
         put(ctx, p, title, "heading", size, col(ctx, "accent"), bold=True)
         first = False
-    for b, para in zip(bullets, column_paras(title, bullets)[1 if title else 0:], strict=True):
+    for b, para in zip(bullets, column_paras(title, bullets)[1 if title else 0 :], strict=True):
         s = para_size(para, size)
         p = px.paragraph(tf, first=first, before_pt=para.before * s)
         first = False
         hang = INDENT[0] if b.level == 0 else INDENT[1] - INDENT[0]
-        px.bullet(p, BULLET_CHARS[b.level], col(ctx, "accent" if b.level == 0 else "muted"),
-                  INDENT[b.level], hang, SYMBOL_FONT, 110)
+        px.bullet(
+            p,
+            BULLET_CHARS[b.level],
+            col(ctx, "accent" if b.level == 0 else "muted"),
+            INDENT[b.level],
+            hang,
+            SYMBOL_FONT,
+            110,
+        )
         put(ctx, p, b.text, "body", s, col(ctx, "text"))
 
 
@@ -254,16 +300,25 @@ def draw_quote(ctx: Ctx, slide, page: Page) -> None:
     heading(ctx, slide, page)
     body, s = ctx.layout.body, page.slide
     mark = px.textbox(slide, Box(body.x, body.y - 6, 90, 110), "QuoteMark")
-    put(ctx, px.paragraph(mark, first=True), "\u201c", "heading", 120, col(ctx, "accent"),
-        bold=True)
+    put(
+        ctx, px.paragraph(mark, first=True), "\u201c", "heading", 120, col(ctx, "accent"), bold=True
+    )
     box = Box(body.x + 96, body.y + 12, body.w - 150, body.h - 24)
-    paras = [Para(s.quote, "body")] + ([Para(f"\u2014 {s.by}", "body", scale=0.6, before=1.2)]
-                                       if s.by else [])
+    paras = [Para(s.quote, "body")] + (
+        [Para(f"\u2014 {s.by}", "body", scale=0.6, before=1.2)] if s.by else []
+    )
     sizes = ctx.theme.spec.sizes
     size = shrink_to_fit(ctx.theme, paras, box.w, box.h, sizes.quote, sizes.body_min)
     tf = px.textbox(slide, box, "Quote", anchor="middle")
-    put(ctx, px.paragraph(tf, first=True, spacing=1.0), s.quote, "body", size,
-        col(ctx, "text"), italic=True)
+    put(
+        ctx,
+        px.paragraph(tf, first=True, spacing=1.0),
+        s.quote,
+        "body",
+        size,
+        col(ctx, "text"),
+        italic=True,
+    )
     if s.by:
         by = para_size(paras[1], size)
         p = px.paragraph(tf, before_pt=1.2 * by)
@@ -280,7 +335,12 @@ def draw_title(ctx: Ctx, slide, page: Page) -> None:
     draw_title_slide(ctx, slide, page)
 
 
-DRAW = {"title": draw_title, "bullets": draw_bullets, "code": draw_code,
-        "image": draw_image, "columns": draw_columns, "quote": draw_quote,
-        "summary": draw_summary}
-
+DRAW = {
+    "title": draw_title,
+    "bullets": draw_bullets,
+    "code": draw_code,
+    "image": draw_image,
+    "columns": draw_columns,
+    "quote": draw_quote,
+    "summary": draw_summary,
+}

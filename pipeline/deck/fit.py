@@ -50,8 +50,9 @@ def fits(theme, paras: list[Para], size: float, width: float, height: float) -> 
     return block_height(theme, paras, size, width) <= height * HEIGHT_SAFETY
 
 
-def fit_size(theme, paras: list[Para], width: float, height: float, start: float,
-             minimum: float) -> float | None:
+def fit_size(
+    theme, paras: list[Para], width: float, height: float, start: float, minimum: float
+) -> float | None:
     """The largest size from `start` down to `minimum` at which the block fits."""
     size = start
     while size >= minimum:
@@ -61,8 +62,15 @@ def fit_size(theme, paras: list[Para], width: float, height: float, start: float
     return None
 
 
-def shrink_to_fit(theme, paras: list[Para], width: float, height: float, start: float,
-                  minimum: float, floor: float = 6.0) -> float:
+def shrink_to_fit(
+    theme,
+    paras: list[Para],
+    width: float,
+    height: float,
+    start: float,
+    minimum: float,
+    floor: float = 6.0,
+) -> float:
     """Like fit_size, but below `minimum` keep shrinking to `floor`: never overflow."""
     size = fit_size(theme, paras, width, height, start, minimum)
     if size is None:

@@ -54,8 +54,9 @@ class Layout:
     def for_theme(cls, theme, width_emu: int, height_emu: int) -> Layout:
         """Geometry for a slide size (EMU) and a theme's margins (inches)."""
         m = theme.spec.margins
-        return cls(width_emu / EMU_PER_PT, height_emu / EMU_PER_PT,
-                   m.side * 72, m.top * 72, m.bottom * 72)
+        return cls(
+            width_emu / EMU_PER_PT, height_emu / EMU_PER_PT, m.side * 72, m.top * 72, m.bottom * 72
+        )
 
     @property
     def title(self) -> Box:
@@ -70,13 +71,21 @@ class Layout:
 
     @property
     def footer(self) -> Box:
-        return Box(self.side, self.height - self.bottom_margin - FOOTER_H,
-                   self.width - 2 * self.side, FOOTER_H)
+        return Box(
+            self.side,
+            self.height - self.bottom_margin - FOOTER_H,
+            self.width - 2 * self.side,
+            FOOTER_H,
+        )
 
     @property
     def body(self) -> Box:
         if self.body_box is not None:
-            return Box(self.body_box.x, self.body_box.y, self.body_box.w,
-                       min(self.body_box.h, self.footer.y - 18 - self.body_box.y))
+            return Box(
+                self.body_box.x,
+                self.body_box.y,
+                self.body_box.w,
+                min(self.body_box.h, self.footer.y - 18 - self.body_box.y),
+            )
         y = self.title.bottom + BODY_GAP
         return Box(self.side, y, self.width - 2 * self.side, self.footer.y - 18 - y)

@@ -47,9 +47,16 @@ def plan(ctx, slide: Slide, index: int) -> list[Page]:
 
 def bullet_paras(bullets: list[Bullet], gap: float = 0.55) -> list[Para]:
     """Bullets as paragraphs to measure: sub-bullets smaller and further in."""
-    paras = [Para(b.text, "body", scale=1.0 if b.level == 0 else SUB_SCALE,
-                  indent=INDENT[b.level], before=gap if b.level == 0 else 0.2)
-             for b in bullets]
+    paras = [
+        Para(
+            b.text,
+            "body",
+            scale=1.0 if b.level == 0 else SUB_SCALE,
+            indent=INDENT[b.level],
+            before=gap if b.level == 0 else 0.2,
+        )
+        for b in bullets
+    ]
     if paras:
         paras[0].before = 0.0
     return paras
@@ -68,16 +75,21 @@ def bullet_gap(kind: str) -> float:
 def plan_bullets(ctx, slide: Slide, index: int) -> list[Page]:
     """Shrink the bullets to fit; below the minimum size, continue on more pages."""
     sizes, box, gap = ctx.theme.spec.sizes, bullets_box(ctx, slide.kind), bullet_gap(slide.kind)
-    size = fit_size(ctx.theme, bullet_paras(slide.bullets, gap), box.w, box.h, sizes.body,
-                    sizes.body_min)
+    size = fit_size(
+        ctx.theme, bullet_paras(slide.bullets, gap), box.w, box.h, sizes.body, sizes.body_min
+    )
     if size is not None:
         return [Page(slide, index, slide.note, bullets=slide.bullets, size=size)]
-    chunks = _balance(ctx, _groups(slide.bullets), _pack(ctx, _groups(slide.bullets), box, gap),
-                      box, gap)
-    size = min(shrink_to_fit(ctx.theme, bullet_paras(c, gap), box.w, box.h, sizes.body_min,
-                             sizes.body_min) for c in chunks)
-    return _pages(slide, index, [{"bullets": c, "size": size} for c in chunks],
-                  [len(c) for c in chunks])
+    chunks = _balance(
+        ctx, _groups(slide.bullets), _pack(ctx, _groups(slide.bullets), box, gap), box, gap
+    )
+    size = min(
+        shrink_to_fit(ctx.theme, bullet_paras(c, gap), box.w, box.h, sizes.body_min, sizes.body_min)
+        for c in chunks
+    )
+    return _pages(
+        slide, index, [{"bullets": c, "size": size} for c in chunks], [len(c) for c in chunks]
+    )
 
 
 def _groups(bullets: list[Bullet]) -> list[list[Bullet]]:
@@ -107,7 +119,7 @@ def _balance(ctx, groups, greedy: list[list[Bullet]], box: Box, gap: float):
     """The same number of pages as greedy packing, but evenly filled when that fits."""
     k = len(greedy)
     bounds = [round(i * len(groups) / k) for i in range(k + 1)]
-    even = [[b for g in groups[bounds[i]:bounds[i + 1]] for b in g] for i in range(k)]
+    even = [[b for g in groups[bounds[i] : bounds[i + 1]] for b in g] for i in range(k)]
     minimum = ctx.theme.spec.sizes.body_min
     ok = all(c and fits(ctx.theme, bullet_paras(c, gap), minimum, box.w, box.h) for c in even)
     return even if ok else greedy
@@ -123,8 +135,7 @@ def code_box(ctx, slide: Slide) -> Box:
 def code_lines(ctx, slide: Slide) -> list[codemod.Line]:
     """Highlighted (and optionally numbered) code lines."""
     c = ctx.theme.spec.colors
-    lines = codemod.highlight(slide.code, slide.language, ctx.theme.spec.code_style,
-                              c.code_text)
+    lines = codemod.highlight(slide.code, slide.language, ctx.theme.spec.code_style, c.code_text)
     return codemod.numbered(lines, c.muted) if slide.line_numbers else lines
 
 
@@ -150,8 +161,9 @@ def plan_code(ctx, slide: Slide, index: int) -> list[Page]:
     wrapped = [w for ln in lines for w in codemod.wrap(ln, max_chars, ctx.theme.spec.colors.muted)]
     per_page = max(int(box.h * 0.97 / m.line_height(size)), 1)
     chunks = _split_code(wrapped, per_page)
-    return _pages(slide, index, [{"code": c, "size": size} for c in chunks],
-                  [len(c) for c in chunks])
+    return _pages(
+        slide, index, [{"code": c, "size": size} for c in chunks], [len(c) for c in chunks]
+    )
 
 
 def _split_code(lines: list[codemod.Line], per_page: int) -> list[list[codemod.Line]]:
@@ -173,8 +185,10 @@ def _pages(slide: Slide, index: int, contents: list[dict], weights: list[int]) -
     """Continuation pages sharing the slide's narration in proportion to their content."""
     notes = split_note(slide.note, weights)
     n = len(contents)
-    return [Page(replace(slide), index, note, part=i, parts=n, **content)
-            for i, (content, note) in enumerate(zip(contents, notes, strict=True), 1)]
+    return [
+        Page(replace(slide), index, note, part=i, parts=n, **content)
+        for i, (content, note) in enumerate(zip(contents, notes, strict=True), 1)
+    ]
 
 
 def split_note(note: str, weights: list[int]) -> list[str]:

@@ -48,8 +48,9 @@ def textbox(slide, box: Box, name: str, anchor: str = "top"):
     return tf
 
 
-def paragraph(tf, first: bool = False, align: str = "left", spacing: float = 1.0,
-              before_pt: float = 0.0):
+def paragraph(
+    tf, first: bool = False, align: str = "left", spacing: float = 1.0, before_pt: float = 0.0
+):
     """The next paragraph of a text frame, with alignment and spacing set."""
     p = tf.paragraphs[0] if first else tf.add_paragraph()
     p.alignment = ALIGNS[align]
@@ -59,8 +60,17 @@ def paragraph(tf, first: bool = False, align: str = "left", spacing: float = 1.0
     return p
 
 
-def run(p, text: str, family: str, size: float, color: str | None, lang: str,
-        bold: bool = False, italic: bool = False, ea_family: str | None = None):
+def run(
+    p,
+    text: str,
+    family: str,
+    size: float,
+    color: str | None,
+    lang: str,
+    bold: bool = False,
+    italic: bool = False,
+    ea_family: str | None = None,
+):
     """Add a run with an explicit font for Latin, East Asian and complex scripts."""
     r = p.add_run()
     r.text = text
@@ -79,8 +89,9 @@ def run(p, text: str, family: str, size: float, color: str | None, lang: str,
     return r
 
 
-def bullet(p, char: str, color: str, indent_pt: float, hang_pt: float,
-           family: str, size_pct: int = 100) -> None:
+def bullet(
+    p, char: str, color: str, indent_pt: float, hang_pt: float, family: str, size_pct: int = 100
+) -> None:
     """Give a paragraph a hanging bullet character in its own colour and font."""
     ppr = p._p.get_or_add_pPr()
     ppr.set("marL", str(round(indent_pt * 12700)))
@@ -112,4 +123,3 @@ def background(slide, color: str) -> None:
     fill = slide.background.fill
     fill.solid()
     fill.fore_color.rgb = RGBColor.from_string(color)
-

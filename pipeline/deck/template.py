@@ -35,8 +35,9 @@ class Template:
         self.title_layout = self._find(layouts, "Title Slide", PP_PLACEHOLDER.CENTER_TITLE)
         self.content_layout = self._find(layouts, "Title Only", None)
         body = self._find(layouts, "Title and Content", PP_PLACEHOLDER.OBJECT)
-        self.body_box = next((_box(p) for p in body.placeholders
-                              if p.placeholder_format.type in BODIES), None)
+        self.body_box = next(
+            (_box(p) for p in body.placeholders if p.placeholder_format.type in BODIES), None
+        )
 
     @staticmethod
     def _find(layouts, name: str, ph_type):
@@ -51,8 +52,10 @@ class Template:
 
     def title_box(self) -> Box | None:
         """The content layout's title area."""
-        ph = next((p for p in self.content_layout.placeholders
-                   if p.placeholder_format.type in TITLES), None)
+        ph = next(
+            (p for p in self.content_layout.placeholders if p.placeholder_format.type in TITLES),
+            None,
+        )
         return _box(ph) if ph is not None else None
 
     def new_slide(self, prs, kind: str):
@@ -74,8 +77,9 @@ class Template:
         tf = ph.text_frame
         tf.word_wrap = True
         p = tf.paragraphs[0]
-        px.run(p, text, ctx.theme.family("heading"), size, None, ctx.info.lang,
-               ea_family=ctx.theme.cjk)
+        px.run(
+            p, text, ctx.theme.family("heading"), size, None, ctx.info.lang, ea_family=ctx.theme.cjk
+        )
 
     def fill_title_slide(self, slide, page, ctx) -> None:
         """Lecture title in the title placeholder; course, section and subtitle below."""
@@ -83,11 +87,19 @@ class Template:
         title = slide.shapes.title
         if title is not None:
             box = self.text_box(title)
-            size = shrink_to_fit(ctx.theme, [Para(page.slide.title, "heading")], box.w, box.h,
-                                 sizes.title_slide, sizes.title_min)
+            size = shrink_to_fit(
+                ctx.theme,
+                [Para(page.slide.title, "heading")],
+                box.w,
+                box.h,
+                sizes.title_slide,
+                sizes.title_min,
+            )
             self.fill_title(title, page.slide.title, size, ctx)
-        sub = next((p for p in slide.placeholders
-                    if p.placeholder_format.type == PP_PLACEHOLDER.SUBTITLE), None)
+        sub = next(
+            (p for p in slide.placeholders if p.placeholder_format.type == PP_PLACEHOLDER.SUBTITLE),
+            None,
+        )
         if sub is not None:
             self._subtitle(sub, page, ctx)
 
@@ -99,8 +111,15 @@ class Template:
         tf.word_wrap = True
         for i, text in enumerate(lines):
             p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
-            px.run(p, text, ctx.theme.family("body"), size, None, ctx.info.lang,
-                   ea_family=ctx.theme.cjk)
+            px.run(
+                p,
+                text,
+                ctx.theme.family("body"),
+                size,
+                None,
+                ctx.info.lang,
+                ea_family=ctx.theme.cjk,
+            )
 
     @staticmethod
     def drop_empty_placeholders(slide) -> None:

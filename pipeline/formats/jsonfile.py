@@ -23,8 +23,7 @@ def read(model: type[M], path: Path, stage: str) -> M:
     try:
         return model.model_validate_json(path.read_bytes())
     except ValidationError as e:
-        raise InputError(f"{path}: {_problem(e)}; rebuild it with {remake(path, stage)}") \
-            from None
+        raise InputError(f"{path}: {_problem(e)}; rebuild it with {remake(path, stage)}") from None
 
 
 def dumps(value: BaseModel, indent: int | None = None) -> str:

@@ -29,8 +29,9 @@ class SlideTiming(Strict):
     @model_validator(mode="after")
     def _ordered(self) -> SlideTiming:
         if self.end < self.start:
-            raise ValueError(f"slide {self.index} ends ({self.end}) before it starts "
-                             f"({self.start})")
+            raise ValueError(
+                f"slide {self.index} ends ({self.end}) before it starts ({self.start})"
+            )
         return self
 
 

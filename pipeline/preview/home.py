@@ -18,8 +18,16 @@ def render_home(course, page_dir: Path) -> str:
     """Course title, what waits for review, the status table, minutes and checks."""
     t = course.topic
     sub = f'<p class="subtitle">{esc(t.subtitle)}</p>' if t.subtitle else ""
-    main = "".join([f"<h1>{esc(t.title)}</h1>{sub}", _facts(course), _review(course, page_dir),
-                    _proposals(course, page_dir), _status(course), _checks(course)])
+    main = "".join(
+        [
+            f"<h1>{esc(t.title)}</h1>{sub}",
+            _facts(course),
+            _review(course, page_dir),
+            _proposals(course, page_dir),
+            _status(course),
+            _checks(course),
+        ]
+    )
     return page(course, "Home", main, "index.html")
 
 
@@ -36,9 +44,12 @@ def _facts(course) -> str:
     videos = [course.video_path(x.id) for x in lectures if course.video_path(x.id).exists()]
     seconds = round(sum(duration(v) or 0 for v in videos))
     planned = sum(x.minutes for x in lectures)
-    items = [("Lectures", str(len(lectures))), ("Planned minutes", f"{planned:g}"),
-             ("Video length", f"{seconds // 60} min {seconds % 60:02d} s"),
-             ("Lectures rendered", f"{len(videos)} of {len(lectures)}")]
+    items = [
+        ("Lectures", str(len(lectures))),
+        ("Planned minutes", f"{planned:g}"),
+        ("Video length", f"{seconds // 60} min {seconds % 60:02d} s"),
+        ("Lectures rendered", f"{len(videos)} of {len(lectures)}"),
+    ]
     body = "".join(f"<div><dt>{esc(k)}</dt><dd>{esc(v)}</dd></div>" for k, v in items)
     return f'<dl class="facts" aria-label="Course facts">{body}</dl>'
 
@@ -56,17 +67,23 @@ def _review(course, page_dir: Path) -> str:
             parts.append(_pending(course, stage, files, page_dir))
     if not parts:
         parts = ['<p class="notice ok">Nothing is waiting for review.</p>']
-    return '<section aria-labelledby="review-h"><h2 id="review-h">Review</h2>' + \
-        "".join(parts) + "</section>"
+    return (
+        '<section aria-labelledby="review-h"><h2 id="review-h">Review</h2>'
+        + "".join(parts)
+        + "</section>"
+    )
 
 
 def _pending(course, stage: str, files: list[str], page_dir: Path) -> str:
-    links = "".join(f'<li><a href="{href(page_dir, course.dir / f)}">{esc(f)}</a></li>'
-                    for f in files)
+    links = "".join(
+        f'<li><a href="{href(page_dir, course.dir / f)}">{esc(f)}</a></li>' for f in files
+    )
     cmd = esc(f"make approve TOPIC={course.slug} STAGE={stage} && make course TOPIC={course.slug}")
-    return (f'<div class="notice"><p><strong>Checkpoint “{esc(stage)}”</strong> waits for '
-            f'you: read and edit these files, then approve.</p><ul class="files">{links}</ul>'
-            f'<code class="command">{cmd}</code></div>')
+    return (
+        f'<div class="notice"><p><strong>Checkpoint “{esc(stage)}”</strong> waits for '
+        f'you: read and edit these files, then approve.</p><ul class="files">{links}</ul>'
+        f'<code class="command">{cmd}</code></div>'
+    )
 
 
 def _proposals(course, page_dir: Path) -> str:
@@ -78,8 +95,10 @@ def _proposals(course, page_dir: Path) -> str:
     waits = [f"<li>{mark(course, p, page_dir)}</li>" for p in paths if waiting(course, p)]
     if not waits:
         return ""
-    return ('<section aria-labelledby="prop-h"><h2 id="prop-h">Regenerated versions waiting'
-            f'</h2><ul class="files">{"".join(waits)}</ul></section>')
+    return (
+        '<section aria-labelledby="prop-h"><h2 id="prop-h">Regenerated versions waiting'
+        f'</h2><ul class="files">{"".join(waits)}</ul></section>'
+    )
 
 
 def _sections(course) -> list:
@@ -94,9 +113,12 @@ def _status(course) -> str:
     tables, notes = status.grids(course)
     blocks = [_status_table(course, t) for t in tables]
     blocks += [f'<p class="error">{esc(note)}</p>' for note in notes]
-    return ('<section aria-labelledby="status-h"><h2 id="status-h">Status</h2>'
-            '<p class="meta">The same facts as <code>make status</code>.</p>'
-            + "".join(blocks) + "</section>")
+    return (
+        '<section aria-labelledby="status-h"><h2 id="status-h">Status</h2>'
+        '<p class="meta">The same facts as <code>make status</code>.</p>'
+        + "".join(blocks)
+        + "</section>"
+    )
 
 
 def _status_table(course, grid: list[list[str]]) -> str:
@@ -119,8 +141,11 @@ def _row_link(course, name: str) -> str:
 def _checks(course) -> str:
     """Udemy and KDP check reports, from their modules when those exist."""
     parts = [f"<h3>{esc(label)}</h3>{_check(course, module)}" for label, module in CHECKS]
-    return ('<section aria-labelledby="checks-h"><h2 id="checks-h">Platform checks</h2>'
-            + "".join(parts) + "</section>")
+    return (
+        '<section aria-labelledby="checks-h"><h2 id="checks-h">Platform checks</h2>'
+        + "".join(parts)
+        + "</section>"
+    )
 
 
 def _check(course, module: str) -> str:
@@ -142,22 +167,35 @@ def _check(course, module: str) -> str:
 def _rules(rules: list) -> str:
     """Rule verdicts (name, ok, detail, fix) as a table with a one-line summary."""
     failed = sum(not r.ok for r in rules)
-    rows = [[esc(r.name), state("pass") if r.ok else state("fail"),
-             esc(r.detail) + (f"<br><em>fix:</em> {esc(r.fix)}" if not r.ok and
-                              getattr(r, "fix", "") else "")] for r in rules]
-    verdict = (f'<p class="notice ok">Ready: all {len(rules)} rules pass.</p>' if not failed
-               else f'<p class="notice">Not ready: {failed} of {len(rules)} rules fail.</p>')
+    rows = [
+        [
+            esc(r.name),
+            state("pass") if r.ok else state("fail"),
+            esc(r.detail)
+            + (f"<br><em>fix:</em> {esc(r.fix)}" if not r.ok and getattr(r, "fix", "") else ""),
+        ]
+        for r in rules
+    ]
+    verdict = (
+        f'<p class="notice ok">Ready: all {len(rules)} rules pass.</p>'
+        if not failed
+        else f'<p class="notice">Not ready: {failed} of {len(rules)} rules fail.</p>'
+    )
     return verdict + table(["rule", "verdict", "measured"], rows)
 
 
 def render_outline(course, page_dir: Path) -> str:
     """Sections and lectures with objectives and key points."""
-    parts = ["<h1>Outline</h1>", f'<p>{mark(course, course.outline_path, page_dir)}</p>']
+    parts = ["<h1>Outline</h1>", f"<p>{mark(course, course.outline_path, page_dir)}</p>"]
     try:
         sections = course.outline.sections
     except LecternError as e:
-        return page(course, "Outline", "".join(parts) + f'<p class="error">{esc(e.message)}</p>',
-                    "outline.html")
+        return page(
+            course,
+            "Outline",
+            "".join(parts) + f'<p class="error">{esc(e.message)}</p>',
+            "outline.html",
+        )
     parts += [_outline_section(s) for s in sections]
     return page(course, "Outline", "".join(parts), "outline.html")
 
@@ -168,6 +206,9 @@ def _outline_section(section) -> str:
         f'<p class="meta">{esc(x.id)} · about {x.minutes:g} min</p>'
         f"{'<p>Objectives:</p>' + bullets(x.objectives) if x.objectives else ''}"
         f"{'<p>Key points:</p>' + bullets(x.key_points) if x.key_points else ''}</li>"
-        for x in section.lectures)
-    return (f'<section class="outline-section card"><h2>{esc(section.title)}</h2>'
-            f"<ol>{lis}</ol><p><a href=\"{quiz_page(section.id)}\">Section quiz</a></p></section>")
+        for x in section.lectures
+    )
+    return (
+        f'<section class="outline-section card"><h2>{esc(section.title)}</h2>'
+        f'<ol>{lis}</ol><p><a href="{quiz_page(section.id)}">Section quiz</a></p></section>'
+    )

@@ -15,16 +15,26 @@ TEMPLATES = Path(__file__).parent / "templates"
 # Pages load only their own stylesheet, frames and media (and captions inlined as data:
 # URLs); no script runs, even one a draft smuggled past the sanitiser. Sent as a <meta>
 # for file:// and as a header by `make serve`.
-CSP = ("default-src 'none'; script-src 'none'; object-src 'none'; style-src 'self'; "
-       "img-src 'self' data:; media-src 'self' data:; base-uri 'none'; form-action 'none'")
+CSP = (
+    "default-src 'none'; script-src 'none'; object-src 'none'; style-src 'self'; "
+    "img-src 'self' data:; media-src 'self' data:; base-uri 'none'; form-action 'none'"
+)
 
 # How a state word from `make status` or the manifest is coloured.
 STATE_CLASS = {
-    "up to date": "s-ok", "built": "s-ok", "generated": "s-ok", "approved": "s-ok",
-    "pass": "s-ok", "fail": "s-bad",
-    "stale": "s-warn", "waiting for review": "s-warn", "proposed version waiting": "s-warn",
-    "edited by hand": "s-info", "written by hand": "s-info",
-    "missing": "s-bad", "deleted by hand": "s-bad",
+    "up to date": "s-ok",
+    "built": "s-ok",
+    "generated": "s-ok",
+    "approved": "s-ok",
+    "pass": "s-ok",
+    "fail": "s-bad",
+    "stale": "s-warn",
+    "waiting for review": "s-warn",
+    "proposed version waiting": "s-warn",
+    "edited by hand": "s-info",
+    "written by hand": "s-info",
+    "missing": "s-bad",
+    "deleted by hand": "s-bad",
 }
 
 
@@ -48,8 +58,14 @@ def page(course, title: str, main: str, current: str) -> str:
     """Wrap a page body in the site layout."""
     text = (TEMPLATES / "page.html").read_text(encoding="utf-8")
     return Template(text).substitute(
-        csp=CSP, lang=esc(course.topic.language), title=esc(title), course=esc(course.topic.title),
-        slug=esc(course.slug), nav=_nav(course, current), main=main)
+        csp=CSP,
+        lang=esc(course.topic.language),
+        title=esc(title),
+        course=esc(course.topic.title),
+        slug=esc(course.slug),
+        nav=_nav(course, current),
+        main=main,
+    )
 
 
 def _nav(course, current: str) -> str:
@@ -61,7 +77,8 @@ def _nav(course, current: str) -> str:
     here = ' aria-current="page"'
     return "\n".join(
         f'<li><a href="{esc(url)}"{here if url == current else ""}>{esc(label)}</a></li>'
-        for url, label in links)
+        for url, label in links
+    )
 
 
 def lecture_page(lecture_id: str) -> str:
@@ -81,11 +98,13 @@ def bullets(items: list[str]) -> str:
 
 def table(head: list[str], rows: list[list[str]], caption: str = "") -> str:
     """A table whose cells are already HTML."""
-    cap = f"<caption class=\"meta\">{esc(caption)}</caption>" if caption else ""
+    cap = f'<caption class="meta">{esc(caption)}</caption>' if caption else ""
     th = "".join(f'<th scope="col">{h}</th>' for h in head)
     body = "".join("<tr>" + "".join(_cell(i, c) for i, c in enumerate(r)) + "</tr>" for r in rows)
-    return (f'<div class="table-wrap"><table>{cap}<thead><tr>{th}</tr></thead>'
-            f"<tbody>{body}</tbody></table></div>")
+    return (
+        f'<div class="table-wrap"><table>{cap}<thead><tr>{th}</tr></thead>'
+        f"<tbody>{body}</tbody></table></div>"
+    )
 
 
 def _cell(i: int, content: str) -> str:
@@ -94,8 +113,9 @@ def _cell(i: int, content: str) -> str:
 
 def diff(old: str, new: str, old_name: str, new_name: str) -> str:
     """A unified diff as a coloured <pre> block."""
-    lines = difflib.unified_diff(old.splitlines(), new.splitlines(), old_name, new_name,
-                                 lineterm="")
+    lines = difflib.unified_diff(
+        old.splitlines(), new.splitlines(), old_name, new_name, lineterm=""
+    )
     out = [f'<span class="{_diff_class(x)}">{esc(x)}</span>' for x in lines]
     return '<pre class="diff"><code>' + "".join(out) + "</code></pre>"
 

@@ -23,19 +23,23 @@ def render(course, lecture_id: str, page_dir: Path) -> str:
     section = course.outline.section_of(lecture_id)
     media = lecture_media(course, lecture_id)
     slides, error = _slides(course, lecture_id)
-    main = "".join([
-        f'<p class="meta">{esc(section.title)} · about {lec.minutes:g} min</p>',
-        f"<h1>{esc(lec.title)}</h1>",
-        '<div class="top">', _sources(course, lecture_id, page_dir, media),
-        _video(course, lecture_id, media, page_dir), "</div>",
-        '<div class="lecture">',
-        f'<section aria-labelledby="draft-h"><h2 id="draft-h">Draft (book prose)</h2>'
-        f"{_draft(course, lecture_id, page_dir)}</section>",
-        f'<section aria-labelledby="slides-h"><h2 id="slides-h">Slides and narration</h2>'
-        f"{_slide_list(course, slides, error, media, page_dir)}</section>",
-        "</div>",
-        _pager(course, lecture_id),
-    ])
+    main = "".join(
+        [
+            f'<p class="meta">{esc(section.title)} · about {lec.minutes:g} min</p>',
+            f"<h1>{esc(lec.title)}</h1>",
+            '<div class="top">',
+            _sources(course, lecture_id, page_dir, media),
+            _video(course, lecture_id, media, page_dir),
+            "</div>",
+            '<div class="lecture">',
+            f'<section aria-labelledby="draft-h"><h2 id="draft-h">Draft (book prose)</h2>'
+            f"{_draft(course, lecture_id, page_dir)}</section>",
+            f'<section aria-labelledby="slides-h"><h2 id="slides-h">Slides and narration</h2>'
+            f"{_slide_list(course, slides, error, media, page_dir)}</section>",
+            "</div>",
+            _pager(course, lecture_id),
+        ]
+    )
     return page(course, lec.title, main, lecture_page(lecture_id))
 
 
@@ -52,31 +56,43 @@ def _slides(course, lecture_id: str):
 
 def _sources(course, lecture_id: str, page_dir: Path, media: LectureMedia) -> str:
     """Links to the source files with their edit marks, and media problems."""
-    items = [f"<li>Draft: {mark(course, course.lecture_path(lecture_id), page_dir)}</li>",
-             f"<li>Slide script: {mark(course, course.slides_path(lecture_id), page_dir)}</li>"]
+    items = [
+        f"<li>Draft: {mark(course, course.lecture_path(lecture_id), page_dir)}</li>",
+        f"<li>Slide script: {mark(course, course.slides_path(lecture_id), page_dir)}</li>",
+    ]
     deck = course.deck_path(lecture_id)
     if deck.exists():
         items.append(f'<li>Deck: <a href="{href(page_dir, deck)}">{esc(deck.name)}</a></li>')
     problems = "".join(f'<p class="error">{esc(p)}</p>' for p in media.problems)
-    return (f'<section class="card" aria-labelledby="src-h"><h2 id="src-h">Source files</h2>'
-            f'<ul class="files">{"".join(items)}</ul>{problems}</section>')
+    return (
+        f'<section class="card" aria-labelledby="src-h"><h2 id="src-h">Source files</h2>'
+        f'<ul class="files">{"".join(items)}</ul>{problems}</section>'
+    )
 
 
 def _video(course, lecture_id: str, media: LectureMedia, page_dir: Path) -> str:
     """The rendered lecture with its captions, or how to make it."""
     if media.video is None:
-        return (f'<section class="card"><h2>Video</h2><p>No video yet: run <code>make video '
-                f"TOPIC={course.slug}</code> (frames and narration first).</p>"
-                f"{_full_audio(media, page_dir)}</section>")
+        return (
+            f'<section class="card"><h2>Video</h2><p>No video yet: run <code>make video '
+            f"TOPIC={course.slug}</code> (frames and narration first).</p>"
+            f"{_full_audio(media, page_dir)}</section>"
+        )
     track, link = "", '<p class="meta">No captions file (.vtt) beside the video.</p>'
     if media.captions is not None:
-        track = (f'<track kind="captions" src="{_data_url(media.captions)}" '
-                 f'srclang="{esc(course.topic.language)}" label="Captions" default>')
-        link = (f'<p class="meta">Captions: <a href="{href(page_dir, media.captions)}">'
-                f"{esc(media.captions.name)}</a></p>")
-    return (f'<section class="card" aria-labelledby="video-h"><h2 id="video-h">Video</h2>'
-            f'<video controls preload="metadata" src="{href(page_dir, media.video)}">'
-            f"{track}</video>{link}{_full_audio(media, page_dir)}</section>")
+        track = (
+            f'<track kind="captions" src="{_data_url(media.captions)}" '
+            f'srclang="{esc(course.topic.language)}" label="Captions" default>'
+        )
+        link = (
+            f'<p class="meta">Captions: <a href="{href(page_dir, media.captions)}">'
+            f"{esc(media.captions.name)}</a></p>"
+        )
+    return (
+        f'<section class="card" aria-labelledby="video-h"><h2 id="video-h">Video</h2>'
+        f'<video controls preload="metadata" src="{href(page_dir, media.video)}">'
+        f"{track}</video>{link}{_full_audio(media, page_dir)}</section>"
+    )
 
 
 def _data_url(vtt: Path) -> str:
@@ -87,20 +103,27 @@ def _data_url(vtt: Path) -> str:
 def _full_audio(media: LectureMedia, page_dir: Path) -> str:
     if media.narration is None:
         return ""
-    return (f'<p class="meta">Whole narration:</p><audio controls preload="metadata" '
-            f'src="{href(page_dir, media.narration)}" aria-label="Whole narration"></audio>')
+    return (
+        f'<p class="meta">Whole narration:</p><audio controls preload="metadata" '
+        f'src="{href(page_dir, media.narration)}" aria-label="Whole narration"></audio>'
+    )
 
 
 def _draft(course, lecture_id: str, page_dir: Path) -> str:
     """The draft as HTML cleaned by the book's allowlist, images pointed at the course folder."""
     path = course.lecture_path(lecture_id)
     if not path.exists():
-        return (f'<p class="notice">No draft yet: run <code>make drafts TOPIC={course.slug}'
-                "</code>.</p>")
-    body = markdown.markdown(path.read_text(encoding="utf-8"), extensions=[
-        "fenced_code", "tables", "footnotes", "codehilite", "toc"], extension_configs={
-        "codehilite": {"guess_lang": False},
-        "toc": {"baselevel": 2, "slugify": lambda v, sep: "draft-" + slugify(v, sep)}})
+        return (
+            f'<p class="notice">No draft yet: run <code>make drafts TOPIC={course.slug}</code>.</p>'
+        )
+    body = markdown.markdown(
+        path.read_text(encoding="utf-8"),
+        extensions=["fenced_code", "tables", "footnotes", "codehilite", "toc"],
+        extension_configs={
+            "codehilite": {"guess_lang": False},
+            "toc": {"baselevel": 2, "slugify": lambda v, sep: "draft-" + slugify(v, sep)},
+        },
+    )
     nodes = sanitize.fragment(body)  # drafts may hold raw HTML, and an LLM writes them
     _fix_images(nodes, course.dir, page_dir)
     return f'<article class="draft">{sanitize.to_html(nodes)}</article>'
@@ -118,8 +141,10 @@ def _slide_list(course, slides, error: str, media: LectureMedia, page_dir: Path)
     """Every slide: its frame (or script), narration text and audio."""
     out = f'<p class="error">{esc(error)}</p>' if error else ""
     count = max(len(slides), len(media.frames))
-    items = [_slide(i, slides[i - 1] if i <= len(slides) else None, media, page_dir)
-             for i in range(1, count + 1)]
+    items = [
+        _slide(i, slides[i - 1] if i <= len(slides) else None, media, page_dir)
+        for i in range(1, count + 1)
+    ]
     return out + f'<ol class="slides">{"".join(items)}</ol>'
 
 
@@ -127,9 +152,11 @@ def _slide(i: int, slide, media: LectureMedia, page_dir: Path) -> str:
     """One slide card."""
     title = slide.title if slide else f"Slide {i}"
     kind = f"{slide.kind} slide" if slide else "slide"
-    return (f'<li class="slide" id="slide-{i}"><p class="kind">Slide {i} · {esc(kind)}</p>'
-            f"<h3>{esc(title)}</h3>{_visual(i, slide, title, media, page_dir)}"
-            f"{_narration(i, slide, media, page_dir)}</li>")
+    return (
+        f'<li class="slide" id="slide-{i}"><p class="kind">Slide {i} · {esc(kind)}</p>'
+        f"<h3>{esc(title)}</h3>{_visual(i, slide, title, media, page_dir)}"
+        f"{_narration(i, slide, media, page_dir)}</li>"
+    )
 
 
 def _visual(i: int, slide, title: str, media: LectureMedia, page_dir: Path) -> str:
@@ -137,8 +164,10 @@ def _visual(i: int, slide, title: str, media: LectureMedia, page_dir: Path) -> s
     if i <= len(media.frames):
         src = href(page_dir, media.frames[i - 1])
         w, h = media.frame_size
-        return (f'<figure><a href="{src}"><img src="{src}" alt="Slide {i}: {esc(title)}" '
-                f'width="{w}" height="{h}" loading="lazy"></a></figure>')
+        return (
+            f'<figure><a href="{src}"><img src="{src}" alt="Slide {i}: {esc(title)}" '
+            f'width="{w}" height="{h}" loading="lazy"></a></figure>'
+        )
     return f'<div class="script-box">{_script_body(slide, page_dir)}</div>' if slide else ""
 
 
@@ -151,8 +180,10 @@ def _script_body(s, page_dir: Path) -> str:
     if s.image is not None:
         parts.append(f'<img src="{href(page_dir, s.image)}" alt="{esc(s.title)}">')
     if s.kind == "columns":
-        parts.append(f'<div class="columns"><div><h4>{esc(s.left_title)}</h4>{_nested(s.left)}'
-                     f'</div><div><h4>{esc(s.right_title)}</h4>{_nested(s.right)}</div></div>')
+        parts.append(
+            f'<div class="columns"><div><h4>{esc(s.left_title)}</h4>{_nested(s.left)}'
+            f"</div><div><h4>{esc(s.right_title)}</h4>{_nested(s.right)}</div></div>"
+        )
     if s.kind == "quote":
         by = f"<footer>— {esc(s.by)}</footer>" if s.by else ""
         parts.append(f"<blockquote><p>{esc(s.quote)}</p>{by}</blockquote>")
@@ -180,9 +211,11 @@ def _narration(i: int, slide, media: LectureMedia, page_dir: Path) -> str:
     player = ""
     if media.narration is not None and timing is not None:
         src = f"{href(page_dir, media.narration)}#t={timing.start:.2f},{timing.end:.2f}"
-        player = (f'<audio controls preload="none" src="{src}" '
-                  f'aria-label="Narration of slide {i}"></audio>'
-                  f'<p class="meta">{timing.start:.1f}–{timing.end:.1f} s</p>')
+        player = (
+            f'<audio controls preload="none" src="{src}" '
+            f'aria-label="Narration of slide {i}"></audio>'
+            f'<p class="meta">{timing.start:.1f}–{timing.end:.1f} s</p>'
+        )
     if not text and not player:
         return ""
     return f'<div class="narration"><p>{esc(text)}</p>{player}</div>'
@@ -192,8 +225,20 @@ def _pager(course, lecture_id: str) -> str:
     """Previous and next lecture links."""
     ids = [x.id for x in course.outline.lectures]
     i = ids.index(lecture_id)
-    prev = (f'<a href="{lecture_page(ids[i - 1])}" rel="prev">← '
-            f"{esc(course.lecture(ids[i - 1]).title)}</a>") if i > 0 else "<span></span>"
-    nxt = (f'<a href="{lecture_page(ids[i + 1])}" rel="next">'
-           f"{esc(course.lecture(ids[i + 1]).title)} →</a>") if i + 1 < len(ids) else ""
+    prev = (
+        (
+            f'<a href="{lecture_page(ids[i - 1])}" rel="prev">← '
+            f"{esc(course.lecture(ids[i - 1]).title)}</a>"
+        )
+        if i > 0
+        else "<span></span>"
+    )
+    nxt = (
+        (
+            f'<a href="{lecture_page(ids[i + 1])}" rel="next">'
+            f"{esc(course.lecture(ids[i + 1]).title)} →</a>"
+        )
+        if i + 1 < len(ids)
+        else ""
+    )
     return f'<nav class="pager" aria-label="Lectures">{prev}{nxt}</nav>'

@@ -68,8 +68,10 @@ def _frames(folder: Path, media: LectureMedia) -> None:
     media.frames = [folder / n for n in data.frames if (folder / n).is_file()]
     media.frame_size = data.size
     if len(media.frames) != len(data.frames):
-        media.problems.append(f"{index}: lists {len(data.frames)} frames but "
-                              f"{len(media.frames)} exist; run {remake(index, 'frames')}")
+        media.problems.append(
+            f"{index}: lists {len(data.frames)} frames but "
+            f"{len(media.frames)} exist; run {remake(index, 'frames')}"
+        )
 
 
 def _narration(folder: Path, media: LectureMedia) -> None:

@@ -14,8 +14,9 @@ def render(course, section, page_dir: Path) -> str:
     path = course.quiz_path(section.id)
     parts = [f"<h1>{esc(section.title)}: quiz</h1>", f"<p>{mark(course, path, page_dir)}</p>"]
     if not path.exists():
-        parts.append(f'<p class="notice">No quiz yet: run <code>make quizzes '
-                     f"TOPIC={course.slug}</code>.</p>")
+        parts.append(
+            f'<p class="notice">No quiz yet: run <code>make quizzes TOPIC={course.slug}</code>.</p>'
+        )
     else:
         parts.append(_quiz(course, path, section.id))
     return page(course, f"Quiz: {section.title}", "".join(parts), quiz_page(section.id))
@@ -35,9 +36,11 @@ def _question(course, i: int, q) -> str:
     """A question, its options, and the answer behind a <details> toggle."""
     how = "Choose one." if q.type == "multiple-choice" else "Select all that apply."
     opts = "".join(f"<li>{esc(o.text)}</li>" for o in q.options)
-    return (f'<li id="q{i}"><h2>{esc(q.question)}</h2>'
-            f'<p class="meta">{how}{_lecture_link(course, q.lecture)}</p>'
-            f'<ol class="options">{opts}</ol>{_answer(q)}</li>')
+    return (
+        f'<li id="q{i}"><h2>{esc(q.question)}</h2>'
+        f'<p class="meta">{how}{_lecture_link(course, q.lecture)}</p>'
+        f'<ol class="options">{opts}</ol>{_answer(q)}</li>'
+    )
 
 
 def _lecture_link(course, lecture_id: str | None) -> str:
@@ -54,8 +57,11 @@ def _answer(q) -> str:
     letters = "ABCDEF"
     rows = "".join(
         f'<li><span class="{"right" if o.correct else "wrong"}">{letters[n]}: '
-        f'{"correct" if o.correct else "wrong"}</span> — {esc(o.explanation)}</li>'
-        for n, o in enumerate(q.options))
+        f"{'correct' if o.correct else 'wrong'}</span> — {esc(o.explanation)}</li>"
+        for n, o in enumerate(q.options)
+    )
     overall = f"<p>{esc(q.explanation)}</p>" if q.explanation else ""
-    return (f'<details class="answer"><summary>Show the answer</summary>'
-            f'<ul>{rows}</ul>{overall}</details>')
+    return (
+        f'<details class="answer"><summary>Show the answer</summary>'
+        f"<ul>{rows}</ul>{overall}</details>"
+    )

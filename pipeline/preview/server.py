@@ -16,9 +16,12 @@ from pipeline.preview.html import CSP
 
 RANGE = re.compile(r"bytes=(\d*)-(\d*)")
 CHUNK = 64 * 1024
-HEADERS = {"Content-Security-Policy": CSP + "; frame-ancestors 'none'",
-           "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
-           "Cache-Control": "no-cache"}  # a rebuilt page shows at once
+HEADERS = {
+    "Content-Security-Policy": CSP + "; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-cache",
+}  # a rebuilt page shows at once
 
 
 class Handler(SimpleHTTPRequestHandler):
@@ -33,8 +36,13 @@ class Handler(SimpleHTTPRequestHandler):
     roots: dict[str, Path] = {}  # URL prefix -> resolved folder
     home = "/"
     left: int | None = None  # bytes of a range still to send; None sends the whole file
-    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".md": "text/plain",
-                      ".yaml": "text/plain", ".vtt": "text/vtt", ".wav": "audio/wav"}
+    extensions_map = {
+        **SimpleHTTPRequestHandler.extensions_map,
+        ".md": "text/plain",
+        ".yaml": "text/plain",
+        ".vtt": "text/vtt",
+        ".wav": "audio/wav",
+    }
 
     def send_head(self):
         """Answer with the file's headers and return it open, or send an error and None."""
@@ -65,7 +73,7 @@ class Handler(SimpleHTTPRequestHandler):
         for prefix, root in self.roots.items():
             if rel.startswith(prefix):
                 try:
-                    target = (root / rel[len(prefix):]).resolve()
+                    target = (root / rel[len(prefix) :]).resolve()
                 except (OSError, ValueError):  # a loop of links, a NUL byte
                     return None
                 return target if target.is_relative_to(root) and target.is_file() else None
@@ -160,16 +168,20 @@ def byte_range(header: str | None, size: int) -> tuple[int, int] | None:
 def make_server(course, port: int) -> ThreadingHTTPServer:
     """An HTTP server for the course's preview (port 0 picks a free one)."""
     root = Path(course.root)
-    roots = {f"courses/{course.slug}/": (root / "courses" / course.slug).resolve(),
-             f"output/{course.slug}/": (root / "output" / course.slug).resolve()}
+    roots = {
+        f"courses/{course.slug}/": (root / "courses" / course.slug).resolve(),
+        f"output/{course.slug}/": (root / "output" / course.slug).resolve(),
+    }
     home = f"/output/{course.slug}/preview/index.html"
     handler = type("CourseHandler", (Handler,), {"roots": roots, "home": home})
     factory = functools.partial(handler, directory=str(root))
     try:
         return ThreadingHTTPServer(("127.0.0.1", port), factory)
     except OSError as e:
-        raise LecternError(f"cannot serve on 127.0.0.1:{port} ({e.strerror}); pick another "
-                           f"port with `lectern serve {course.slug} --port 8001`") from None
+        raise LecternError(
+            f"cannot serve on 127.0.0.1:{port} ({e.strerror}); pick another "
+            f"port with `lectern serve {course.slug} --port 8001`"
+        ) from None
 
 
 def serve(course, port: int = 8000) -> None:

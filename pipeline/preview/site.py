@@ -19,8 +19,11 @@ def preview_dir(course) -> Path:
 def pages(course) -> dict[str, str]:
     """Every file of the site by name: HTML pages and the stylesheet."""
     d = preview_dir(course)
-    out = {"style.css": stylesheet(), "index.html": home.render_home(course, d),
-           "outline.html": home.render_outline(course, d)}
+    out = {
+        "style.css": stylesheet(),
+        "index.html": home.render_home(course, d),
+        "outline.html": home.render_outline(course, d),
+    }
     try:
         outline = course.outline
     except LecternError:
@@ -50,8 +53,10 @@ def build(course) -> str:
     _remove_stale(d, set(site))
     size = sum(len(t.encode("utf-8")) for t in site.values())
     index = (d / "index.html").relative_to(course.root).as_posix()
-    return (f"preview: {len(site)} files ({size / 1024:.0f} KB of HTML/CSS), {changed} changed. "
-            f"Open {index} in a browser, or run `make serve TOPIC={course.slug}`.")
+    return (
+        f"preview: {len(site)} files ({size / 1024:.0f} KB of HTML/CSS), {changed} changed. "
+        f"Open {index} in a browser, or run `make serve TOPIC={course.slug}`."
+    )
 
 
 def _write(course, path: Path, text: str) -> bool:

@@ -8,8 +8,13 @@ from pipeline import protect
 from pipeline.preview.html import diff, esc, href, state
 
 # protect.state() words, as a person reads them.
-WORDS = {"generated": "generated", "edited": "edited by hand", "authored": "written by hand",
-         "missing": "missing", "deleted": "deleted by hand"}
+WORDS = {
+    "generated": "generated",
+    "edited": "edited by hand",
+    "authored": "written by hand",
+    "missing": "missing",
+    "deleted": "deleted by hand",
+}
 
 
 def rel(course, path: Path) -> str:
@@ -39,9 +44,11 @@ def proposal(course, path: Path, page_dir: Path) -> str:
     mine = path.read_text(encoding="utf-8") if path.exists() else ""
     body = diff(mine, prop.read_text(encoding="utf-8"), "yours", "proposed")
     r = rel(course, path)
-    return (f'<details class="proposal"><summary>Show the changes in '
-            f'{esc(prop.name)}</summary>{body}'
-            f'<p>Open <a href="{href(page_dir, prop)}">{esc(prop.name)}</a>. Take it with '
-            f'<code class="command">lectern resolve {esc(r)} --take-proposed</code>'
-            f'or keep yours with <code class="command">lectern resolve {esc(r)} --keep-mine'
-            f"</code></p></details>")
+    return (
+        f'<details class="proposal"><summary>Show the changes in '
+        f"{esc(prop.name)}</summary>{body}"
+        f'<p>Open <a href="{href(page_dir, prop)}">{esc(prop.name)}</a>. Take it with '
+        f'<code class="command">lectern resolve {esc(r)} --take-proposed</code>'
+        f'or keep yours with <code class="command">lectern resolve {esc(r)} --keep-mine'
+        f"</code></p></details>"
+    )

@@ -45,9 +45,11 @@ class Registry(Generic[T]):
             return found.load()
         except (ImportError, AttributeError) as e:  # a plugin missing, or not what it says
             others = ", ".join(self._choices(but=name))
-            raise ConfigError(f"{where}: {self.key} '{name}': its package ({found.value}) "
-                              f"failed to load ({type(e).__name__}: {e}); reinstall it"
-                              + (f", or use one of: {others}" if others else "")) from None
+            raise ConfigError(
+                f"{where}: {self.key} '{name}': its package ({found.value}) "
+                f"failed to load ({type(e).__name__}: {e}); reinstall it"
+                + (f", or use one of: {others}" if others else "")
+            ) from None
 
     def _choices(self, but: str = "") -> list[str]:
         """What the key may say: every provider's name, then the other values."""
@@ -57,5 +59,7 @@ class Registry(Generic[T]):
         choices = self._choices()
         close = difflib.get_close_matches(name, choices, n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
-        return (f"{where}: {self.key} '{name}' is not a known {self.kind}; use one of: "
-                f"{', '.join(choices)}{hint}")
+        return (
+            f"{where}: {self.key} '{name}' is not a known {self.kind}; use one of: "
+            f"{', '.join(choices)}{hint}"
+        )

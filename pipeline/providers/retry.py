@@ -17,10 +17,21 @@ from typing import TypeVar
 
 T = TypeVar("T")
 # Error codes of a 429 that are about money, not speed (OpenAI's, and Azure's alike).
-NO_CREDIT = {"insufficient_quota", "billing_hard_limit_reached", "billing_not_active",
-             "quota_exceeded", "quota_exhausted"}
-TRANSIENT_NAMES = {"APIConnectionError", "APITimeoutError", "TransportError",
-                   "TimeoutException", "ConnectionError", "TimeoutError"}
+NO_CREDIT = {
+    "insufficient_quota",
+    "billing_hard_limit_reached",
+    "billing_not_active",
+    "quota_exceeded",
+    "quota_exhausted",
+}
+TRANSIENT_NAMES = {
+    "APIConnectionError",
+    "APITimeoutError",
+    "TransportError",
+    "TimeoutException",
+    "ConnectionError",
+    "TimeoutError",
+}
 LONGEST_WAIT_S = 300.0  # a Retry-After beyond this is cut to it
 # Indirection so tests can record the delays chosen instead of sleeping them.
 _sleep = time.sleep
@@ -39,11 +50,14 @@ class Policy:
         after = retry_after(error)
         if after is not None:
             return min(after, LONGEST_WAIT_S)
-        return min(self.max_s, self.base_s * 2 ** attempt) * random.uniform(0.75, 1.0)
+        return min(self.max_s, self.base_s * 2**attempt) * random.uniform(0.75, 1.0)
 
 
-def run(call: Callable[[], T], policy: Policy,
-        on_retry: Callable[[Exception, float], None] | None = None) -> T:
+def run(
+    call: Callable[[], T],
+    policy: Policy,
+    on_retry: Callable[[Exception, float], None] | None = None,
+) -> T:
     """`call()`, retried on transient failures; the last failure is raised as it is."""
     for attempt in range(policy.retries + 1):
         try:

@@ -71,7 +71,7 @@ def room_tone(n: int, level_db: float, seed: int = 7) -> np.ndarray:
     """Soft brown-ish noise at `level_db` dBFS RMS: sounds like a quiet room, not a dead line."""
     white = np.random.default_rng(seed).standard_normal(n)
     tone = lfilter([1.0], [1.0, -0.95], white)  # tilt towards low frequencies, like a room
-    tone /= np.sqrt(np.mean(tone ** 2)) + 1e-12
+    tone /= np.sqrt(np.mean(tone**2)) + 1e-12
     return (tone * db_to_gain(level_db)).astype(np.float32)
 
 
@@ -90,13 +90,13 @@ def _oversampled_peaks(x: np.ndarray, floor: float = 0.0) -> np.ndarray:
     """
     peaks = np.abs(x).astype(np.float64)
     for start in range(0, len(x), BLOCK):
-        if peaks[start:start + BLOCK].max() < floor:
+        if peaks[start : start + BLOCK].max() < floor:
             continue
         lo, hi = max(0, start - MARGIN), min(len(x), start + BLOCK + MARGIN)
         up = np.abs(resample_poly(x[lo:hi].astype(np.float64), OVERSAMPLE, 1))
         up = up[: (hi - lo) * OVERSAMPLE].reshape(hi - lo, OVERSAMPLE).max(axis=1)
         end = min(len(x), start + BLOCK)
-        peaks[start:end] = np.maximum(peaks[start:end], up[start - lo:end - lo])
+        peaks[start:end] = np.maximum(peaks[start:end], up[start - lo : end - lo])
     return peaks
 
 
@@ -108,8 +108,9 @@ def true_peak_db(x: np.ndarray) -> float:
     return 20 * math.log10(peak) if peak > 0 else -math.inf
 
 
-def limit(x: np.ndarray, ceiling_db: float, rate: int = RATE,
-          true_peak: bool = False) -> np.ndarray:
+def limit(
+    x: np.ndarray, ceiling_db: float, rate: int = RATE, true_peak: bool = False
+) -> np.ndarray:
     """Look-ahead limiter: a smooth gain that keeps peaks under the ceiling.
 
     Voices arrive band-limited far below 24 kHz, so at 48 kHz their intersample peaks
@@ -126,8 +127,9 @@ def limit(x: np.ndarray, ceiling_db: float, rate: int = RATE,
     return (x * np.minimum(gain, need)).astype(np.float32)
 
 
-def master(x: np.ndarray, target_lufs: float, ceiling_db: float,
-           room_db: float, seed: int = 7) -> tuple[np.ndarray, float, float]:
+def master(
+    x: np.ndarray, target_lufs: float, ceiling_db: float, room_db: float, seed: int = 7
+) -> tuple[np.ndarray, float, float]:
     """Loudness-normalise, limit, add room tone; return the audio, its LUFS and dBTP."""
     y, now = x.astype(np.float32), loudness(x)
     if math.isfinite(now):

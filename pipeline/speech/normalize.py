@@ -5,20 +5,59 @@ from __future__ import annotations
 import re
 import unicodedata
 
-ABBREVIATIONS = {"e.g.": "for example", "i.e.": "that is", "etc.": "et cetera",
-                 "vs.": "versus", "approx.": "approximately"}
-OPERATORS = [("->", " returns "), ("=>", " maps to "), ("==", " equals "),
-             ("!=", " is not equal to "), ("<=", " is at most "), (">=", " is at least "),
-             ("+=", " plus equals "), ("-=", " minus equals "), ("&&", " and "),
-             ("||", " or "), (" // ", " floor divided by "), (" % ", " modulo "),
-             (" & ", " and "), ("…", ", "), (" — ", ", "), ("—", ", "), (" – ", ", ")]
+ABBREVIATIONS = {
+    "e.g.": "for example",
+    "i.e.": "that is",
+    "etc.": "et cetera",
+    "vs.": "versus",
+    "approx.": "approximately",
+}
+OPERATORS = [
+    ("->", " returns "),
+    ("=>", " maps to "),
+    ("==", " equals "),
+    ("!=", " is not equal to "),
+    ("<=", " is at most "),
+    (">=", " is at least "),
+    ("+=", " plus equals "),
+    ("-=", " minus equals "),
+    ("&&", " and "),
+    ("||", " or "),
+    (" // ", " floor divided by "),
+    (" % ", " modulo "),
+    (" & ", " and "),
+    ("…", ", "),
+    (" — ", ", "),
+    ("—", ", "),
+    (" – ", ", "),
+]
 POWERS = {"2": "squared", "3": "cubed"}
-UNITS = {"KB": "kilobyte", "kB": "kilobyte", "MB": "megabyte", "GB": "gigabyte",
-         "TB": "terabyte", "KiB": "kibibyte", "MiB": "mebibyte", "GiB": "gibibyte",
-         "ms": "millisecond", "µs": "microsecond", "us": "microsecond", "ns": "nanosecond",
-         "Hz": "hertz", "kHz": "kilohertz", "MHz": "megahertz", "GHz": "gigahertz",
-         "km": "kilometre", "kg": "kilogram", "cm": "centimetre", "mm": "millimetre",
-         "fps": "frames per second", "px": "pixel", "dB": "decibel", "%": "percent"}
+UNITS = {
+    "KB": "kilobyte",
+    "kB": "kilobyte",
+    "MB": "megabyte",
+    "GB": "gigabyte",
+    "TB": "terabyte",
+    "KiB": "kibibyte",
+    "MiB": "mebibyte",
+    "GiB": "gibibyte",
+    "ms": "millisecond",
+    "µs": "microsecond",
+    "us": "microsecond",
+    "ns": "nanosecond",
+    "Hz": "hertz",
+    "kHz": "kilohertz",
+    "MHz": "megahertz",
+    "GHz": "gigahertz",
+    "km": "kilometre",
+    "kg": "kilogram",
+    "cm": "centimetre",
+    "mm": "millimetre",
+    "fps": "frames per second",
+    "px": "pixel",
+    "dB": "decibel",
+    "%": "percent",
+}
 CURRENCIES = {"$": "dollar", "€": "euro", "£": "pound"}
 NUMBER = r"\d+(?:\.\d+)?"
 UNIT_NAMES = "|".join(sorted(map(re.escape, UNITS), key=len, reverse=True))
@@ -71,8 +110,9 @@ def _power(m: re.Match) -> str:
 def _numbers(text: str) -> str:
     """Units and currencies after numbers become words; 1,000 reads as a number."""
     text = THOUSANDS_RE.sub("", text)
-    text = MONEY_RE.sub(lambda m: f"{m.group(2)} {_plural(CURRENCIES[m.group(1)], m.group(2))}",
-                        text)
+    text = MONEY_RE.sub(
+        lambda m: f"{m.group(2)} {_plural(CURRENCIES[m.group(1)], m.group(2))}", text
+    )
     return UNIT_RE.sub(lambda m: f"{m.group(1)} {_plural(UNITS[m.group(2)], m.group(1))}", text)
 
 

@@ -8,8 +8,22 @@ from collections.abc import Callable
 # A sentence ends at . ! ? (or their CJK forms), maybe followed by a closing quote or bracket.
 STARTS = "A-Z0-9À-ÖØ-Þ\u0400-\u04ff\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af"  # capitals, CJK
 END_RE = re.compile(rf"([.!?…]+[\"'”’)\]]*)(\s+)(?=[\"'“‘(\[]?[{STARTS}])|([。！？]+)")
-NO_BREAK = {"e.g.", "i.e.", "etc.", "vs.", "mr.", "mrs.", "ms.", "dr.", "prof.", "st.",
-            "approx.", "fig.", "no.", "cf."}
+NO_BREAK = {
+    "e.g.",
+    "i.e.",
+    "etc.",
+    "vs.",
+    "mr.",
+    "mrs.",
+    "ms.",
+    "dr.",
+    "prof.",
+    "st.",
+    "approx.",
+    "fig.",
+    "no.",
+    "cf.",
+}
 BREAKS = (". ", "; ", ": ", ", ", " — ", " – ", " (", " ")
 
 

@@ -69,8 +69,10 @@ class Stage:
             if isinstance(part, File) and not keys.resolve(part.path, course, item).exists():
                 maker = next((s.name for s in REGISTRY if part.path in s.writes), None)
                 how = f"run `make {maker} TOPIC={course.slug}`" if maker else "write it"
-                raise InputError(f"{keys.resolve(part.path, course, item)}: {part.label} is "
-                                 f"missing, so {self.name} cannot run; {how}")
+                raise InputError(
+                    f"{keys.resolve(part.path, course, item)}: {part.label} is "
+                    f"missing, so {self.name} cannot run; {how}"
+                )
 
     def items(self, course) -> list[str | None]:
         """What it works on: [None] for the course, else section or lecture ids."""
@@ -86,89 +88,216 @@ class Stage:
 
 def _llm(prompt: str) -> tuple[Part, ...]:
     """What an LLM stage is made from besides its inputs: the model and the prompt."""
-    return (Derived("the LLM settings", f"{FACTS}:llm"),
-            Derived("its prompt", f"{FACTS}:{prompt}_prompt"))
+    return (
+        Derived("the LLM settings", f"{FACTS}:llm"),
+        Derived("its prompt", f"{FACTS}:{prompt}_prompt"),
+    )
 
 
-TITLES = (Setting("title"), Derived("the section title", f"{FACTS}:section_title",
-                                    ("{C}/outline.yaml",)),
-          Derived("the lecture title", f"{FACTS}:lecture_title", ("{C}/outline.yaml",)))
+TITLES = (
+    Setting("title"),
+    Derived("the section title", f"{FACTS}:section_title", ("{C}/outline.yaml",)),
+    Derived("the lecture title", f"{FACTS}:lecture_title", ("{C}/outline.yaml",)),
+)
 
 REGISTRY: tuple[Stage, ...] = (
-    Stage("outline", "course", ("{C}/outline.yaml",),
-          (Setting("title"), Setting("subtitle"), Setting("language"), Setting("audience"),
-           Setting("level"), Setting("goals"), Setting("sections"),
-           Setting("lectures_per_section"), Setting("minutes_per_lecture"),
-           Setting("outline"), *_llm("outline")),
-          1, "sections and lectures with stable ids, from topic.yaml (or an LLM)"),
-    Stage("drafts", "lecture", ("{C}/lectures/{ID}.md",),
-          (Derived("its outline entry", f"{FACTS}:lecture_entry", ("{C}/outline.yaml",)),
-           Setting("title"), Setting("language"), Setting("audience"), Setting("level"),
-           *_llm("draft")),
-          1, "each lecture as book prose (an LLM, or a scaffold to write)",
-          review="outline", batch=True),
-    Stage("scripts", "lecture", ("{C}/slides/{ID}.md",),
-          (File("{C}/lectures/{ID}.md", "the lecture"), *TITLES[1:], *_llm("script")),
-          2, "the slide script: slides and what the voice says", review="drafts"),
-    Stage("quizzes", "section", ("{C}/quizzes/{SID}.yaml",),
-          (Derived("the section's lectures", f"{FACTS}:section_drafts",
-                   ("{C}/lectures/{EACH_ID}.md",)),
-           Derived("the section title", f"{FACTS}:section_title", ("{C}/outline.yaml",)),
-           Setting("language"), *_llm("quiz")),
-          1, "review questions per section (an LLM, or written by hand)", review="drafts"),
-    Stage("decks", "lecture", ("{O}/decks/{ID}.pptx", "{O}/decks/{ID}.json"),
-          (File("{C}/slides/{ID}.md", "the slide script"),
-           Derived("the images it shows", "pipeline.stages.decks:images",
-                   ("{C}/images/*", "{R}/assets/images/*")),
-           Derived("the theme", "pipeline.stages.decks:theme_facts",
-                   ("{R}/assets/themes/*/*",)),
-           *TITLES, Setting("language"), Setting("theme")),
-          3, "a PowerPoint deck per lecture, fitted to the theme"),
-    Stage("frames", "lecture", ("{O}/frames/{ID}/frames.json", "{O}/frames/{ID}/deck.pdf"),
-          (File("{O}/decks/{ID}.pptx", "the deck"),
-           File("{O}/decks/{ID}.json", "the deck's slide mapping")),
-          1, "LibreOffice's 1920×1080 picture of each slide, and the PDF"),
-    Stage("narration", "lecture", ("{O}/audio/{ID}/narration.json",
-                                   "{O}/audio/{ID}/narration.wav",
-                                   "{O}/audio/{ID}/narration.txt"),
-          (File("{C}/slides/{ID}.md", "the slide script"), Setting("voice"),
-           Setting("narration")),
-          4, "each slide's note spoken and mastered to -16 LUFS"),
-    Stage("video", "lecture", ("{O}/video/{ID}.mp4", "{O}/video/{ID}.vtt",
-                               "{O}/video/{ID}.srt"),
-          (Derived("the frames", "pipeline.stages.video:frame_facts",
-                   ("{O}/frames/{ID}/frames.json", "{O}/frames/{ID}/slide-*.png")),
-           File("{O}/audio/{ID}/narration.json", "the narration's timings"),
-           Derived("the sound of each slide", "pipeline.stages.video:sound_facts",
-                   ("{O}/audio/{ID}/narration.wav",)),
-           Derived("the intro and outro cards", "pipeline.stages.video:card_facts"),
-           Derived("the music and watermark", "pipeline.stages.video:asset_facts",
-                   ("{R}/assets/music/*", "{R}/assets/watermarks/*")),
-           Setting("video")),
-          3, "the MP4 with captions, checked before it replaces the old one"),
-    Stage("book", "course", ("{O}/book/{SLUG}.epub", "{O}/book/cover.jpg"),
-          (Derived("the book's sources", "pipeline.stages.book:source_facts",
-                   ("{C}/lectures/{EACH_ID}.md", "{C}/quizzes/{EACH_SID}.yaml",
-                    "{C}/images/*", "{C}/outline.yaml", "{C}/topic.yaml")),),
-          1, "the EPUB for KDP, checked by EPUBCheck"),
-    Stage("udemy", "course", ("{O}/udemy.zip",),
-          (Derived("the bundle's files", "pipeline.stages.udemy:file_facts",
-                   ("{O}/video/{EACH_ID}.mp4", "{O}/video/{EACH_ID}.vtt",
-                    "{O}/decks/{EACH_ID}.pptx", "{O}/frames/{EACH_ID}/frames.json",
-                    "{O}/frames/{EACH_ID}/deck.pdf", "{C}/quizzes/{EACH_SID}.yaml",
-                    "{C}/outline.yaml")),
-           Derived("the outline", f"{FACTS}:outline"), Setting("title"), Setting("subtitle"),
-           Setting("author"), Setting("audience"), Setting("level"), Setting("goals"),
-           Setting("language"), Setting("udemy"), Setting("book.description"),
-           Setting("theme"),
-           Derived("the LLM settings", f"{FACTS}:llm")),
-          2, "the Udemy upload folder and zip, with its check"),
-    Stage("kdp", "course", ("{O}/kdp/listing.md",),
-          (File("{O}/book/{SLUG}.epub", "the EPUB"),
-           File("{O}/book/cover.jpg", "the cover"),
-           Derived("the listing", "pipeline.stages.kdp:listing_text",
-                   ("{C}/topic.yaml",))),
-          1, "the KDP upload folder: EPUB, cover and listing"),
+    Stage(
+        "outline",
+        "course",
+        ("{C}/outline.yaml",),
+        (
+            Setting("title"),
+            Setting("subtitle"),
+            Setting("language"),
+            Setting("audience"),
+            Setting("level"),
+            Setting("goals"),
+            Setting("sections"),
+            Setting("lectures_per_section"),
+            Setting("minutes_per_lecture"),
+            Setting("outline"),
+            *_llm("outline"),
+        ),
+        1,
+        "sections and lectures with stable ids, from topic.yaml (or an LLM)",
+    ),
+    Stage(
+        "drafts",
+        "lecture",
+        ("{C}/lectures/{ID}.md",),
+        (
+            Derived("its outline entry", f"{FACTS}:lecture_entry", ("{C}/outline.yaml",)),
+            Setting("title"),
+            Setting("language"),
+            Setting("audience"),
+            Setting("level"),
+            *_llm("draft"),
+        ),
+        1,
+        "each lecture as book prose (an LLM, or a scaffold to write)",
+        review="outline",
+        batch=True,
+    ),
+    Stage(
+        "scripts",
+        "lecture",
+        ("{C}/slides/{ID}.md",),
+        (File("{C}/lectures/{ID}.md", "the lecture"), *TITLES[1:], *_llm("script")),
+        2,
+        "the slide script: slides and what the voice says",
+        review="drafts",
+    ),
+    Stage(
+        "quizzes",
+        "section",
+        ("{C}/quizzes/{SID}.yaml",),
+        (
+            Derived(
+                "the section's lectures", f"{FACTS}:section_drafts", ("{C}/lectures/{EACH_ID}.md",)
+            ),
+            Derived("the section title", f"{FACTS}:section_title", ("{C}/outline.yaml",)),
+            Setting("language"),
+            *_llm("quiz"),
+        ),
+        1,
+        "review questions per section (an LLM, or written by hand)",
+        review="drafts",
+    ),
+    Stage(
+        "decks",
+        "lecture",
+        ("{O}/decks/{ID}.pptx", "{O}/decks/{ID}.json"),
+        (
+            File("{C}/slides/{ID}.md", "the slide script"),
+            Derived(
+                "the images it shows",
+                "pipeline.stages.decks:images",
+                ("{C}/images/*", "{R}/assets/images/*"),
+            ),
+            Derived("the theme", "pipeline.stages.decks:theme_facts", ("{R}/assets/themes/*/*",)),
+            *TITLES,
+            Setting("language"),
+            Setting("theme"),
+        ),
+        3,
+        "a PowerPoint deck per lecture, fitted to the theme",
+    ),
+    Stage(
+        "frames",
+        "lecture",
+        ("{O}/frames/{ID}/frames.json", "{O}/frames/{ID}/deck.pdf"),
+        (
+            File("{O}/decks/{ID}.pptx", "the deck"),
+            File("{O}/decks/{ID}.json", "the deck's slide mapping"),
+        ),
+        1,
+        "LibreOffice's 1920×1080 picture of each slide, and the PDF",
+    ),
+    Stage(
+        "narration",
+        "lecture",
+        (
+            "{O}/audio/{ID}/narration.json",
+            "{O}/audio/{ID}/narration.wav",
+            "{O}/audio/{ID}/narration.txt",
+        ),
+        (File("{C}/slides/{ID}.md", "the slide script"), Setting("voice"), Setting("narration")),
+        4,
+        "each slide's note spoken and mastered to -16 LUFS",
+    ),
+    Stage(
+        "video",
+        "lecture",
+        ("{O}/video/{ID}.mp4", "{O}/video/{ID}.vtt", "{O}/video/{ID}.srt"),
+        (
+            Derived(
+                "the frames",
+                "pipeline.stages.video:frame_facts",
+                ("{O}/frames/{ID}/frames.json", "{O}/frames/{ID}/slide-*.png"),
+            ),
+            File("{O}/audio/{ID}/narration.json", "the narration's timings"),
+            Derived(
+                "the sound of each slide",
+                "pipeline.stages.video:sound_facts",
+                ("{O}/audio/{ID}/narration.wav",),
+            ),
+            Derived("the intro and outro cards", "pipeline.stages.video:card_facts"),
+            Derived(
+                "the music and watermark",
+                "pipeline.stages.video:asset_facts",
+                ("{R}/assets/music/*", "{R}/assets/watermarks/*"),
+            ),
+            Setting("video"),
+        ),
+        3,
+        "the MP4 with captions, checked before it replaces the old one",
+    ),
+    Stage(
+        "book",
+        "course",
+        ("{O}/book/{SLUG}.epub", "{O}/book/cover.jpg"),
+        (
+            Derived(
+                "the book's sources",
+                "pipeline.stages.book:source_facts",
+                (
+                    "{C}/lectures/{EACH_ID}.md",
+                    "{C}/quizzes/{EACH_SID}.yaml",
+                    "{C}/images/*",
+                    "{C}/outline.yaml",
+                    "{C}/topic.yaml",
+                ),
+            ),
+        ),
+        1,
+        "the EPUB for KDP, checked by EPUBCheck",
+    ),
+    Stage(
+        "udemy",
+        "course",
+        ("{O}/udemy.zip",),
+        (
+            Derived(
+                "the bundle's files",
+                "pipeline.stages.udemy:file_facts",
+                (
+                    "{O}/video/{EACH_ID}.mp4",
+                    "{O}/video/{EACH_ID}.vtt",
+                    "{O}/decks/{EACH_ID}.pptx",
+                    "{O}/frames/{EACH_ID}/frames.json",
+                    "{O}/frames/{EACH_ID}/deck.pdf",
+                    "{C}/quizzes/{EACH_SID}.yaml",
+                    "{C}/outline.yaml",
+                ),
+            ),
+            Derived("the outline", f"{FACTS}:outline"),
+            Setting("title"),
+            Setting("subtitle"),
+            Setting("author"),
+            Setting("audience"),
+            Setting("level"),
+            Setting("goals"),
+            Setting("language"),
+            Setting("udemy"),
+            Setting("book.description"),
+            Setting("theme"),
+            Derived("the LLM settings", f"{FACTS}:llm"),
+        ),
+        2,
+        "the Udemy upload folder and zip, with its check",
+    ),
+    Stage(
+        "kdp",
+        "course",
+        ("{O}/kdp/listing.md",),
+        (
+            File("{O}/book/{SLUG}.epub", "the EPUB"),
+            File("{O}/book/cover.jpg", "the cover"),
+            Derived("the listing", "pipeline.stages.kdp:listing_text", ("{C}/topic.yaml",)),
+        ),
+        1,
+        "the KDP upload folder: EPUB, cover and listing",
+    ),
 )
 STAGES: dict[str, Stage] = {s.name: s for s in REGISTRY}
 

@@ -56,8 +56,10 @@ def run(course: Course, only=None, force: bool = False) -> Path:
     finally:
         tmp.unlink(missing_ok=True)
     STAGE.record(course, None, k)
-    log.info(f"book: wrote {_rel(course, out)} ({out.stat().st_size / 1024:.0f} KB) in "
-             f"{time.monotonic() - start:.1f}s; {report.summary()}")
+    log.info(
+        f"book: wrote {_rel(course, out)} ({out.stat().st_size / 1024:.0f} KB) in "
+        f"{time.monotonic() - start:.1f}s; {report.summary()}"
+    )
     return out
 
 
@@ -75,8 +77,11 @@ def _guard(course: Course, epub_file: Path, jpeg: bytes) -> None:
     Unlike a book EPUBCheck rejects, this one is not kept for inspection: that would put the
     key on disk (run() deletes the temp file).
     """
-    secretguard.check(course, "book", [(_rel(course, course.epub_path), epub_file),
-                                       (_rel(course, cover_path(course)), jpeg)])
+    secretguard.check(
+        course,
+        "book",
+        [(_rel(course, course.epub_path), epub_file), (_rel(course, cover_path(course)), jpeg)],
+    )
 
 
 def _validate(course: Course, epub_file: Path) -> epubcheck.Report:
@@ -89,8 +94,10 @@ def _validate(course: Course, epub_file: Path) -> epubcheck.Report:
         bad = course.epub_path.with_suffix(".invalid.epub")
         epub_file.replace(bad)
         shown = "\n".join(report.errors[:20])
-        raise EpubInvalid(f"{report.summary()}; KDP would reject this book. The file is kept as "
-                          f"{_rel(course, bad)} for inspection.\n{shown}")
+        raise EpubInvalid(
+            f"{report.summary()}; KDP would reject this book. The file is kept as "
+            f"{_rel(course, bad)} for inspection.\n{shown}"
+        )
     return report
 
 
@@ -99,8 +106,9 @@ def _warn_limits(course: Course) -> None:
     from pipeline.book.listing import title_warnings
 
     for warning in title_warnings(course):
-        log.warn(f"{sources.shown(course, course.topic_path)}: {warning} "
-                 "(the book is built anyway)")
+        log.warn(
+            f"{sources.shown(course, course.topic_path)}: {warning} (the book is built anyway)"
+        )
 
 
 def _rel(course: Course, path: Path) -> str:

@@ -30,8 +30,9 @@ def mapping_path(course: Course, lecture_id: str) -> Path:
 def parse(course: Course, lecture_id: str) -> list[slides.Slide]:
     """The lecture's slide script, strictly parsed."""
     allow_empty = course.topic.narration.empty_note == "pause"
-    return slides.parse_file(course.slides_path(lecture_id), course.image_dirs,
-                             allow_empty_notes=allow_empty)
+    return slides.parse_file(
+        course.slides_path(lecture_id), course.image_dirs, allow_empty_notes=allow_empty
+    )
 
 
 def images(course: Course, lecture_id: str) -> list[str | None]:
@@ -45,13 +46,17 @@ def images(course: Course, lecture_id: str) -> list[str | None]:
 def theme_facts(course: Course, _item: str | None) -> dict:
     """A part of the key: the theme's files and the fonts it resolves to."""
     theme = course.theme
-    return {"files": theme.file_hashes(),
-            "fonts": [theme.family(r) for r in ("heading", "body", "code")]}
+    return {
+        "files": theme.file_hashes(),
+        "fonts": [theme.family(r) for r in ("heading", "body", "code")],
+    }
 
 
 def _titles(course: Course, lecture_id: str) -> dict[str, str]:
-    return {"section": course.outline.section_of(lecture_id).title,
-            "lecture": course.lecture(lecture_id).title}
+    return {
+        "section": course.outline.section_of(lecture_id).title,
+        "lecture": course.lecture(lecture_id).title,
+    }
 
 
 def run(course: Course, only: list[str] | None = None, force: bool = False) -> None:
@@ -82,8 +87,9 @@ def make_deck(course: Course, lecture_id: str) -> int:
     return len(mapping)
 
 
-def _warn_thin_parts(course: Course, lecture_id: str, script: list[slides.Slide],
-                     mapping: list[int]) -> None:
+def _warn_thin_parts(
+    course: Course, lecture_id: str, script: list[slides.Slide], mapping: list[int]
+) -> None:
     """Warn about a slide split into more deck slides than its narration can keep on
     screen for video.min_slide_seconds each (the video check fails such a lecture)."""
     floor = course.topic.video.min_slide_seconds
@@ -92,8 +98,10 @@ def _warn_thin_parts(course: Course, lecture_id: str, script: list[slides.Slide]
         slide = script[index - 1]
         seconds = speaking_seconds(slide.note) + slide.pause
         if parts > 1 and seconds / parts < floor:
-            log.warn(f"{shown}:{slide.line}: slide '{slide.title}' is too long to fit: it "
-                     f"continues on {parts} deck slides, but its note (about {seconds:.0f} s "
-                     f"spoken) keeps each on screen for about {seconds / parts:.1f} s, less "
-                     f"than video.min_slide_seconds ({floor:g} s). Split it into several "
-                     "slides, or lengthen its note")
+            log.warn(
+                f"{shown}:{slide.line}: slide '{slide.title}' is too long to fit: it "
+                f"continues on {parts} deck slides, but its note (about {seconds:.0f} s "
+                f"spoken) keeps each on screen for about {seconds / parts:.1f} s, less "
+                f"than video.min_slide_seconds ({floor:g} s). Split it into several "
+                "slides, or lengthen its note"
+            )

@@ -45,8 +45,10 @@ def _scaffolds(course: Course, ids: list[str], force: bool) -> None:
             protect.set_source(course.dir, path, STAGE.key(course, lecture_id))
             continue
         save(course, lecture_id, scaffold(course.lecture(lecture_id)), force)
-    log.info("manual mode: write the lectures above, then approve them with "
-             f"`make approve TOPIC={course.slug} STAGE=drafts`")
+    log.info(
+        "manual mode: write the lectures above, then approve them with "
+        f"`make approve TOPIC={course.slug} STAGE=drafts`"
+    )
 
 
 def save(course: Course, lecture_id: str, text: str, force: bool) -> str:
@@ -59,10 +61,14 @@ def save(course: Course, lecture_id: str, text: str, force: bool) -> str:
 
 def scaffold(lecture: Lecture) -> str:
     """A starting file for a person writing the lecture by hand."""
-    lines = [f"# {lecture.title}", "",
-             "<!-- Write this lecture as book prose. It becomes a chapter section of the",
-             "     e-book, and the slide script is derived from its headings, lists,",
-             "     code blocks and paragraphs. Delete this comment when done. -->", ""]
+    lines = [
+        f"# {lecture.title}",
+        "",
+        "<!-- Write this lecture as book prose. It becomes a chapter section of the",
+        "     e-book, and the slide script is derived from its headings, lists,",
+        "     code blocks and paragraphs. Delete this comment when done. -->",
+        "",
+    ]
     if lecture.objectives:
         lines += ["<!-- Objectives: " + "; ".join(lecture.objectives) + " -->", ""]
     for point in lecture.key_points or ["Introduction"]:

@@ -50,42 +50,58 @@ def generate(course: Course, lecture_id: str) -> str:
     """The draft of one lecture, from the cache or the model."""
     lec = course.lecture(lecture_id)
     return calls.session(course).ask(
-        "drafts", lecture_id, messages(course, lecture_id),
+        "drafts",
+        lecture_id,
+        messages(course, lecture_id),
         parse=lambda text: clean(text, lec.title),
-        expect_out=estimate.lecture_tokens(lec.minutes))
+        expect_out=estimate.lecture_tokens(lec.minutes),
+    )
 
 
 def messages(course: Course, lecture_id: str) -> list[dict]:
     """The draft prompt: the lecture's plan, the outline, and what came before."""
     t, lec = course.topic, course.lecture(lecture_id)
     return calls.prompt(
-        "draft", course_title=t.title, audience=t.audience or "-", level=t.level,
-        language=t.language, outline=outline_text(course), earlier=earlier(course, lecture_id),
-        lecture_id=lec.id, lecture_title=lec.title,
+        "draft",
+        course_title=t.title,
+        audience=t.audience or "-",
+        level=t.level,
+        language=t.language,
+        outline=outline_text(course),
+        earlier=earlier(course, lecture_id),
+        lecture_id=lec.id,
+        lecture_title=lec.title,
         section_title=course.outline.section_of(lecture_id).title,
-        objectives=_bullets(lec.objectives), key_points=_bullets(lec.key_points),
-        key_terms=", ".join(lec.key_terms) or "-", minutes=f"{lec.minutes:g}",
-        words=int(lec.minutes * estimate.WORDS_PER_MINUTE))
+        objectives=_bullets(lec.objectives),
+        key_points=_bullets(lec.key_points),
+        key_terms=", ".join(lec.key_terms) or "-",
+        minutes=f"{lec.minutes:g}",
+        words=int(lec.minutes * estimate.WORDS_PER_MINUTE),
+    )
 
 
 def outline_text(course: Course) -> str:
     """Section and lecture titles, one line each."""
-    return "\n".join(f"{s.title}: " + "; ".join(lec.title for lec in s.lectures)
-                     for s in course.outline.sections)
+    return "\n".join(
+        f"{s.title}: " + "; ".join(lec.title for lec in s.lectures) for s in course.outline.sections
+    )
 
 
 def earlier(course: Course, lecture_id: str) -> str:
     """Summaries of the lectures before this one (from the outline, so the prompt does
     not depend on which draft finished first and the cache key stays stable)."""
     ids = [lec.id for lec in course.outline.lectures]
-    before = course.outline.lectures[:ids.index(lecture_id)]
+    before = course.outline.lectures[: ids.index(lecture_id)]
     if not before:
         return "- (this is the first lecture)"
     old, recent = before[:-DETAILED_EARLIER], before[-DETAILED_EARLIER:]
     lines = [f"- {lec.title}" for lec in old]
-    lines += [f"- {lec.title}: " + "; ".join(lec.key_points or lec.objectives)
-              + (f" (terms: {', '.join(lec.key_terms)})" if lec.key_terms else "")
-              for lec in recent]
+    lines += [
+        f"- {lec.title}: "
+        + "; ".join(lec.key_points or lec.objectives)
+        + (f" (terms: {', '.join(lec.key_terms)})" if lec.key_terms else "")
+        for lec in recent
+    ]
     return "\n".join(lines)
 
 
@@ -98,8 +114,9 @@ def clean(text: str, title: str) -> str:
     if not text.startswith("# "):
         text = f"# {title}\n\n{text}"
     if len(text.split()) < MIN_WORDS:
-        raise calls.Unusable(f"the lecture is only {len(text.split())} words; write the "
-                             "whole lecture")
+        raise calls.Unusable(
+            f"the lecture is only {len(text.split())} words; write the whole lecture"
+        )
     if text.count("```") % 2:
         raise calls.Unusable("a fenced code block is not closed with ```")
     return text + "\n"
@@ -109,16 +126,21 @@ def planned_calls(course: Course) -> list[estimate.Planned]:
     """One call per lecture, for `make estimate`."""
     out = []
     for lec in course.outline.lectures:
-        if estimate.is_done(course, drafts.STAGE.target(course, lec.id),
-                            drafts.STAGE.key(course, lec.id)):
+        if estimate.is_done(
+            course, drafts.STAGE.target(course, lec.id), drafts.STAGE.key(course, lec.id)
+        ):
             out.append(estimate.Planned(lec.id, True))
         else:
-            out.append(estimate.Planned(lec.id, False,
-                                        estimate.message_tokens(messages(course, lec.id)),
-                                        estimate.lecture_tokens(lec.minutes)))
+            out.append(
+                estimate.Planned(
+                    lec.id,
+                    False,
+                    estimate.message_tokens(messages(course, lec.id)),
+                    estimate.lecture_tokens(lec.minutes),
+                )
+            )
     return out
 
 
 def _bullets(items: list[str]) -> str:
     return "\n".join(f"- {x}" for x in items) or "- (not given)"
-

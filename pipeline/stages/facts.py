@@ -44,9 +44,11 @@ def llm(course, _item: str | None) -> dict | None:
 
 def prompt(name: str):
     """A part function: the hash of pipeline/prompts/NAME.md when an LLM writes."""
+
     def value(course, _item: str | None) -> str | None:
         path = Path(__file__).resolve().parents[1] / "prompts" / f"{name}.md"
         return sha256_file(path) if course.topic.uses_llm else None
+
     return value
 
 

@@ -62,30 +62,57 @@ def make_frames(course: Course, lecture_id: str, profile: Path) -> int:
         names = install(pngs, pdf, dest)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    index = FrameIndex(size=SIZE, frames=names, pdf="deck.pdf",
-                       script_slide=script_slides(course, lecture_id, len(names)))
+    index = FrameIndex(
+        size=SIZE,
+        frames=names,
+        pdf="deck.pdf",
+        script_slide=script_slides(course, lecture_id, len(names)),
+    )
     jsonfile.write(STAGE.target(course, lecture_id), index)
     return len(names)
 
 
 def to_pdf(pptx: Path, profile: Path) -> Path:
     """LibreOffice headless: PPTX → PDF beside it, with a private profile."""
-    cmd = [tools.soffice(), f"-env:UserInstallation={profile.as_uri()}", "--headless",
-           "--norestore", "--nolockcheck", "--convert-to", "pdf", "--outdir",
-           str(pptx.parent), str(pptx)]
+    cmd = [
+        tools.soffice(),
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--headless",
+        "--norestore",
+        "--nolockcheck",
+        "--convert-to",
+        "pdf",
+        "--outdir",
+        str(pptx.parent),
+        str(pptx),
+    ]
     tools.run(cmd, f"converting {pptx.name} to PDF", timeout=SOFFICE_TIMEOUT)
     pdf = pptx.with_suffix(".pdf")
     if not pdf.exists():
-        raise LecternError(f"LibreOffice made no PDF from {pptx.name}; open the deck in Impress "
-                           f"to see whether it is damaged, then run {remake(pptx, 'decks frames')}")
+        raise LecternError(
+            f"LibreOffice made no PDF from {pptx.name}; open the deck in Impress "
+            f"to see whether it is damaged, then run {remake(pptx, 'decks frames')}"
+        )
     return pdf
 
 
 def to_png(pdf: Path, work: Path) -> list[Path]:
     """pdftoppm: one PNG per page at exactly SIZE, in page order."""
     w, h = SIZE
-    tools.run([tools.pdftoppm(), "-png", "-scale-to-x", str(w), "-scale-to-y", str(h),
-               str(pdf), str(work / "page")], f"rasterising {pdf.name}", timeout=300)
+    tools.run(
+        [
+            tools.pdftoppm(),
+            "-png",
+            "-scale-to-x",
+            str(w),
+            "-scale-to-y",
+            str(h),
+            str(pdf),
+            str(work / "page"),
+        ],
+        f"rasterising {pdf.name}",
+        timeout=300,
+    )
     pages = sorted(work.glob("page-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
     return pages
 
@@ -94,13 +121,17 @@ def check_frames(deck: Path, pngs: list[Path]) -> None:
     """Every slide became exactly one frame of the right size."""
     slides = len(Presentation(str(deck)).slides)
     if len(pngs) != slides:
-        raise LecternError(f"{deck}: LibreOffice rendered {len(pngs)} pages for {slides} "
-                           f"slides; rebuild the deck with {remake(deck, 'decks')}")
+        raise LecternError(
+            f"{deck}: LibreOffice rendered {len(pngs)} pages for {slides} "
+            f"slides; rebuild the deck with {remake(deck, 'decks')}"
+        )
     for png in pngs:
         with Image.open(png) as im:
             if im.size != SIZE:
-                raise LecternError(f"{png.name} is {im.size[0]}x{im.size[1]}, not "
-                                   f"{SIZE[0]}x{SIZE[1]}: the deck is not 16:9")
+                raise LecternError(
+                    f"{png.name} is {im.size[0]}x{im.size[1]}, not "
+                    f"{SIZE[0]}x{SIZE[1]}: the deck is not 16:9"
+                )
 
 
 def install(pngs: list[Path], pdf: Path, dest: Path) -> list[str]:
@@ -123,6 +154,8 @@ def script_slides(course: Course, lecture_id: str, count: int) -> list[int]:
         mapping = jsonfile.read(DeckMap, path, "decks").slides
         if len(mapping) == count:
             return mapping
-        log.warn(f"{path} lists {len(mapping)} slides but the deck has {count}; "
-                 "assuming one frame per script slide")
+        log.warn(
+            f"{path} lists {len(mapping)} slides but the deck has {count}; "
+            "assuming one frame per script slide"
+        )
     return list(range(1, count + 1))

@@ -33,15 +33,20 @@ def run(course: Course, only=None, force: bool = False) -> Path:
         log.info(f"kdp: {book.sources.shown(course, out_dir(course))}/ is up to date")
         return out
     folder = out_dir(course)
-    files = {folder / course.epub_path.name: course.epub_path.read_bytes(),
-             folder / "cover.jpg": book.cover_path(course).read_bytes(),
-             out: listing.render(course, course.epub_path.name).encode()}
+    files = {
+        folder / course.epub_path.name: course.epub_path.read_bytes(),
+        folder / "cover.jpg": book.cover_path(course).read_bytes(),
+        out: listing.render(course, course.epub_path.name).encode(),
+    }
     # The book may be up to date from before a key was added to .env: check what ships.
-    secretguard.check(course, "kdp bundle", [(book.sources.shown(course, p), data)
-                                             for p, data in files.items()])
+    secretguard.check(
+        course, "kdp bundle", [(book.sources.shown(course, p), data) for p, data in files.items()]
+    )
     for path, data in files.items():
         atomic_write_bytes(path, data)
     STAGE.record(course, None, k)
-    log.info(f"kdp: wrote {book.sources.shown(course, folder)}/ ({course.epub_path.name}, "
-             "cover.jpg, listing.md)")
+    log.info(
+        f"kdp: wrote {book.sources.shown(course, folder)}/ ({course.epub_path.name}, "
+        "cover.jpg, listing.md)"
+    )
     return out

@@ -78,6 +78,7 @@ def clip_path(course: Course, clip: str) -> Path:
 
 # --- planning: notes → sentences → spoken text → cache keys -------------------------------
 
+
 def plan_lecture(course: Course, lecture_id: str, provider: TTSProvider) -> list[SlidePlan]:
     """Split every slide's note into spoken lines with their cache keys."""
     path = course.slides_path(lecture_id)
@@ -86,8 +87,9 @@ def plan_lecture(course: Course, lecture_id: str, provider: TTSProvider) -> list
     return [_plan_slide(course, path, i, s, provider, ident) for i, s in enumerate(slides, 1)]
 
 
-def _plan_slide(course: Course, path: Path, index: int, slide, provider: TTSProvider,
-                ident: dict) -> SlidePlan:
+def _plan_slide(
+    course: Course, path: Path, index: int, slide, provider: TTSProvider, ident: dict
+) -> SlidePlan:
     """One slide's plan; an empty note is an error unless narration.empty_note is pause."""
     cfg = course.topic.narration
     plan = SlidePlan(index, slide.title, slide.line, max(0.0, slide.pause))
@@ -97,24 +99,30 @@ def _plan_slide(course: Course, path: Path, index: int, slide, provider: TTSProv
             if any(ch.isalnum() for ch in spoken):  # a lone "…" or "—" has nothing to say
                 plan.lines.append(Line(piece, spoken, hash_json({"tts": ident, "text": spoken})))
     if not plan.lines and cfg.empty_note == "error":
-        raise InputError(f"{path}:{slide.line}: slide {index} '{slide.title}' has no narration "
-                         "to speak: write what the voice should say after `Note:`, or set "
-                         "`narration: {empty_note: pause}` in topic.yaml for a silent slide")
+        raise InputError(
+            f"{path}:{slide.line}: slide {index} '{slide.title}' has no narration "
+            "to speak: write what the voice should say after `Note:`, or set "
+            "`narration: {empty_note: pause}` in topic.yaml for a silent slide"
+        )
     return plan
 
 
-def _check_speakable(course: Course, lecture_id: str, plan: list[SlidePlan],
-                     provider: TTSProvider) -> None:
+def _check_speakable(
+    course: Course, lecture_id: str, plan: list[SlidePlan], provider: TTSProvider
+) -> None:
     """Fail before synthesis when the voice cannot read a slide's text."""
     for slide in plan:
         for line in slide.lines:
             reason = provider.check_text(line.text)
             if reason:
-                raise InputError(f"{course.slides_path(lecture_id)}:{slide.line}: slide "
-                                 f"{slide.index} '{slide.title}': {reason}")
+                raise InputError(
+                    f"{course.slides_path(lecture_id)}:{slide.line}: slide "
+                    f"{slide.index} '{slide.title}': {reason}"
+                )
 
 
 # --- synthesis: missing sentences, in parallel, written to the cache ----------------------
+
 
 def _init_worker(voice: dict, dirs: list[Path], threads: int) -> None:
     """Pool worker start-up: build the provider once (Piper loads its model on first use)."""
@@ -162,8 +170,9 @@ def _executor(provider: TTSProvider, n_jobs: int, dirs: list[Path]):
     # Measured here: 2 processes × 1 onnxruntime thread beat 1 process × 2 threads by ~10%
     # and 2 processes × 2 threads (oversubscribed) by ~40%.
     threads = max(1, (os.cpu_count() or 1) // workers)
-    return ProcessPoolExecutor(workers, initializer=_init_worker,
-                               initargs=(provider.voice.model_dump(), dirs, threads))
+    return ProcessPoolExecutor(
+        workers, initializer=_init_worker, initargs=(provider.voice.model_dump(), dirs, threads)
+    )
 
 
 def synthesize(course: Course, provider: TTSProvider, plans: list[list[SlidePlan]]) -> dict:
@@ -201,6 +210,7 @@ def _run_pool(pool, todo: list, bar: Progress, made: list[float]) -> None:
 
 # --- assembly and output ------------------------------------------------------------------
 
+
 def _load(course: Course, clip: str, memo: dict) -> np.ndarray:
     """A cached sentence, trimmed and at 48 kHz."""
     if clip not in memo:
@@ -218,18 +228,23 @@ def slide_audio(course: Course, slide: SlidePlan, memo: dict) -> tuple[np.ndarra
         pos += _add_gap(parts, cfg.sentence_pause if j else 0)
         audio = _load(course, line.clip, memo)
         parts.append(audio)
-        sentences.append({"text": line.text, "caption": line.caption,
-                          "start": pos, "end": pos + len(audio)})
+        sentences.append(
+            {"text": line.text, "caption": line.caption, "start": pos, "end": pos + len(audio)}
+        )
         pos += len(audio)
-    _add_gap(parts, (0 if slide.lines else cfg.empty_note_seconds) + cfg.slide_pause
-             + slide.pause)
+    _add_gap(parts, (0 if slide.lines else cfg.empty_note_seconds) + cfg.slide_pause + slide.pause)
     return (np.concatenate(parts) if parts else np.zeros(0, np.float32)), sentences
 
 
 def mastered_path(course: Course, lecture_id: str, slide: SlidePlan) -> tuple[Path, str]:
     """Where a slide's mastered audio is cached, and the key of its content."""
-    k = hash_json({"v": MASTERING, "slide": asdict(slide), "cfg": course.topic.narration.model_dump(
-        exclude={"lexicon"})})
+    k = hash_json(
+        {
+            "v": MASTERING,
+            "slide": asdict(slide),
+            "cfg": course.topic.narration.model_dump(exclude={"lexicon"}),
+        }
+    )
     return course.audio_dir(lecture_id) / "slides" / f"{k[:32]}.npz", k
 
 
@@ -248,8 +263,9 @@ def mastered_slide(course: Course, slide: SlidePlan, cached: tuple[Path, str], m
         except (OSError, ValueError, KeyError, zipfile.BadZipFile):
             pass  # damaged (a crash, a full disk): master it again
     raw, sentences = slide_audio(course, slide, memo)
-    audio, _, _ = m.master(raw, cfg.loudness_lufs, cfg.true_peak_db, cfg.room_tone_db,
-                           seed=int(k[:8], 16))
+    audio, _, _ = m.master(
+        raw, cfg.loudness_lufs, cfg.true_peak_db, cfg.room_tone_db, seed=int(k[:8], 16)
+    )
     _save_npz(path, audio, sentences)
     return audio, sentences
 
@@ -270,9 +286,17 @@ def assemble(course: Course, lecture_id: str, plan: list[SlidePlan]):
         cached = mastered_path(course, lecture_id, slide)
         used.add(cached[0].name)
         audio, sentences = mastered_slide(course, slide, cached, memo)
-        slides.append({"index": slide.index, "start": _s(pos), "end": _s(pos + len(audio)),
-                       "sentences": [{**x, "start": _s(pos + x["start"]),
-                                      "end": _s(pos + x["end"])} for x in sentences]})
+        slides.append(
+            {
+                "index": slide.index,
+                "start": _s(pos),
+                "end": _s(pos + len(audio)),
+                "sentences": [
+                    {**x, "start": _s(pos + x["start"]), "end": _s(pos + x["end"])}
+                    for x in sentences
+                ],
+            }
+        )
         parts.append(audio)
         pos += len(audio)
     _prune(course.audio_dir(lecture_id) / "slides", used)
@@ -301,8 +325,7 @@ def _s(samples: int) -> float:
 
 def spoken_text(plan: list[SlidePlan]) -> str:
     """The text that was spoken, slide by slide, kept beside the audio."""
-    blocks = [f"# slide {s.index}: {s.title}\n" + "\n".join(x.text for x in s.lines)
-              for s in plan]
+    blocks = [f"# slide {s.index}: {s.title}\n" + "\n".join(x.text for x in s.lines) for s in plan]
     return "\n\n".join(blocks) + "\n"
 
 
@@ -313,12 +336,19 @@ def write_lecture(course: Course, lecture_id: str, plan: list[SlidePlan], key: K
     duration = _s(len(audio))
     if slides:
         slides[-1]["end"] = duration
-    doc = {"sample_rate": m.RATE, "duration": duration, "loudness_lufs": round(lufs, 2),
-           "true_peak_dbtp": round(peak, 2), "slides": slides}
+    doc = {
+        "sample_rate": m.RATE,
+        "duration": duration,
+        "loudness_lufs": round(lufs, 2),
+        "true_peak_dbtp": round(peak, 2),
+        "slides": slides,
+    }
     timings, wav, text = STAGE.outputs(course, lecture_id)
-    for path, data in ((wav, m.wav_bytes(audio, m.RATE)),  # the JSON Make tracks goes last
-                       (text, spoken_text(plan).encode("utf-8")),
-                       (timings, jsonfile.dumps(Narration.model_validate(doc), 2).encode())):
+    for path, data in (
+        (wav, m.wav_bytes(audio, m.RATE)),  # the JSON Make tracks goes last
+        (text, spoken_text(plan).encode("utf-8")),
+        (timings, jsonfile.dumps(Narration.model_validate(doc), 2).encode()),
+    ):
         atomic_write_bytes(path, data)
     STAGE.record(course, lecture_id, key)
     info(f"narration {lecture_id}: {duration:.1f} s, {lufs:.1f} LUFS, true peak {peak:.1f} dBTP")
@@ -326,6 +356,7 @@ def write_lecture(course: Course, lecture_id: str, plan: list[SlidePlan], key: K
 
 
 # --- the stage ----------------------------------------------------------------------------
+
 
 def run(course: Course, only: list[str] | None = None, force: bool = False) -> dict:
     """Narrate lectures whose inputs changed; return what was done (for tests and bench)."""
@@ -343,6 +374,8 @@ def run(course: Course, only: list[str] | None = None, force: bool = False) -> d
         return {"synthesized": 0, "seconds": 0.0, "lectures": {}}
     report = synthesize(course, provider, [plan for _, plan, _ in todo])
     report["lectures"] = {i: write_lecture(course, i, p, k) for i, p, k in todo}
-    info(f"narration: {report['synthesized']} sentences synthesised "
-         f"({report['seconds']:.0f} s of audio in {report['wall']:.0f} s)")
+    info(
+        f"narration: {report['synthesized']} sentences synthesised "
+        f"({report['seconds']:.0f} s of audio in {report['wall']:.0f} s)"
+    )
     return report

@@ -12,8 +12,10 @@ from pipeline.keys import Key
 from pipeline.models import Lecture, Outline, Section
 from pipeline.textutil import slugify
 
-HEADER = ("# Course outline. Edit freely: titles, order, objectives. Keep each `id` as it\n"
-          "# is when you reword a title: ids name every file made for a lecture.\n")
+HEADER = (
+    "# Course outline. Edit freely: titles, order, objectives. Keep each `id` as it\n"
+    "# is when you reword a title: ids name every file made for a lecture.\n"
+)
 
 
 STAGE = stages.stage("outline")
@@ -34,11 +36,16 @@ def run(course: Course, only=None, force: bool = False) -> None:
             protect.set_source(course.dir, path, k)
             return
         auto = course.written_topic.llm.provider == "auto"
-        llm = ("set OPENAI_API_KEY (environment or .env), or OPENAI_BASE_URL / llm.base_url "
-               "for a server of your own, and `llm.provider: auto` uses it" if auto else
-               "set `llm.provider: openai` (or auto) so an LLM drafts it")
-        raise ConfigError(f"{course.topic_path}: no outline to start from. Either write your "
-                          f"sections under `outline:` in topic.yaml (manual mode), or {llm}")
+        llm = (
+            "set OPENAI_API_KEY (environment or .env), or OPENAI_BASE_URL / llm.base_url "
+            "for a server of your own, and `llm.provider: auto` uses it"
+            if auto
+            else "set `llm.provider: openai` (or auto) so an LLM drafts it"
+        )
+        raise ConfigError(
+            f"{course.topic_path}: no outline to start from. Either write your "
+            f"sections under `outline:` in topic.yaml (manual mode), or {llm}"
+        )
     outline = _generate(course)
     save(course, outline, k, force)
 
@@ -64,12 +71,19 @@ def from_topic(topic: Topic, previous: Outline | None) -> Outline:
     sections = []
     for si, spec in enumerate(topic.outline or [], 1):
         sid = spec.id or _old_id(previous, si, None) or f"{si:02d}-{slugify(spec.title, 'section')}"
-        lectures = [Lecture(
-            id=lec.id or _old_id(previous, si, li)
-            or f"{si:02d}-{li:02d}-{slugify(lec.title, 'lecture')}",
-            title=lec.title, minutes=lec.minutes or topic.minutes_per_lecture,
-            objectives=lec.objectives, key_points=lec.key_points, key_terms=lec.key_terms)
-            for li, lec in enumerate(spec.lectures, 1)]
+        lectures = [
+            Lecture(
+                id=lec.id
+                or _old_id(previous, si, li)
+                or f"{si:02d}-{li:02d}-{slugify(lec.title, 'lecture')}",
+                title=lec.title,
+                minutes=lec.minutes or topic.minutes_per_lecture,
+                objectives=lec.objectives,
+                key_points=lec.key_points,
+                key_terms=lec.key_terms,
+            )
+            for li, lec in enumerate(spec.lectures, 1)
+        ]
         sections.append(Section(id=sid, title=spec.title, lectures=lectures))
     return Outline(sections=sections)
 
@@ -86,8 +100,8 @@ def _old_id(previous: Outline | None, si: int, li: int | None) -> str | None:
 
 def save(course: Course, outline: Outline, k: Key, force: bool) -> None:
     """Write outline.yaml through edit protection and tell the person what happened."""
-    text = HEADER + yaml.safe_dump(outline.model_dump(), sort_keys=False, allow_unicode=True,
-                                   width=88)
+    text = HEADER + yaml.safe_dump(
+        outline.model_dump(), sort_keys=False, allow_unicode=True, width=88
+    )
     outcome = protect.write(course.dir, course.outline_path, text, k, force)
     log.outcome(course, course.outline_path, outcome)
-

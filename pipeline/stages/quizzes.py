@@ -26,12 +26,15 @@ def run(course: Course, only: list[str] | None = None, force: bool = False) -> N
         if course.topic.uses_llm:
             from pipeline.stages import quizzes_llm
 
-            outcome = protect.write(course.dir, path, quizzes_llm.generate(course, section.id),
-                                    k, force)
+            outcome = protect.write(
+                course.dir, path, quizzes_llm.generate(course, section.id), k, force
+            )
             log.outcome(course, path, outcome)
         elif not path.exists():
-            log.warn(f"courses/{course.slug}/quizzes/{section.id}.yaml is missing: with no LLM "
-                     "configured, write it by hand (format: docs/formats.md). The book and the "
-                     "Udemy bundle leave this section's quiz out until then.")
+            log.warn(
+                f"courses/{course.slug}/quizzes/{section.id}.yaml is missing: with no LLM "
+                "configured, write it by hand (format: docs/formats.md). The book and the "
+                "Udemy bundle leave this section's quiz out until then."
+            )
         else:
             protect.set_source(course.dir, path, k)

@@ -29,7 +29,7 @@ def comments(text: str) -> list[str]:
     found = [" ".join(c.split()) for c in INLINE.findall(text)]
     m = SECTION.search(text)
     if m:
-        for line in text[m.end():].splitlines():
+        for line in text[m.end() :].splitlines():
             if line.startswith("#"):
                 break
             item = line.strip().lstrip("-*").strip()
@@ -41,15 +41,19 @@ def comments(text: str) -> list[str]:
 def run(course: Course, only: list[str] | None = None, force: bool = False) -> None:
     """Propose a revision of every (or the given) lecture that holds review comments."""
     if not course.topic.uses_llm:
-        raise ConfigError(f"{course.topic_path}: `make revise` needs an LLM; set "
-                          "`llm.provider: openai` (and a key or llm.base_url), or apply the "
-                          "review comments by hand")
+        raise ConfigError(
+            f"{course.topic_path}: `make revise` needs an LLM; set "
+            "`llm.provider: openai` (and a key or llm.base_url), or apply the "
+            "review comments by hand"
+        )
     ids = only or [lec.id for lec in course.outline.lectures]
     done = sum(_revise_one(course, i) for i in ids)
     if not done:
-        log.info("no review comments found. Write `<!-- revise: what to change -->` in a "
-                 f"lecture under courses/{course.slug}/lectures/, then run "
-                 f"`make revise TOPIC={course.slug}`")
+        log.info(
+            "no review comments found. Write `<!-- revise: what to change -->` in a "
+            f"lecture under courses/{course.slug}/lectures/, then run "
+            f"`make revise TOPIC={course.slug}`"
+        )
 
 
 def _revise_one(course: Course, lecture_id: str) -> bool:
@@ -71,24 +75,29 @@ def _revise_one(course: Course, lecture_id: str) -> bool:
 def generate(course: Course, lecture_id: str, text: str, notes: list[str]) -> str:
     """The revised lecture, without the comments."""
     lec = course.lecture(lecture_id)
-    msgs = calls.prompt("revise", comments="\n".join(f"- {n}" for n in notes),
-                        lecture=text.strip())
+    msgs = calls.prompt("revise", comments="\n".join(f"- {n}" for n in notes), lecture=text.strip())
     return calls.session(course).ask(
-        "revise", lecture_id, msgs, parse=lambda answer: _check(answer, lec.title),
-        expect_out=estimate.tokens(text) + 200)
+        "revise",
+        lecture_id,
+        msgs,
+        parse=lambda answer: _check(answer, lec.title),
+        expect_out=estimate.tokens(text) + 200,
+    )
 
 
 def _check(answer: str, title: str) -> str:
     text = drafts_llm.clean(answer, title)
     if INLINE.search(text) or SECTION.search(text):
-        raise calls.Unusable("the review comments are still in the text; apply them and "
-                             "remove them")
+        raise calls.Unusable(
+            "the review comments are still in the text; apply them and remove them"
+        )
     return text
 
 
 def diff(course: Course, path, before: str, after: str) -> str:
     """A unified diff of the person's file and the proposal."""
     rel = f"courses/{course.slug}/{path.relative_to(course.dir).as_posix()}"
-    lines = difflib.unified_diff(before.splitlines(True), after.splitlines(True),
-                                 rel, protect.proposed_path(path).name)
+    lines = difflib.unified_diff(
+        before.splitlines(True), after.splitlines(True), rel, protect.proposed_path(path).name
+    )
     return "".join(lines)

@@ -43,8 +43,9 @@ def _generate(course: Course, lecture_id: str) -> str:
 
         return scripts_llm.generate(course, lecture_id)
     md = read_text(course.lecture_path(lecture_id))
-    return slides.render_text(derive(md, course.lecture(lecture_id).title,
-                                      course.outline.section_of(lecture_id).title))
+    return slides.render_text(
+        derive(md, course.lecture(lecture_id).title, course.outline.section_of(lecture_id).title)
+    )
 
 
 def derive(markdown: str, title: str, section_title: str = "") -> list[Slide]:
@@ -56,8 +57,15 @@ def derive(markdown: str, title: str, section_title: str = "") -> list[Slide]:
     for heading, lines in blocks:
         out += _slides_for(heading, lines)
     points = [s.title for s in out[1:] if s.kind != "code"][:MAX_BULLETS] or [title]
-    out.append(Slide("summary", "Summary", 0, bullets=[Bullet(p) for p in points],
-                     note="To sum up: " + "; ".join(points) + "."))
+    out.append(
+        Slide(
+            "summary",
+            "Summary",
+            0,
+            bullets=[Bullet(p) for p in points],
+            note="To sum up: " + "; ".join(points) + ".",
+        )
+    )
     return out
 
 
@@ -84,15 +92,15 @@ def _slides_for(heading: str, lines: list[str]) -> list[Slide]:
     """
     paragraphs, bullets, codes = _parse_blocks(lines)
     cuts = [pos for pos, _, _ in codes] + [len(paragraphs)]
-    lead = paragraphs[:cuts[0]] if codes else paragraphs
+    lead = paragraphs[: cuts[0]] if codes else paragraphs
     if not bullets:
         bullets = [Bullet(first_sentence(p)) for p in (lead or paragraphs)[:MAX_BULLETS]]
     out = []
     if bullets:
         note = " ".join(lead) or " ".join(paragraphs) or heading + "."
-        out.append(Slide("bullets", heading, 0, note=note, bullets=bullets[:MAX_BULLETS * 2]))
+        out.append(Slide("bullets", heading, 0, note=note, bullets=bullets[: MAX_BULLETS * 2]))
     for i, (_, lang, code) in enumerate(codes):
-        said = paragraphs[cuts[i]:cuts[i + 1]] or lead or [f"Here is the code for {heading}."]
+        said = paragraphs[cuts[i] : cuts[i + 1]] or lead or [f"Here is the code for {heading}."]
         out.append(Slide("code", heading, 0, note=" ".join(said), code=code, language=lang))
     return out or [Slide("bullets", heading, 0, note=heading + ".", bullets=[Bullet(heading)])]
 
@@ -115,8 +123,9 @@ def _parse_blocks(lines: list[str]):
             continue
         item = re.match(r"^(\s*)(?:[-*+]|\d+\.)\s+(.*)$", line)
         if item:
-            bullets.append(Bullet(first_sentence(strip_markdown(item[2])),
-                                  1 if len(item[1]) >= 2 else 0))
+            bullets.append(
+                Bullet(first_sentence(strip_markdown(item[2])), 1 if len(item[1]) >= 2 else 0)
+            )
         elif line.strip().startswith("|"):
             table_rows += 1
             row = _table_bullet(line) if table_rows > 2 else None  # skip header + rule

@@ -46,20 +46,32 @@ def messages(course: Course, lecture_id: str, lecture_text: str | None = None) -
     """The script prompt for one lecture."""
     lec = course.lecture(lecture_id)
     text = lecture_text or read_text(course.lecture_path(lecture_id))
-    return calls.prompt("script", language=course.topic.language, lecture_title=lec.title,
-                        section_title=course.outline.section_of(lecture_id).title,
-                        minutes=f"{lec.minutes:g}", lecture=text.strip())
+    return calls.prompt(
+        "script",
+        language=course.topic.language,
+        lecture_title=lec.title,
+        section_title=course.outline.section_of(lecture_id).title,
+        minutes=f"{lec.minutes:g}",
+        lecture=text.strip(),
+    )
 
 
 def generate(course: Course, lecture_id: str) -> str:
     """The slide script of one lecture, validated by the slide-script parser."""
     lec = course.lecture(lecture_id)
     s = calls.session(course)
-    text = s.ask("scripts", lecture_id, messages(course, lecture_id),
-                 parse=lambda answer: to_script(course, lecture_id, answer),
-                 schema=calls.json_schema(ScriptPlan, "slide_script", counts={
-                     "slides": (3, None), "slides.bullets": (None, MAX_BULLETS)}),
-                 expect_out=int(estimate.lecture_tokens(lec.minutes) * 1.3))
+    text = s.ask(
+        "scripts",
+        lecture_id,
+        messages(course, lecture_id),
+        parse=lambda answer: to_script(course, lecture_id, answer),
+        schema=calls.json_schema(
+            ScriptPlan,
+            "slide_script",
+            counts={"slides": (3, None), "slides.bullets": (None, MAX_BULLETS)},
+        ),
+        expect_out=int(estimate.lecture_tokens(lec.minutes) * 1.3),
+    )
     log.info(f"scripts {lecture_id}: {s.progress()} so far")
     return text
 
@@ -87,8 +99,7 @@ def _check(plan: ScriptPlan) -> None:
         if p.kind == "code" and (not p.language.strip() or "```" in p.code):
             raise calls.Unusable(f"code slide {i} needs a language and code without ```")
         if len(p.bullets) > MAX_BULLETS:
-            raise calls.Unusable(f"slide {i} has {len(p.bullets)} bullets; at most "
-                                 f"{MAX_BULLETS}")
+            raise calls.Unusable(f"slide {i} has {len(p.bullets)} bullets; at most {MAX_BULLETS}")
 
 
 def _slide(p: SlidePlan, section_title: str) -> Slide:
@@ -118,13 +129,19 @@ def planned_calls(course: Course) -> list[estimate.Planned]:
     out = []
     for lec in course.outline.lectures:
         path = course.lecture_path(lec.id)
-        if path.exists() and estimate.is_done(course, course.slides_path(lec.id),
-                                              stages.stage("scripts").key(course, lec.id)):
+        if path.exists() and estimate.is_done(
+            course, course.slides_path(lec.id), stages.stage("scripts").key(course, lec.id)
+        ):
             out.append(estimate.Planned(lec.id, True))
             continue
         draft_tokens = estimate.lecture_tokens(lec.minutes)
         text = read_text(path) if path.exists() else "x" * 4 * draft_tokens
-        out.append(estimate.Planned(lec.id, False,
-                                    estimate.message_tokens(messages(course, lec.id, text)),
-                                    int(draft_tokens * 1.3)))
+        out.append(
+            estimate.Planned(
+                lec.id,
+                False,
+                estimate.message_tokens(messages(course, lec.id, text)),
+                int(draft_tokens * 1.3),
+            )
+        )
     return out

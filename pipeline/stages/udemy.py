@@ -30,11 +30,12 @@ def bundle_dir(course: Course) -> Path:
 
 def file_facts(course: Course, _item: str | None = None) -> dict:
     """A part of the key: the hash of every file the bundle packs, and of the theme."""
-    files = [p for lec in course.outline.lectures
-             for p in layout.sources(course, lec.id).values()]
+    files = [p for lec in course.outline.lectures for p in layout.sources(course, lec.id).values()]
     files += [course.quiz_path(s.id) for s in course.outline.sections]
-    return {"files": {str(p.relative_to(course.root)): sha256_if_exists(p) for p in files},
-            "theme": course.theme.file_hashes()}
+    return {
+        "files": {str(p.relative_to(course.root)): sha256_if_exists(p) for p in files},
+        "theme": course.theme.file_hashes(),
+    }
 
 
 def run(course: Course, only: list[str] | None = None, force: bool = False) -> None:
@@ -77,16 +78,20 @@ def _swap(staging: Path, final: Path) -> None:
 
 def _guard(course: Course, plan, staging: Path, entries: list[str]) -> None:
     """Fail before the old bundle is replaced if any file (or a deck's member) holds a key."""
-    lecture_of = {lf.name(kind): lf.lecture.id for sf in plan for lf in sf.lectures
-                  for kind in lf.sources}
-    secretguard.check(course, "udemy bundle", [(rel, staging / rel) for rel in entries],
-                      lecture_of)
+    lecture_of = {
+        lf.name(kind): lf.lecture.id for sf in plan for lf in sf.lectures for kind in lf.sources
+    }
+    secretguard.check(course, "udemy bundle", [(rel, staging / rel) for rel in entries], lecture_of)
 
 
 def assemble(course: Course, plan, dest: Path) -> list[str]:
     """Write every file of the bundle under `dest`; returns their paths in upload order."""
-    durations = {lf.lecture.id: probe.probe(lf.sources["video"]).duration
-                 for sf in plan for lf in sf.lectures if lf.sources["video"].exists()}
+    durations = {
+        lf.lecture.id: probe.probe(lf.sources["video"]).duration
+        for sf in plan
+        for lf in sf.lectures
+        if lf.sources["video"].exists()
+    }
     entries = _texts(course, plan, durations, dest)
     entries += _course_image(course, dest)
     entries += _curriculum_files(plan, dest)
@@ -104,17 +109,20 @@ def _texts(course: Course, plan, durations: dict[str, float], dest: Path) -> lis
     pairs = [(sf.section.title, sf.quiz) for sf in plan if sf.quiz]
     n_questions = sum(len(q.questions) for _, q in pairs)
     md = curriculum.to_markdown(course.topic.title, plan, durations, n_questions)
-    entries = [_put(dest, "curriculum.md", md.encode()),
-               _put(dest, "curriculum.csv", curriculum.to_csv(
-                   curriculum.rows(plan, durations)).encode()),
-               _put(dest, "landing-page.md", landing.render(landing.build(course)).encode())]
+    entries = [
+        _put(dest, "curriculum.md", md.encode()),
+        _put(dest, "curriculum.csv", curriculum.to_csv(curriculum.rows(plan, durations)).encode()),
+        _put(dest, "landing-page.md", landing.render(landing.build(course)).encode()),
+    ]
     for sf in plan:
         if sf.quiz:
             doc = quizzes.document(sf.section.title, sf.quiz, sf.section.lectures[-1].title)
             entries.append(_put(dest, sf.quiz_doc, doc.encode()))
         else:
-            log.warn(f"section {sf.section.id} has no quiz (courses/{course.slug}/quizzes/"
-                     f"{sf.section.id}.yaml): the bundle leaves it out")
+            log.warn(
+                f"section {sf.section.id} has no quiz (courses/{course.slug}/quizzes/"
+                f"{sf.section.id}.yaml): the bundle leaves it out"
+            )
     if pairs:
         entries.append(_put(dest, "quizzes/practice-test.csv", quizzes.practice_test_csv(pairs)))
     return entries
@@ -134,8 +142,10 @@ def _curriculum_files(plan, dest: Path) -> list[str]:
                 elif kind == "video":
                     missing.append(lf.lecture.id)
     if missing:
-        log.warn(f"no video yet for {', '.join(missing)} (run `make video`); the bundle "
-                 "lists them as missing")
+        log.warn(
+            f"no video yet for {', '.join(missing)} (run `make video`); the bundle "
+            "lists them as missing"
+        )
     return entries
 
 

@@ -87,12 +87,15 @@ def target(course: Course, lecture_id: str) -> Path:
 
 # --- parts of the key (declared in the stage registry) ----------------------------------------
 
+
 def frame_facts(course: Course, lecture_id: str) -> dict:
     """Each frame's name and hash, and the script slide it shows."""
     index = stages.stage("frames").target(course, lecture_id)
     names, script_slide = _frame_names(index) if index.exists() else ([], None)
-    return {"frames": [[n, file_hash(index.parent / n)] for n in names],
-            "script_slide": script_slide}
+    return {
+        "frames": [[n, file_hash(index.parent / n)] for n in names],
+        "script_slide": script_slide,
+    }
 
 
 def sound_facts(course: Course, lecture_id: str) -> list | None:
@@ -116,15 +119,21 @@ def card_facts(course: Course, lecture_id: str) -> list | None:
 def asset_facts(course: Course, _item: str | None) -> dict:
     """The music and watermark files' hashes."""
     cfg = course.topic.video
-    return {"music": sha256_if_exists(_asset(course, cfg.music, "music")),
-            "watermark": sha256_if_exists(_asset(course, cfg.watermark, "watermark"))}
+    return {
+        "music": sha256_if_exists(_asset(course, cfg.music, "music")),
+        "watermark": sha256_if_exists(_asset(course, cfg.watermark, "watermark")),
+    }
 
 
 def plan_spans(course: Course, narration: dict) -> list[Span]:
     """The lecture's timeline: intro, one span per slide, outro."""
     cfg = course.topic.video
-    return timeline.plan(narration, cfg.intro_seconds if cfg.intro else 0,
-                         cfg.outro_seconds if cfg.outro else 0, cfg.min_slide_seconds)
+    return timeline.plan(
+        narration,
+        cfg.intro_seconds if cfg.intro else 0,
+        cfg.outro_seconds if cfg.outro else 0,
+        cfg.min_slide_seconds,
+    )
 
 
 def run(course: Course, only: list[str] | None = None, force: bool = False) -> dict:
@@ -176,6 +185,7 @@ def prune_segments(course: Course) -> int:
 
 # --- one lecture ----------------------------------------------------------------------
 
+
 def render_lecture(course: Course, lecture_id: str, k: Key | None = None) -> Stats:
     """Render, caption, check and atomically publish one lecture's video."""
     k = k or STAGE.key(course, lecture_id)  # the inputs as they are now, before any work
@@ -193,14 +203,23 @@ def render_lecture(course: Course, lecture_id: str, k: Key | None = None) -> Sta
         os.replace(work / "used.txt", out.parent / ".segments" / f"used-{lecture_id}.txt")
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    info(f"video {lecture_id}: {stats.duration:.1f} s; segments {stats.video_encoded} encoded, "
-         f"{stats.video_reused} reused; audio chunks {stats.audio_encoded} encoded, "
-         f"{stats.audio_reused} reused")
+    info(
+        f"video {lecture_id}: {stats.duration:.1f} s; segments {stats.video_encoded} encoded, "
+        f"{stats.video_reused} reused; audio chunks {stats.audio_encoded} encoded, "
+        f"{stats.audio_reused} reused"
+    )
     return stats
 
 
-def _build(course: Course, lecture_id: str, inp: Inputs, spans: list[Span], cues: list,
-           work: Path, stats: Stats) -> Path:
+def _build(
+    course: Course,
+    lecture_id: str,
+    inp: Inputs,
+    spans: list[Span],
+    cues: list,
+    work: Path,
+    stats: Stats,
+) -> Path:
     """Encode what is missing (in parallel), then join and write work/video.mp4."""
     cfg = course.topic.video
     enc = segments.Encoding(*SIZES[cfg.resolution], unit=cfg.keyframe_seconds * FPS, crf=cfg.crf)
@@ -211,8 +230,12 @@ def _build(course: Course, lecture_id: str, inp: Inputs, spans: list[Span], cues
         chunks, end = audio_chunks(course, inp, spans, cache, stats, pool.submit)
         sound = chunks.pop("jobs")  # encoding while the pictures are planned
         pieces = picture_pieces(course, lecture_id, inp, spans, cues, enc, stats)
-        _wait([pool.submit(_segment, pic, cache, enc, work, template)
-               for pic in _missing(pieces, cache, stats)])
+        _wait(
+            [
+                pool.submit(_segment, pic, cache, enc, work, template)
+                for pic in _missing(pieces, cache, stats)
+            ]
+        )
         # while the sound may still encode: the picture track, and the chunks already made
         frames = _join_video(pieces, cache, enc, template.result())
         video = mp4.h264_track(frames, (enc.width, enc.height), FPS)
@@ -240,31 +263,39 @@ def _wait(jobs: list[Future]) -> None:
         job.result()  # re-raises the first failure
 
 
-def _join_video(pieces: list[tuple[Picture, int]], cache: Path, enc: segments.Encoding,
-                template: list) -> list[annexb.AccessUnit]:
+def _join_video(
+    pieces: list[tuple[Picture, int]], cache: Path, enc: segments.Encoding, template: list
+) -> list[annexb.AccessUnit]:
     """The lecture's whole picture track, frame by frame, from cached segments."""
-    loaded = {p.key: annexb.access_units(segments.path_for(cache, p.key).read_bytes())
-              for p, _ in pieces}
+    loaded = {
+        p.key: annexb.access_units(segments.path_for(cache, p.key).read_bytes()) for p, _ in pieces
+    }
     return segments.frames_for([(loaded[p.key], n) for p, n in pieces], enc.unit, template)
 
 
 def _layout(course: Course, spans: list[Span]) -> dict[str, float]:
     """The timeline facts (besides narration.json) the conformance check needs."""
     first, last = spans[0], spans[-1]
-    return {"intro": round(first.end, 3) if first.kind == "intro" else 0.0,
-            "outro": round(last.end - last.start, 3) if last.kind == "outro" else 0.0,
-            "min_slide": round(course.topic.video.min_slide_seconds, 3)}
+    return {
+        "intro": round(first.end, 3) if first.kind == "intro" else 0.0,
+        "outro": round(last.end - last.start, 3) if last.kind == "outro" else 0.0,
+        "min_slide": round(course.topic.video.min_slide_seconds, 3),
+    }
 
 
 def _metadata(course: Course, lecture_id: str, spans: list[Span]) -> dict[str, str]:
     """Title, and the timeline facts in the comment, for `lectern check-video FILE`."""
     facts = " ".join(f"{k}={v:.3f}" for k, v in _layout(course, spans).items())
-    return {"title": course.lecture(lecture_id).title, "encoder": "Lectern",
-            "comment": f"lectern {facts}"}
+    return {
+        "title": course.lecture(lecture_id).title,
+        "encoder": "Lectern",
+        "comment": f"lectern {facts}",
+    }
 
 
-def _segment(pic: Picture, cache: Path, enc: segments.Encoding, work: Path,
-             template: Future) -> None:
+def _segment(
+    pic: Picture, cache: Path, enc: segments.Encoding, work: Path, template: Future
+) -> None:
     """Encode a picture's segment (drawing it first when it is not a usable PNG)."""
     src = pic.source
     if src is None:
@@ -273,16 +304,25 @@ def _segment(pic: Picture, cache: Path, enc: segments.Encoding, work: Path,
     segments.encode_picture(src, segments.path_for(cache, pic.key), enc, template.result())
 
 
-def _publish(course: Course, lecture_id: str, mp4: Path, inp: Inputs, cues: list,
-             k: Key, layout: dict[str, float]) -> None:
+def _publish(
+    course: Course,
+    lecture_id: str,
+    mp4: Path,
+    inp: Inputs,
+    cues: list,
+    k: Key,
+    layout: dict[str, float],
+) -> None:
     """Check the new MP4; only a passing one replaces the old, with its captions."""
     from pipeline.checks.video import check
 
     results = check(mp4, inp.narration_path, layout)
     failed = [f"{rule}: {detail}" for rule, ok, detail in results if not ok]
     if failed:
-        raise RenderError(f"{target(course, lecture_id)}: the rendered video fails its "
-                          "conformance check:\n  " + "\n  ".join(failed))
+        raise RenderError(
+            f"{target(course, lecture_id)}: the rendered video fails its "
+            "conformance check:\n  " + "\n  ".join(failed)
+        )
     out, vtt, srt = STAGE.outputs(course, lecture_id)
     atomic_write_text(vtt, captions.to_vtt(cues))
     atomic_write_text(srt, captions.to_srt(cues))
@@ -291,6 +331,7 @@ def _publish(course: Course, lecture_id: str, mp4: Path, inp: Inputs, cues: list
 
 
 # --- inputs -----------------------------------------------------------------------------
+
 
 def load_inputs(course: Course, lecture_id: str) -> Inputs:
     """Frames and narration of a lecture, with clear errors when they do not match."""
@@ -302,8 +343,9 @@ def load_inputs(course: Course, lecture_id: str) -> Inputs:
     frames = [fdir / n for n in names]
     for f in frames:
         if not f.exists():
-            raise InputError(f"{f}: listed in {fjson.name} but missing; run "
-                             f"{remake(fjson, 'frames')}")
+            raise InputError(
+                f"{f}: listed in {fjson.name} but missing; run {remake(fjson, 'frames')}"
+            )
     npath = adir / "narration.json"
     doc = timeline.per_frame(timeline.load_narration(npath), script_slide)
     _match(course, frames, doc, npath)
@@ -322,12 +364,16 @@ def _match(course: Course, frames: list[Path], doc: dict, npath: Path) -> None:
     fix = f"run `make narration TOPIC={course.slug}`"
     if len(slides) < len(frames):
         n = len(slides) + 1
-        raise InputError(f"{npath}: missing audio segment for slide {n} "
-                         f"({frames[n - 1].name}): the narration has {len(slides)} slides, "
-                         f"the deck {len(frames)}; {fix}")
+        raise InputError(
+            f"{npath}: missing audio segment for slide {n} "
+            f"({frames[n - 1].name}): the narration has {len(slides)} slides, "
+            f"the deck {len(frames)}; {fix}"
+        )
     if len(slides) > len(frames):
-        raise InputError(f"{npath.parent.parent.parent / 'frames'}: slide {len(frames) + 1} has "
-                         f"narration but no frame; run `make frames TOPIC={course.slug}`")
+        raise InputError(
+            f"{npath.parent.parent.parent / 'frames'}: slide {len(frames) + 1} has "
+            f"narration but no frame; run `make frames TOPIC={course.slug}`"
+        )
     wav = npath.with_name("narration.wav")
     if not wav.exists():
         raise InputError(f"{wav}: narration audio not found; {fix}")
@@ -339,16 +385,25 @@ def _check_wav_length(wav: Path, slides: list[dict], fix: str) -> None:
     seconds = len(audio.read_wav(wav)) / RATE  # mapped, not read; a clear error if broken
     for n, s in enumerate(slides, 1):
         if float(s["end"]) > seconds + 0.05 and float(s["end"]) > float(s["start"]):
-            raise InputError(f"{wav}: missing audio segment for slide {n}: it runs to "
-                             f"{float(s['end']):.2f} s but the audio ends at {seconds:.2f} s; "
-                             f"{fix}")
+            raise InputError(
+                f"{wav}: missing audio segment for slide {n}: it runs to "
+                f"{float(s['end']):.2f} s but the audio ends at {seconds:.2f} s; "
+                f"{fix}"
+            )
 
 
 # --- pictures and audio -----------------------------------------------------------------
 
-def picture_pieces(course: Course, lecture_id: str, inp: Inputs, spans: list[Span],
-                   cues: list, enc: segments.Encoding,
-                   stats: Stats) -> list[tuple[Picture, int]]:
+
+def picture_pieces(
+    course: Course,
+    lecture_id: str,
+    inp: Inputs,
+    spans: list[Span],
+    cues: list,
+    enc: segments.Encoding,
+    stats: Stats,
+) -> list[tuple[Picture, int]]:
     """(picture, frames) in play order; every span starts on its own segment."""
     cfg, size = course.topic.video, (enc.width, enc.height)
     wm = _asset(course, cfg.watermark, "watermark")
@@ -366,8 +421,9 @@ def picture_pieces(course: Course, lecture_id: str, inp: Inputs, spans: list[Spa
     return out
 
 
-def _base(course: Course, lecture_id: str, inp: Inputs, span: Span, size: tuple[int, int],
-          stats: Stats) -> tuple[dict, Path | None, object]:
+def _base(
+    course: Course, lecture_id: str, inp: Inputs, span: Span, size: tuple[int, int], stats: Stats
+) -> tuple[dict, Path | None, object]:
     """A span's underlying picture: (identity, PNG if usable as is, drawer)."""
     if span.kind != "slide":
         palette, fonts = _pictures().card_style(course.theme)
@@ -377,8 +433,10 @@ def _base(course: Course, lecture_id: str, inp: Inputs, span: Span, size: tuple[
     frame = inp.frames[span.index - 1] if span.index <= len(inp.frames) else inp.frames[-1]
     actual = _image_size(frame)
     if actual != CONTRACT_SIZE:
-        msg = (f"{frame}: frame is {actual[0]}x{actual[1]}, not 1920x1080; scaled and "
-               f"letterboxed (to fix it: {remake(frame, 'frames')})")
+        msg = (
+            f"{frame}: frame is {actual[0]}x{actual[1]}, not 1920x1080; scaled and "
+            f"letterboxed (to fix it: {remake(frame, 'frames')})"
+        )
         warn(msg)
         stats.warnings.append(msg)
     ident = {"frame": file_hash(frame), "size": size}
@@ -403,8 +461,14 @@ def _pictures():
     return pictures
 
 
-def _picture(base: tuple, lines: list[str], size: tuple[int, int], wm: Path | None,
-             opacity: float, extra: dict) -> Picture:
+def _picture(
+    base: tuple,
+    lines: list[str],
+    size: tuple[int, int],
+    wm: Path | None,
+    opacity: float,
+    extra: dict,
+) -> Picture:
     """Combine a base picture with a caption and a watermark into one cacheable picture."""
     ident, usable, draw = base
     k = hash_json({**ident, **extra, "caption": lines})
@@ -422,8 +486,13 @@ def _picture(base: tuple, lines: list[str], size: tuple[int, int], wm: Path | No
 
 def _caption_parts(span: Span, cues: list) -> list[tuple[float, float, list[str]]]:
     """Split a span where burned captions appear and disappear."""
-    cuts = sorted({span.start, span.end, *(t for c in cues for t in (c.start, c.end)
-                                          if span.start < t < span.end)})
+    cuts = sorted(
+        {
+            span.start,
+            span.end,
+            *(t for c in cues for t in (c.start, c.end) if span.start < t < span.end),
+        }
+    )
     parts = []
     for a, b in zip(cuts, cuts[1:], strict=False):
         mid = (a + b) / 2
@@ -432,8 +501,9 @@ def _caption_parts(span: Span, cues: list) -> list[tuple[float, float, list[str]
     return parts
 
 
-def audio_chunks(course: Course, inp: Inputs, spans: list[Span], cache: Path, stats: Stats,
-                 submit) -> tuple[dict, int]:
+def audio_chunks(
+    course: Course, inp: Inputs, spans: list[Span], cache: Path, stats: Stats, submit
+) -> tuple[dict, int]:
     """Chunks placed on packet boundaries, and the end; missing chunks are handed to
     `submit` (a pool's) to encode as soon as they are found."""
     wav = audio.read_wav(inp.wav_path)
@@ -451,14 +521,21 @@ def audio_chunks(course: Course, inp: Inputs, spans: list[Span], cache: Path, st
     return {"placed": placed, "jobs": list(jobs.values())}, end
 
 
-def _music_chunk(course: Course, wav: np.ndarray, spans: list[Span], music: Path,
-                 cache: Path, stats: Stats, submit) -> dict:
+def _music_chunk(
+    course: Course,
+    wav: np.ndarray,
+    spans: list[Span],
+    music: Path,
+    cache: Path,
+    stats: Stats,
+    submit,
+) -> dict:
     """The whole lecture's voice on one timeline, mixed with music: one chunk."""
     voice = np.zeros(int(round(spans[-1].end * RATE)), "<i2")
     for span in spans:
         part = audio.span_samples(wav, span)
         at = int(round(span.start * RATE))
-        voice[at:at + len(part)] = part[:len(voice) - at]
+        voice[at : at + len(part)] = part[: len(voice) - at]
     db = course.topic.video.music_db
     path = audio.path_for(cache, hash_json([audio.key_of(voice), sha256_file(music), db]))
     jobs = [] if path.exists() else [submit(audio.mix_music, voice, music, path, db)]
@@ -467,6 +544,7 @@ def _music_chunk(course: Course, wav: np.ndarray, spans: list[Span], music: Path
 
 
 # --- helpers ----------------------------------------------------------------------------
+
 
 def _card_text(course: Course, lecture_id: str) -> dict:
     """Intro: lecture title over course title; outro: course title and author."""
@@ -492,4 +570,3 @@ def _asset(course: Course, name: str | None, what: str) -> Path | None:
 def _mkdir(path: Path) -> Path:
     path.mkdir(parents=True, exist_ok=True)
     return path
-

@@ -20,8 +20,10 @@ REF_SIZE = 200  # measure at a large size and scale: sub-point precision
 # Ideographs, kana, hangul and full-width forms: a line may break before any of them.
 CJK = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
 TOKEN = re.compile(rf"[{CJK}]|[^\s{CJK}]+|\s+")
-INSTALL_HINT = ("install it (`sudo apt-get install -y fonts-dejavu fonts-liberation2 "
-                "fonts-noto-cjk`) or name an installed family in theme.yaml (`fc-list : family`)")
+INSTALL_HINT = (
+    "install it (`sudo apt-get install -y fonts-dejavu fonts-liberation2 "
+    "fonts-noto-cjk`) or name an installed family in theme.yaml (`fc-list : family`)"
+)
 
 
 @dataclass(frozen=True)
@@ -44,14 +46,20 @@ def resolve(family: str, bold: bool = False, strict: bool = True) -> FontFile:
     if not shutil.which("fc-match"):
         raise ToolMissing("fc-match is not installed: `sudo apt-get install -y fontconfig`")
     pattern = f"{family}:weight={'bold' if bold else 'regular'}"
-    out = subprocess.run(["fc-match", "-f", "%{file}|%{family}|%{index}", pattern],
-                         capture_output=True, text=True, check=False).stdout
+    out = subprocess.run(
+        ["fc-match", "-f", "%{file}|%{family}|%{index}", pattern],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
     path, families, index = (out.split("|") + ["", "", "0"])[:3]
     if not path:
         raise ConfigError(f"no font found for '{family}': {INSTALL_HINT}")
     if strict and family.lower() not in [f.strip().lower() for f in families.split(",")]:
-        raise ConfigError(f"font '{family}' is not installed (fontconfig offers "
-                          f"'{families or 'nothing'}'): {INSTALL_HINT}")
+        raise ConfigError(
+            f"font '{family}' is not installed (fontconfig offers "
+            f"'{families or 'nothing'}'): {INSTALL_HINT}"
+        )
     return FontFile(family, bold, path, int(index or 0))
 
 
@@ -93,7 +101,7 @@ class Measurer:
     def _cut(self, word: str, width: float, size: float) -> tuple[str, str]:
         """The longest head of `word` that fits (at least one character), and the rest."""
         n = 1
-        while n < len(word) and self.width(word[:n + 1], size) <= width:
+        while n < len(word) and self.width(word[: n + 1], size) <= width:
             n += 1
         return word[:n], word[n:]
 

@@ -71,6 +71,8 @@ def _builtin(course: Course, name: str) -> Path:
     path = builtin_theme(name, course.root)
     if path is None:
         names = ", ".join(builtin_names(course.root)) or "none installed"
-        raise ConfigError(f"{course.topic_path}: theme: '{name}' is not a theme. Use one of: "
-                          f"{names}; or a path to your own .pptx template or theme.yaml")
+        raise ConfigError(
+            f"{course.topic_path}: theme: '{name}' is not a theme. Use one of: "
+            f"{names}; or a path to your own .pptx template or theme.yaml"
+        )
     return path

@@ -17,9 +17,14 @@ from pipeline.theme.fonts import FontFile, Measurer, resolve
 
 HEX = r"^[0-9A-Fa-f]{6}$"
 # Noto Sans CJK has one face per region; the language tag picks the right glyph forms.
-CJK_FAMILIES = {"zh-tw": "Noto Sans CJK TC", "zh-hk": "Noto Sans CJK HK",
-                "zh-hant": "Noto Sans CJK TC", "zh": "Noto Sans CJK SC",
-                "ja": "Noto Sans CJK JP", "ko": "Noto Sans CJK KR"}
+CJK_FAMILIES = {
+    "zh-tw": "Noto Sans CJK TC",
+    "zh-hk": "Noto Sans CJK HK",
+    "zh-hant": "Noto Sans CJK TC",
+    "zh": "Noto Sans CJK SC",
+    "ja": "Noto Sans CJK JP",
+    "ko": "Noto Sans CJK KR",
+}
 
 
 def _color() -> Field:

@@ -21,8 +21,10 @@ def open_presentation(path: Path):
     try:
         return Presentation(str(path))
     except Exception as e:  # python-pptx raises several kinds for a bad package
-        raise ConfigError(f"{path}: cannot be read as a PowerPoint template ({e}); save it "
-                          "from PowerPoint or LibreOffice as .pptx") from None
+        raise ConfigError(
+            f"{path}: cannot be read as a PowerPoint template ({e}); save it "
+            "from PowerPoint or LibreOffice as .pptx"
+        ) from None
 
 
 def from_template(path: Path, spec: ThemeSpec, spec_file: Path, lang: str) -> Theme:
@@ -31,10 +33,18 @@ def from_template(path: Path, spec: ThemeSpec, spec_file: Path, lang: str) -> Th
     check_wide(prs, path)
     scheme, major, minor = _theme_part(prs)
     colors = _colors(spec.colors.model_dump(), scheme)
-    fonts = {"heading": major or spec.fonts.heading, "body": minor or spec.fonts.body,
-             "code": spec.fonts.code}
-    spec = spec.model_copy(update={"name": path.stem, "colors": spec.colors.model_copy(
-        update=colors), "fonts": spec.fonts.model_copy(update=fonts)})
+    fonts = {
+        "heading": major or spec.fonts.heading,
+        "body": minor or spec.fonts.body,
+        "code": spec.fonts.code,
+    }
+    spec = spec.model_copy(
+        update={
+            "name": path.stem,
+            "colors": spec.colors.model_copy(update=colors),
+            "fonts": spec.fonts.model_copy(update=fonts),
+        }
+    )
     return Theme(spec, lang, [path, spec_file], template=path)
 
 
@@ -42,9 +52,11 @@ def check_wide(prs, path: Path) -> None:
     """Frames are 1920x1080, so the template must be 16:9."""
     ratio = prs.slide_width / prs.slide_height
     if abs(ratio - 16 / 9) > 0.01:
-        raise ConfigError(f"{path}: slides are {prs.slide_width / 914400:.3g} x "
-                          f"{prs.slide_height / 914400:.3g} in, not 16:9; in PowerPoint choose "
-                          "Design > Slide Size > Widescreen (13.333 x 7.5 in) and save again")
+        raise ConfigError(
+            f"{path}: slides are {prs.slide_width / 914400:.3g} x "
+            f"{prs.slide_height / 914400:.3g} in, not 16:9; in PowerPoint choose "
+            "Design > Slide Size > Widescreen (13.333 x 7.5 in) and save again"
+        )
 
 
 def _theme_part(prs) -> tuple[dict[str, str], str, str]:
@@ -56,8 +68,11 @@ def _theme_part(prs) -> tuple[dict[str, str], str, str]:
         for child in el:
             val = child.find(f"{A}srgbClr")
             sys_ = child.find(f"{A}sysClr")
-            hexval = val.get("val") if val is not None else (
-                sys_.get("lastClr") if sys_ is not None else None)
+            hexval = (
+                val.get("val")
+                if val is not None
+                else (sys_.get("lastClr") if sys_ is not None else None)
+            )
             if hexval:
                 scheme[etree.QName(child).localname] = hexval.upper()
         break
@@ -81,7 +96,15 @@ def _colors(base: dict[str, str], s: dict[str, str]) -> dict[str, str]:
     if not all(k in s for k in ("dk1", "lt1", "accent1")):
         return base
     dk, lt, acc = s["dk1"], s["lt1"], s["accent1"]
-    return {**base, "background": lt, "text": dk, "muted": mix(dk, lt, 0.45),
-            "accent": acc, "title_background": s.get("dk2", dk), "title_text": lt,
-            "title_muted": s.get("lt2", lt), "panel": mix(lt, acc, 0.08),
-            "rule": mix(lt, dk, 0.15)}
+    return {
+        **base,
+        "background": lt,
+        "text": dk,
+        "muted": mix(dk, lt, 0.45),
+        "accent": acc,
+        "title_background": s.get("dk2", dk),
+        "title_text": lt,
+        "title_muted": s.get("lt2", lt),
+        "panel": mix(lt, acc, 0.08),
+        "rule": mix(lt, dk, 0.15),
+    }

@@ -17,7 +17,7 @@ SIZE = (2048, 1152)  # 16:9, well above Udemy's 750x422 minimum
 
 
 def _rgb(hex_colour: str) -> tuple[int, int, int]:
-    return tuple(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return tuple(int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
 
 
 def _luma(hex_colour: str) -> float:
@@ -75,8 +75,9 @@ def _bars(rng: random.Random, accents: list[str]) -> Image.Image:
             w = rng.randint(60, 260)
             if x + w > SIZE[0] - 120:
                 break
-            draw.rounded_rectangle((x, y, x + w, y + 30), radius=15,
-                                   fill=_rgb(rng.choice(accents)) + (220,))
+            draw.rounded_rectangle(
+                (x, y, x + w, y + 30), radius=15, fill=_rgb(rng.choice(accents)) + (220,)
+            )
             x += w + 28
         y += 62
     return layer

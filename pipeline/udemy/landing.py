@@ -11,12 +11,22 @@ from pipeline.textutil import md_literal
 from pipeline.udemy import probe
 
 DISCLOSURE = "This course contains the use of artificial intelligence."
-LEVELS = {"beginner": "Beginner Level", "intermediate": "Intermediate Level",
-          "advanced": "Expert Level", "all": "All Levels"}
-HEADINGS = {"title": "Course title", "subtitle": "Course subtitle",
-            "description": "Course description", "objectives": "What students will learn",
-            "requirements": "Requirements", "learners": "Who this course is for",
-            "category": "Category", "level": "Level"}
+LEVELS = {
+    "beginner": "Beginner Level",
+    "intermediate": "Intermediate Level",
+    "advanced": "Expert Level",
+    "all": "All Levels",
+}
+HEADINGS = {
+    "title": "Course title",
+    "subtitle": "Course subtitle",
+    "description": "Course description",
+    "objectives": "What students will learn",
+    "requirements": "Requirements",
+    "learners": "Who this course is for",
+    "category": "Category",
+    "level": "Level",
+}
 LISTS = ("objectives", "requirements", "learners")
 
 
@@ -47,10 +57,15 @@ def from_outline(course: Course) -> Landing:
     """The landing page from topic.yaml and the outline."""
     t = course.topic
     return Landing(
-        title=t.title, subtitle=t.subtitle or (t.goals[0] if t.goals else ""),
-        description=description(course), objectives=objectives(course),
-        requirements=list(t.udemy.requirements), learners=[t.audience] if t.audience else [],
-        category=t.udemy.category or "", level=LEVELS[t.level])
+        title=t.title,
+        subtitle=t.subtitle or (t.goals[0] if t.goals else ""),
+        description=description(course),
+        objectives=objectives(course),
+        requirements=list(t.udemy.requirements),
+        learners=[t.audience] if t.audience else [],
+        category=t.udemy.category or "",
+        level=LEVELS[t.level],
+    )
 
 
 def objectives(course: Course) -> list[str]:
@@ -70,13 +85,18 @@ def description(course: Course) -> str:
     paras = [" ".join(x for x in intro if x)]
     if t.audience:
         paras.append(f"Who it is for: {_sentence(t.audience)}")
-    paras.append(f"The course has {len(sections)} sections and {len(course.outline.lectures)} "
-                 f"lectures, about {minutes} minutes of video. Every lecture comes with its "
-                 "slides to download, as PowerPoint and as PDF, and captions.")
+    paras.append(
+        f"The course has {len(sections)} sections and {len(course.outline.lectures)} "
+        f"lectures, about {minutes} minutes of video. Every lecture comes with its "
+        "slides to download, as PowerPoint and as PDF, and captions."
+    )
     paras += [_section_paragraph(i, s) for i, s in enumerate(sections, 1)]
     if t.goals:
-        paras.append("By the end of the course you will be able to: "
-                     + "; ".join(_lower_first(g.rstrip(".")) for g in t.goals) + ".")
+        paras.append(
+            "By the end of the course you will be able to: "
+            + "; ".join(_lower_first(g.rstrip(".")) for g in t.goals)
+            + "."
+        )
     return "\n\n".join(p for p in paras if p)
 
 
@@ -119,9 +139,13 @@ def render(page: Landing) -> str:
     """landing-page.md: one heading per field, in the order Udemy's pages ask for them.
     Every field is plain text on Udemy, so none is left for a Markdown viewer to read as
     HTML (md_literal)."""
-    lines = [f"# Landing page: {md_literal(page.title)}", "",
-             "Copy each part into the matching field on Udemy (Course landing page and "
-             "Intended learners).", ""]
+    lines = [
+        f"# Landing page: {md_literal(page.title)}",
+        "",
+        "Copy each part into the matching field on Udemy (Course landing page and "
+        "Intended learners).",
+        "",
+    ]
     for key, heading in HEADINGS.items():
         value = getattr(page, key)
         if key in LISTS:

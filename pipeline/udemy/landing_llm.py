@@ -30,14 +30,26 @@ class LandingPlan(BaseModel):
 def messages(course: Course) -> list[dict]:
     """The landing prompt: the topic and every section with its lectures' objectives."""
     t = course.topic
-    outline = "\n".join(f"- {s.title}: " + "; ".join(
-        f"{lec.title} ({', '.join(lec.objectives) or 'no objectives listed'})"
-        for lec in s.lectures) for s in course.outline.sections)
-    return calls.prompt("landing", language=t.language, title=t.title, subtitle=t.subtitle,
-                        audience=t.audience or "not stated", level=t.level,
-                        goals="; ".join(t.goals) or "not stated",
-                        requirements="; ".join(t.udemy.requirements) or "none given",
-                        minutes=landing.video_minutes(course), outline=outline)
+    outline = "\n".join(
+        f"- {s.title}: "
+        + "; ".join(
+            f"{lec.title} ({', '.join(lec.objectives) or 'no objectives listed'})"
+            for lec in s.lectures
+        )
+        for s in course.outline.sections
+    )
+    return calls.prompt(
+        "landing",
+        language=t.language,
+        title=t.title,
+        subtitle=t.subtitle,
+        audience=t.audience or "not stated",
+        level=t.level,
+        goals="; ".join(t.goals) or "not stated",
+        requirements="; ".join(t.udemy.requirements) or "none given",
+        minutes=landing.video_minutes(course),
+        outline=outline,
+    )
 
 
 def parse(answer: str) -> LandingPlan:
@@ -60,14 +72,22 @@ def parse(answer: str) -> LandingPlan:
 def draft(course: Course) -> landing.Landing:
     """The landing page from the LLM (cached: asked once per outline and settings)."""
     t = course.topic
-    plan = calls.session(course).ask("udemy", "landing", messages(course), parse=parse,
-                                     schema=calls.json_schema(LandingPlan, "landing",
-                                                            counts={"objectives": (4, None)}),
-                                     expect_out=900)
+    plan = calls.session(course).ask(
+        "udemy",
+        "landing",
+        messages(course),
+        parse=parse,
+        schema=calls.json_schema(LandingPlan, "landing", counts={"objectives": (4, None)}),
+        expect_out=900,
+    )
     body = "\n\n".join(p.strip() for p in plan.description_paragraphs if p.strip())
     return landing.Landing(
-        title=plan.title, subtitle=plan.subtitle,
+        title=plan.title,
+        subtitle=plan.subtitle,
         description=f"{landing.DISCLOSURE}\n\n{body.removeprefix(landing.DISCLOSURE).strip()}",
-        objectives=plan.objectives, requirements=plan.requirements or list(t.udemy.requirements),
+        objectives=plan.objectives,
+        requirements=plan.requirements or list(t.udemy.requirements),
         learners=plan.learners or ([t.audience] if t.audience else []),
-        category=t.udemy.category or plan.category, level=landing.LEVELS[t.level])
+        category=t.udemy.category or plan.category,
+        level=landing.LEVELS[t.level],
+    )

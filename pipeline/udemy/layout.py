@@ -42,8 +42,12 @@ class LectureFiles:
 
     def name(self, kind: str) -> str:
         """Bundle path (relative, POSIX) of one of this lecture's files."""
-        suffix = {"video": ".mp4", "captions": ".vtt", "slides": " - slides.pptx",
-                  "pdf": " - slides.pdf"}[kind]
+        suffix = {
+            "video": ".mp4",
+            "captions": ".vtt",
+            "slides": " - slides.pptx",
+            "pdf": " - slides.pdf",
+        }[kind]
         return f"curriculum/{self.folder}/{self.stem}{suffix}"
 
 
@@ -79,9 +83,12 @@ def plan(course: Course) -> list[SectionFiles]:
 def sources(course: Course, lecture_id: str) -> dict[str, Path]:
     """The files a lecture contributes, at the paths the other stages write them."""
     video = course.video_path(lecture_id)
-    return {"video": video, "captions": video.with_suffix(".vtt"),
-            "slides": course.deck_path(lecture_id),
-            "pdf": course.frames_dir(lecture_id) / "deck.pdf"}
+    return {
+        "video": video,
+        "captions": video.with_suffix(".vtt"),
+        "slides": course.deck_path(lecture_id),
+        "pdf": course.frames_dir(lecture_id) / "deck.pdf",
+    }
 
 
 def _quiz(course: Course, section_id: str) -> Quiz | None:

@@ -43,9 +43,14 @@ def _probe(path: Path) -> MediaInfo:
     except LecternError:
         return MediaInfo(0.0)
     v, a = info.video, info.audio
-    return MediaInfo(duration=info.duration, vcodec=v.get("codec"), width=v.get("width", 0),
-                     height=v.get("height", 0), acodec=a.get("codec"),
-                     channels=_channels(a["layout"]) if a else 0)
+    return MediaInfo(
+        duration=info.duration,
+        vcodec=v.get("codec"),
+        width=v.get("width", 0),
+        height=v.get("height", 0),
+        acodec=a.get("codec"),
+        channels=_channels(a["layout"]) if a else 0,
+    )
 
 
 def _channels(layout: str) -> int:

@@ -17,10 +17,11 @@ import re
 from pipeline.models import Question, Quiz
 
 MAX_OPTIONS = 6
-HEADER = (["Question", "Question Type"]
-          + [f"{k} {i}" for i in range(1, MAX_OPTIONS + 1)
-             for k in ("Answer Option", "Explanation")]
-          + ["Correct Answers", "Overall Explanation", "Domain"])
+HEADER = (
+    ["Question", "Question Type"]
+    + [f"{k} {i}" for i in range(1, MAX_OPTIONS + 1) for k in ("Answer Option", "Explanation")]
+    + ["Correct Answers", "Overall Explanation", "Domain"]
+)
 HEADER_LINE = ",".join(HEADER) + "\n"
 TYPES = ("multiple-choice", "multi-select")
 
@@ -35,8 +36,11 @@ def row(question: Question, domain: str) -> list[str]:
     opts = [[cell(o.text), cell(o.explanation)] for o in question.options]
     opts += [["", ""]] * (MAX_OPTIONS - len(opts))
     right = ",".join(str(i) for i, o in enumerate(question.options, 1) if o.correct)
-    return ([cell(question.question), question.type] + [c for pair in opts for c in pair]
-            + [right, cell(question.explanation), cell(domain)])
+    return (
+        [cell(question.question), question.type]
+        + [c for pair in opts for c in pair]
+        + [right, cell(question.explanation), cell(domain)]
+    )
 
 
 def practice_test_csv(quizzes: list[tuple[str, Quiz]]) -> bytes:
@@ -79,9 +83,13 @@ def _row_problems(n: int, r: list[str]) -> list[str]:
 
 def document(title: str, quiz: Quiz, after: str) -> str:
     """A section quiz as markdown to read and paste into Udemy's quiz editor."""
-    lines = [f"# {quiz.title or title}", "",
-             f"Place this quiz in section \"{title}\", after the lecture \"{after}\". "
-             f"{count(len(quiz.questions))}.", ""]
+    lines = [
+        f"# {quiz.title or title}",
+        "",
+        f'Place this quiz in section "{title}", after the lecture "{after}". '
+        f"{count(len(quiz.questions))}.",
+        "",
+    ]
     for n, q in enumerate(quiz.questions, 1):
         kind = "choose one" if q.type == "multiple-choice" else "choose all that apply"
         lines += [f"## Question {n} ({kind})", "", md_text(q.question), ""]
@@ -99,5 +107,5 @@ def md_text(text: str) -> str:
 
 
 def count(n: int) -> str:
-    """"1 question", "4 questions"."""
+    """ "1 question", "4 questions"."""
     return f"{n} question" + ("" if n == 1 else "s")

@@ -29,7 +29,8 @@ def _rules(doc: WebVTT, duration: float | None) -> list[tuple[int, str]]:
         if cue.end <= cue.start or cue.start < last:
             errs.append((cue.line, "cue ends before it starts or goes back in time"))
         if duration is not None and cue.end > duration + 0.5:
-            errs.append((cue.line, f"cue ends at {cue.end:.1f}s, after the video "
-                                   f"({duration:.1f}s)"))
+            errs.append(
+                (cue.line, f"cue ends at {cue.end:.1f}s, after the video ({duration:.1f}s)")
+            )
         last = cue.start
     return errs

@@ -45,12 +45,12 @@ class AccessUnit:
 def nal_units(data: bytes) -> list[bytes]:
     """NAL units of an Annex-B stream (start codes and trailing zero bytes removed)."""
     cuts = [m.start() for m in _START_CODE.finditer(data)]
-    if not cuts or data[:cuts[0]].strip(b"\x00"):
+    if not cuts or data[: cuts[0]].strip(b"\x00"):
         raise LecternError("not an H.264 Annex-B stream (no start code at the beginning)")
     ends = cuts[1:] + [len(data)]
     # a payload never ends in 0x00 (rbsp stop bit, or 0x03 after cabac_zero_words), so the
     # zeros before the next start code belong to that start code
-    return [data[a + 3:b].rstrip(b"\x00") for a, b in zip(cuts, ends, strict=True)]
+    return [data[a + 3 : b].rstrip(b"\x00") for a, b in zip(cuts, ends, strict=True)]
 
 
 def access_units(data: bytes) -> list[AccessUnit]:
@@ -60,8 +60,9 @@ def access_units(data: bytes) -> list[AccessUnit]:
         pending.append(nal)
         if nal[0] & 0x1F in (SLICE, IDR):
             if len(nal) < 2 or not nal[1] & 0x80:  # ue(v) first_mb_in_slice == 0 is bit '1'
-                raise LecternError("H.264 segment has several slices per frame; encode it "
-                                   "with -threads 1")
+                raise LecternError(
+                    "H.264 segment has several slices per frame; encode it with -threads 1"
+                )
             out.append(AccessUnit(tuple(pending)))
             pending = []
     return out
@@ -80,12 +81,16 @@ def parameter_sets(frames: list[AccessUnit]) -> tuple[bytes, bytes]:
     first = frames[0].params() if frames else ()
     for n, au in enumerate(frames):
         if au.params() and au.params() != first:
-            raise LecternError(f"frame {n} carries different SPS/PPS than frame 0: segments "
-                               "were encoded with different settings; delete "
-                               "output/<topic>/video/.segments and render again")
+            raise LecternError(
+                f"frame {n} carries different SPS/PPS than frame 0: segments "
+                "were encoded with different settings; delete "
+                "output/<topic>/video/.segments and render again"
+            )
     sps = [n for n in first if n[0] & 0x1F == SPS]
     pps = [n for n in first if n[0] & 0x1F == PPS]
     if len(sps) != 1 or len(pps) != 1:
-        raise LecternError("the first frame must carry exactly one SPS and one PPS; delete "
-                           "output/<topic>/video/.segments and render again")
+        raise LecternError(
+            "the first frame must carry exactly one SPS and one PPS; delete "
+            "output/<topic>/video/.segments and render again"
+        )
     return sps[0], pps[0]

@@ -63,6 +63,7 @@ def full(name: bytes, version: int, flags: int, *parts: bytes) -> bytes:
 
 # --- the two sample descriptions --------------------------------------------------------
 
+
 def avc1(sps: bytes, pps: bytes, width: int, height: int) -> bytes:
     """The H.264 sample entry, with its avcC (SPS and PPS live here, not in samples)."""
     avcc = bytes([1, sps[1], sps[2], sps[3], 0xFF, 0xE1]) + struct.pack(">H", len(sps)) + sps
@@ -70,9 +71,17 @@ def avc1(sps: bytes, pps: bytes, width: int, height: int) -> bytes:
     if sps[1] in HIGH_PROFILES:
         chroma, luma8, chroma8 = _sps_format(sps)
         avcc += bytes([0xFC | chroma, 0xF8 | luma8, 0xF8 | chroma8, 0])
-    head = (bytes(6) + struct.pack(">H", 1) + bytes(16) + struct.pack(">HH", width, height)
-            + struct.pack(">II", 0x480000, 0x480000) + bytes(4) + struct.pack(">H", 1)
-            + bytes(32) + struct.pack(">Hh", 0x18, -1))
+    head = (
+        bytes(6)
+        + struct.pack(">H", 1)
+        + bytes(16)
+        + struct.pack(">HH", width, height)
+        + struct.pack(">II", 0x480000, 0x480000)
+        + bytes(4)
+        + struct.pack(">H", 1)
+        + bytes(32)
+        + struct.pack(">Hh", 0x18, -1)
+    )
     return box(b"avc1", head, box(b"avcC", avcc))
 
 
@@ -83,7 +92,7 @@ def _sps_format(sps: bytes) -> tuple[int, int, int]:
     pos, values = 0, []
     for _ in range(4):  # seq_parameter_set_id, chroma_format_idc, then the two depths
         zeros = bits.index("1", pos) - pos
-        values.append(int(bits[pos + zeros:pos + 2 * zeros + 1], 2) - 1)
+        values.append(int(bits[pos + zeros : pos + 2 * zeros + 1], 2) - 1)
         pos += 2 * zeros + 1
         if len(values) == 2 and values[1] == 3:
             pos += 1  # separate_colour_plane_flag
@@ -99,22 +108,33 @@ def mp4a(adts_header: bytes, samples: list[bytes], rate: int, delta: int) -> byt
     per_second = max(1, rate // delta)
     peak = int(np.convolve(sizes, np.ones(per_second, np.int64), "valid").max(initial=0)) * 8
     average = int(sizes.sum() * 8 * rate / max(len(samples) * delta, 1))
-    decoder = (struct.pack(">BB", 0x40, 0x15) + int(sizes.max(initial=0)).to_bytes(3, "big")
-               + struct.pack(">II", max(peak, average), average) + _descriptor(5, config))
+    decoder = (
+        struct.pack(">BB", 0x40, 0x15)
+        + int(sizes.max(initial=0)).to_bytes(3, "big")
+        + struct.pack(">II", max(peak, average), average)
+        + _descriptor(5, config)
+    )
     es = struct.pack(">HB", 2, 0) + _descriptor(4, decoder) + _descriptor(6, b"\x02")
-    head = bytes(6) + struct.pack(">H", 1) + bytes(8) + struct.pack(">HHHHI", channels, 16, 0,
-                                                                    0, rate << 16)
+    head = (
+        bytes(6)
+        + struct.pack(">H", 1)
+        + bytes(8)
+        + struct.pack(">HHHHI", channels, 16, 0, 0, rate << 16)
+    )
     return box(b"mp4a", head, full(b"esds", 0, 0, _descriptor(3, es)))
 
 
 def _descriptor(tag: int, payload: bytes) -> bytes:
     """An MPEG-4 descriptor, its length in the 4-byte form ffmpeg writes."""
     n = len(payload)
-    return bytes([tag, 0x80 | n >> 21 & 0x7F, 0x80 | n >> 14 & 0x7F, 0x80 | n >> 7 & 0x7F,
-                  n & 0x7F]) + payload
+    return (
+        bytes([tag, 0x80 | n >> 21 & 0x7F, 0x80 | n >> 14 & 0x7F, 0x80 | n >> 7 & 0x7F, n & 0x7F])
+        + payload
+    )
 
 
 # --- Lectern's streams as tracks --------------------------------------------------------
+
 
 def h264_track(frames: list[annexb.AccessUnit], size: tuple[int, int], fps: int) -> Track:
     """A video track of access units at a constant frame rate (SPS/PPS to avcC, SEI dropped:
@@ -129,12 +149,12 @@ def aac_track(packets: list[bytes], rate: int) -> Track:
     """An audio track of ADTS packets (their headers become the esds)."""
     if not packets:
         raise LecternError("no audio packets to write")
-    samples = [p[7 if p[1] & 1 else 9:] for p in packets]  # protection_absent: no CRC
-    return Track(b"soun", mp4a(packets[0], samples, rate, 1024), samples, rate, 1024,
-                 roll=True)
+    samples = [p[7 if p[1] & 1 else 9 :] for p in packets]  # protection_absent: no CRC
+    return Track(b"soun", mp4a(packets[0], samples, rate, 1024), samples, rate, 1024, roll=True)
 
 
 # --- the file ---------------------------------------------------------------------------
+
 
 def write(path: Path, tracks: list[Track], metadata: dict[str, str]) -> None:
     """Write tracks (their samples interleaved one second at a time) and metadata."""
@@ -148,14 +168,17 @@ def write(path: Path, tracks: list[Track], metadata: dict[str, str]) -> None:
     at = len(ftyp) + len(moov) + (16 if large else 8)
     for track, first, count in order:
         track.offsets.append(at)
-        at += int(track.sizes[first:first + count].sum())
+        at += int(track.sizes[first : first + count].sum())
     moov = _moov(tracks, metadata, large)
-    head = struct.pack(">I4sQ", 1, b"mdat", at - len(ftyp) - len(moov)) if large else \
-        struct.pack(">I4s", at - len(ftyp) - len(moov), b"mdat")
+    head = (
+        struct.pack(">I4sQ", 1, b"mdat", at - len(ftyp) - len(moov))
+        if large
+        else struct.pack(">I4s", at - len(ftyp) - len(moov), b"mdat")
+    )
     with open(path, "wb") as f:
         f.write(ftyp + moov + head)
         for track, first, count in order:
-            f.write(b"".join(track.samples[first:first + count]))
+            f.write(b"".join(track.samples[first : first + count]))
 
 
 def _interleave(tracks: list[Track]) -> list[tuple[Track, int, int]]:
@@ -179,9 +202,17 @@ def _by_time(chunk: tuple) -> tuple:
 def _moov(tracks: list[Track], metadata: dict[str, str], large: bool = False) -> bytes:
     """The movie box: header, one trak per track, metadata."""
     duration = max(_movie_time(len(t.samples) * t.delta, t.timescale) for t in tracks)
-    mvhd = full(b"mvhd", 0, 0, struct.pack(">IIII", 0, 0, MOVIE_TIMESCALE, duration),
-                struct.pack(">IH", 0x10000, 0x100), bytes(10), MATRIX, bytes(24),
-                struct.pack(">I", len(tracks) + 1))
+    mvhd = full(
+        b"mvhd",
+        0,
+        0,
+        struct.pack(">IIII", 0, 0, MOVIE_TIMESCALE, duration),
+        struct.pack(">IH", 0x10000, 0x100),
+        bytes(10),
+        MATRIX,
+        bytes(24),
+        struct.pack(">I", len(tracks) + 1),
+    )
     traks = [_trak(n, t, large) for n, t in enumerate(tracks, 1)]
     return box(b"moov", mvhd, *traks, _udta(metadata))
 
@@ -197,9 +228,17 @@ def _trak(number: int, t: Track, large: bool) -> bytes:
     media = len(t.samples) * t.delta
     movie = _movie_time(media, t.timescale)
     video = t.handler == b"vide"
-    tkhd = full(b"tkhd", 0, 3, struct.pack(">IIII", 0, 0, number, 0), struct.pack(">I", movie),
-                bytes(8), struct.pack(">hhhH", 0, 0 if video else 1, 0 if video else 0x100, 0),
-                MATRIX, struct.pack(">II", t.size[0] << 16, t.size[1] << 16))
+    tkhd = full(
+        b"tkhd",
+        0,
+        3,
+        struct.pack(">IIII", 0, 0, number, 0),
+        struct.pack(">I", movie),
+        bytes(8),
+        struct.pack(">hhhH", 0, 0 if video else 1, 0 if video else 0x100, 0),
+        MATRIX,
+        struct.pack(">II", t.size[0] << 16, t.size[1] << 16),
+    )
     edts = box(b"edts", full(b"elst", 0, 0, struct.pack(">IIiI", 1, movie, 0, 0x10000)))
     mdhd = full(b"mdhd", 0, 0, struct.pack(">IIIIHH", 0, 0, t.timescale, media, 0x55C4, 0))
     name = b"VideoHandler\x00" if video else b"SoundHandler\x00"
@@ -213,18 +252,22 @@ def _trak(number: int, t: Track, large: bool) -> bytes:
 def _stbl(t: Track, large: bool) -> bytes:
     """Sample tables: description, times, keyframes, chunking, sizes, chunk offsets."""
     n = len(t.samples)
-    parts = [full(b"stsd", 0, 0, struct.pack(">I", 1), t.entry),
-             full(b"stts", 0, 0, struct.pack(">III", 1, n, t.delta))]
+    parts = [
+        full(b"stsd", 0, 0, struct.pack(">I", 1), t.entry),
+        full(b"stts", 0, 0, struct.pack(">III", 1, n, t.delta)),
+    ]
     if t.sync is not None:
-        parts.append(full(b"stss", 0, 0, struct.pack(">I", len(t.sync)),
-                          np.asarray(t.sync, ">u4").tobytes()))
+        parts.append(
+            full(b"stss", 0, 0, struct.pack(">I", len(t.sync)), np.asarray(t.sync, ">u4").tobytes())
+        )
     parts.append(full(b"stsc", 0, 0, *_stsc(t.chunks)))
     parts.append(full(b"stsz", 0, 0, struct.pack(">II", 0, n), t.sizes.astype(">u4").tobytes()))
     offsets = np.asarray(t.offsets or [0] * len(t.chunks), np.int64)
-    parts.append(full(b"co64", 0, 0, struct.pack(">I", len(offsets)), offsets.astype(">u8")
-                      .tobytes()) if large else
-                 full(b"stco", 0, 0, struct.pack(">I", len(offsets)), offsets.astype(">u4")
-                      .tobytes()))
+    parts.append(
+        full(b"co64", 0, 0, struct.pack(">I", len(offsets)), offsets.astype(">u8").tobytes())
+        if large
+        else full(b"stco", 0, 0, struct.pack(">I", len(offsets)), offsets.astype(">u4").tobytes())
+    )
     if t.roll:  # every AAC sample: decoding starts one sample earlier (as ffmpeg writes)
         parts.append(full(b"sgpd", 1, 0, b"roll", struct.pack(">IIh", 2, 1, -1)))
         parts.append(full(b"sbgp", 0, 0, b"roll", struct.pack(">III", 1, n, 1)))
@@ -233,16 +276,18 @@ def _stbl(t: Track, large: bool) -> bytes:
 
 def _stsc(chunks: list[int]) -> list[bytes]:
     """Sample-to-chunk runs: (first chunk, samples per chunk, description 1)."""
-    runs = [(i + 1, count) for i, count in enumerate(chunks)
-            if i == 0 or chunks[i - 1] != count]
+    runs = [(i + 1, count) for i, count in enumerate(chunks) if i == 0 or chunks[i - 1] != count]
     return [struct.pack(">I", len(runs))] + [struct.pack(">III", a, c, 1) for a, c in runs]
 
 
 def _udta(metadata: dict[str, str]) -> bytes:
     """iTunes-style metadata (what ffmpeg writes and reads as title, comment, encoder)."""
     keys = {"title": b"\xa9nam", "encoder": b"\xa9too", "comment": b"\xa9cmt"}
-    items = [box(keys[k], box(b"data", struct.pack(">II", 1, 0), v.encode()))
-             for k, v in metadata.items() if k in keys and v]
+    items = [
+        box(keys[k], box(b"data", struct.pack(">II", 1, 0), v.encode()))
+        for k, v in metadata.items()
+        if k in keys and v
+    ]
     unknown = set(metadata) - set(keys)
     if unknown:
         raise LecternError(f"mp4 metadata: unknown keys {sorted(unknown)}")

@@ -22,8 +22,9 @@ def fit(img: Image.Image, size: tuple[int, int], bg: str = "000000") -> Image.Im
     scale = min(size[0] / img.width, size[1] / img.height)
     inner = (max(1, round(img.width * scale)), max(1, round(img.height * scale)))
     canvas = Image.new("RGB", size, f"#{bg}")
-    canvas.paste(img.resize(inner, Image.LANCZOS),
-                 ((size[0] - inner[0]) // 2, (size[1] - inner[1]) // 2))
+    canvas.paste(
+        img.resize(inner, Image.LANCZOS), ((size[0] - inner[0]) // 2, (size[1] - inner[1]) // 2)
+    )
     return canvas
 
 
@@ -61,8 +62,13 @@ def burn_caption(img: Image.Image, lines: list[str]) -> Image.Image:
     return out.convert("RGB")
 
 
-def card(size: tuple[int, int], title: str, subtitle: str, palette: dict,
-         fonts: tuple[str, str] = ("Liberation Sans", "Liberation Sans")) -> Image.Image:
+def card(
+    size: tuple[int, int],
+    title: str,
+    subtitle: str,
+    palette: dict,
+    fonts: tuple[str, str] = ("Liberation Sans", "Liberation Sans"),
+) -> Image.Image:
     """An intro/outro card: big title, smaller subtitle, an accent rule, theme colours."""
     img = Image.new("RGB", size, f"#{palette['title_background']}")
     draw = ImageDraw.Draw(img)
@@ -73,19 +79,24 @@ def card(size: tuple[int, int], title: str, subtitle: str, palette: dict,
     for line in lines:
         draw.text((w / 2, y), line, font=big, fill=f"#{palette['title_text']}", anchor="mt")
         y += h / 12
-    draw.rectangle((w * 0.4, y + h * 0.02, w * 0.6, y + h * 0.02 + max(2, h // 180)),
-                   fill=f"#{palette['accent']}")
+    draw.rectangle(
+        (w * 0.4, y + h * 0.02, w * 0.6, y + h * 0.02 + max(2, h // 180)),
+        fill=f"#{palette['accent']}",
+    )
     for line in textwrap.wrap(subtitle, 60)[:2]:
         y += h / 18
-        draw.text((w / 2, y + h * 0.02), line, font=small, fill=f"#{palette['title_muted']}",
-                  anchor="mt")
+        draw.text(
+            (w / 2, y + h * 0.02), line, font=small, fill=f"#{palette['title_muted']}", anchor="mt"
+        )
     return img
 
 
 def card_style(theme: Theme) -> tuple[dict, tuple[str, str]]:
     """A card's colours (the theme's title slide) and its title and subtitle families."""
-    return ({name: theme.color(name) for name in CARD_COLOURS},
-            (theme.family("heading"), theme.family("body")))
+    return (
+        {name: theme.color(name) for name in CARD_COLOURS},
+        (theme.family("heading"), theme.family("body")),
+    )
 
 
 @cache

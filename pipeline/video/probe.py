@@ -20,8 +20,10 @@ from pipeline.errors import LecternError
 from pipeline.tools import ffmpeg, on_core
 
 DURATION = re.compile(r"Duration: (\d+):(\d+):(\d+(?:\.\d+)?)")
-VIDEO = re.compile(r"Stream #\d+:\d+.*?: Video: (\w+)(?: \(([^)]*)\))?.*?, (\w+)(?:\([^)]*\))?, "
-                   r"(\d+)x(\d+).*?(?:, ([\d.]+) fps)?(?:,|$)")
+VIDEO = re.compile(
+    r"Stream #\d+:\d+.*?: Video: (\w+)(?: \(([^)]*)\))?.*?, (\w+)(?:\([^)]*\))?, "
+    r"(\d+)x(\d+).*?(?:, ([\d.]+) fps)?(?:,|$)"
+)
 AUDIO = re.compile(r"Stream #\d+:\d+.*?: Audio: (\w+)(?: \(([^)]*)\))?.*?, (\d+) Hz, ([^,]+)")
 FPS = re.compile(r", ([\d.]+) fps")
 COMMENT = re.compile(r"^\s*comment\s*:\s*(.*)$", re.M)
@@ -50,8 +52,9 @@ class Packet:
 
 def info(path: Path) -> MediaInfo:
     """Parse the stream summary ffmpeg prints for an input."""
-    proc = subprocess.run([ffmpeg(), "-hide_banner", "-i", str(path)],
-                          capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [ffmpeg(), "-hide_banner", "-i", str(path)], capture_output=True, text=True, timeout=60
+    )
     return parse_info(proc.stderr, path)
 
 
@@ -76,8 +79,14 @@ def _video(text: str) -> dict:
     if not m:
         return {}
     fps = FPS.search(line)
-    return {"codec": m[1], "profile": m[2] or "", "pix_fmt": m[3], "width": int(m[4]),
-            "height": int(m[5]), "fps": float(fps[1]) if fps else 0.0}
+    return {
+        "codec": m[1],
+        "profile": m[2] or "",
+        "pix_fmt": m[3],
+        "width": int(m[4]),
+        "height": int(m[5]),
+        "fps": float(fps[1]) if fps else 0.0,
+    }
 
 
 def _audio(text: str) -> dict:
@@ -91,13 +100,27 @@ def _audio(text: str) -> dict:
 def packets(path: Path, stream: str = "v:0", core: int | None = None) -> list[Packet]:
     """Every packet of one stream, read with stream copy (fast: nothing is decoded);
     `core`: run on that CPU alone (see tools.on_core)."""
-    cmd = [ffmpeg(), "-hide_banner", "-loglevel", "error", "-i", str(path), "-map", f"0:{stream}",
-           "-c", "copy", "-f", "framecrc", "-"]
+    cmd = [
+        ffmpeg(),
+        "-hide_banner",
+        "-loglevel",
+        "error",
+        "-i",
+        str(path),
+        "-map",
+        f"0:{stream}",
+        "-c",
+        "copy",
+        "-f",
+        "framecrc",
+        "-",
+    ]
     cmd = cmd if core is None else on_core(cmd, core)
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:
-        raise LecternError(f"{path}: ffmpeg could not read its {stream} packets: "
-                           f"{proc.stderr.strip()[-300:]}")
+        raise LecternError(
+            f"{path}: ffmpeg could not read its {stream} packets: {proc.stderr.strip()[-300:]}"
+        )
     return sorted(parse_framecrc(proc.stdout), key=lambda p: p.pts)
 
 
@@ -116,8 +139,9 @@ def parse_framecrc(text: str) -> list[Packet]:
 def _packet(parts: list[str], scale: float) -> Packet:
     # framecrc prints F=0x.. only for flags other than "keyframe"
     key = len(parts) < 7 or int(parts[6].split("=")[1], 16) & 1 == 1
-    return Packet(int(parts[2]) * scale, int(parts[3]) * scale, key, int(parts[4]),
-                  parts[5].strip())
+    return Packet(
+        int(parts[2]) * scale, int(parts[3]) * scale, key, int(parts[4]), parts[5].strip()
+    )
 
 
 def audio(path: Path, rate: int = 48000, channels: int = 1) -> np.ndarray:
@@ -127,14 +151,31 @@ def audio(path: Path, rate: int = 48000, channels: int = 1) -> np.ndarray:
 
 def audio16(path: Path, rate: int = 48000, channels: int = 1) -> np.ndarray:
     """Like `audio`, as int16 (half the memory, cheap integer arithmetic)."""
-    cmd = [ffmpeg(), "-hide_banner", "-loglevel", "error", "-i", str(path), "-map", "0:a:0",
-           "-af", "aresample=async=1:first_pts=0", "-ac", str(channels), "-ar", str(rate),
-           "-f", "s16le", "-"]
+    cmd = [
+        ffmpeg(),
+        "-hide_banner",
+        "-loglevel",
+        "error",
+        "-i",
+        str(path),
+        "-map",
+        "0:a:0",
+        "-af",
+        "aresample=async=1:first_pts=0",
+        "-ac",
+        str(channels),
+        "-ar",
+        str(rate),
+        "-f",
+        "s16le",
+        "-",
+    ]
     return _pcm(cmd, path).reshape(-1, channels)
 
 
-def audio_packets(path: Path, keep: list[tuple[float, float]],
-                  core: int | None = None) -> tuple[np.ndarray, list, MediaInfo]:
+def audio_packets(
+    path: Path, keep: list[tuple[float, float]], core: int | None = None
+) -> tuple[np.ndarray, list, MediaInfo]:
     """Decode only the audio packets whose time lies in one of the sorted, disjoint `keep`
     ranges (seconds to 6 decimals, ends included): their int16 samples back to back, the
     packets themselves, and the file's stream summary, in one read of the file."""
@@ -143,9 +184,27 @@ def audio_packets(path: Path, keep: list[tuple[float, float]],
     tmp = tempfiles.folder(None, "probe")
     try:
         listing = tmp / "packets.crc"
-        cmd = [ffmpeg(), "-hide_banner", "-nostats", "-bsf:a", drop, "-i", str(path),
-               "-map", "0:a:0", "-f", "s16le", "pipe:1",
-               "-map", "0:a:0", "-c", "copy", "-f", "framecrc", str(listing)]
+        cmd = [
+            ffmpeg(),
+            "-hide_banner",
+            "-nostats",
+            "-bsf:a",
+            drop,
+            "-i",
+            str(path),
+            "-map",
+            "0:a:0",
+            "-f",
+            "s16le",
+            "pipe:1",
+            "-map",
+            "0:a:0",
+            "-c",
+            "copy",
+            "-f",
+            "framecrc",
+            str(listing),
+        ]
         cmd = cmd if core is None else on_core(cmd, core)
         proc = subprocess.run(cmd, capture_output=True)
         text = proc.stderr.decode(errors="replace")
@@ -161,8 +220,10 @@ def _pcm(cmd: list[str], path: Path) -> np.ndarray:
     """Run an ffmpeg decode writing s16le to stdout; its samples."""
     proc = subprocess.run(cmd, capture_output=True)
     if proc.returncode != 0:
-        raise LecternError(f"{path}: ffmpeg could not decode its audio: "
-                           f"{proc.stderr.decode(errors='replace').strip()[-300:]}")
+        raise LecternError(
+            f"{path}: ffmpeg could not decode its audio: "
+            f"{proc.stderr.decode(errors='replace').strip()[-300:]}"
+        )
     return np.frombuffer(proc.stdout, dtype="<i2")
 
 
@@ -172,8 +233,9 @@ def _inside(ranges: list[tuple[float, float]]) -> str:
     if len(ranges) == 1:
         return f"between(pts*tb\\,{ranges[0][0]:.6f}\\,{ranges[0][1]:.6f})"
     mid = len(ranges) // 2  # commas escaped: the option string is itself comma-separated
-    return (f"if(lt(pts*tb\\,{ranges[mid][0]:.6f})\\,{_inside(ranges[:mid])}\\,"
-            f"{_inside(ranges[mid:])})")
+    return (
+        f"if(lt(pts*tb\\,{ranges[mid][0]:.6f})\\,{_inside(ranges[:mid])}\\,{_inside(ranges[mid:])})"
+    )
 
 
 def box_order(path: Path) -> list[str]:

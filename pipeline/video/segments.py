@@ -54,13 +54,40 @@ class Encoding:
     def args(self) -> list[str]:
         """libx264 options: High profile, yuv420p BT.709, closed GOP, no B-frames."""
         u = str(self.unit)
-        return ["-c:v", "libx264", "-profile:v", "high", "-preset", self.preset,
-                "-tune", "stillimage", "-crf", str(self.crf), "-bf", "0", "-g", u,
-                "-keyint_min", u, "-sc_threshold", "0", "-flags", "+cgop",
-                # cheap motion search: after the IDR every macroblock is a skip anyway
-                "-x264-params", "me=dia:subme=1:ref=1:trellis=0:weightp=0:rc-lookahead=0",
-                "-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709",
-                "-color_range", "tv", "-an"]
+        return [
+            "-c:v",
+            "libx264",
+            "-profile:v",
+            "high",
+            "-preset",
+            self.preset,
+            "-tune",
+            "stillimage",
+            "-crf",
+            str(self.crf),
+            "-bf",
+            "0",
+            "-g",
+            u,
+            "-keyint_min",
+            u,
+            "-sc_threshold",
+            "0",
+            "-flags",
+            "+cgop",
+            # cheap motion search: after the IDR every macroblock is a skip anyway
+            "-x264-params",
+            "me=dia:subme=1:ref=1:trellis=0:weightp=0:rc-lookahead=0",
+            "-colorspace",
+            "bt709",
+            "-color_primaries",
+            "bt709",
+            "-color_trc",
+            "bt709",
+            "-color_range",
+            "tv",
+            "-an",
+        ]
 
 
 def path_for(cache: Path, key: str) -> Path:
@@ -83,13 +110,33 @@ def encode(png: Path, out: Path, enc: Encoding, frames: int | None = None) -> No
     # setsar=1: pdftoppm writes a pHYs (DPI) chunk, which ffmpeg would turn into an aspect
     # ratio in the SPS; then no slide's headers matched the template and every picture
     # was encoded twice
-    vf = (f"scale={enc.width}:{enc.height}:out_color_matrix=bt709:out_range=tv,"
-          f"format=yuv420p,setsar=1"
-          + (f",tpad=stop_mode=clone:stop={frames - 1}" if frames > 1 else ""))
+    vf = (
+        f"scale={enc.width}:{enc.height}:out_color_matrix=bt709:out_range=tv,"
+        f"format=yuv420p,setsar=1"
+        + (f",tpad=stop_mode=clone:stop={frames - 1}" if frames > 1 else "")
+    )
     # -threads 1: one slice per frame, which annexb.access_units relies on
-    cmd = [ffmpeg(), "-hide_banner", "-loglevel", "error", "-y", "-framerate", str(FPS),
-           "-i", str(png), "-vf", vf, "-frames:v", str(frames), "-threads", "1",
-           *enc.args(), "-f", "h264", str(tmp)]
+    cmd = [
+        ffmpeg(),
+        "-hide_banner",
+        "-loglevel",
+        "error",
+        "-y",
+        "-framerate",
+        str(FPS),
+        "-i",
+        str(png),
+        "-vf",
+        vf,
+        "-frames:v",
+        str(frames),
+        "-threads",
+        "1",
+        *enc.args(),
+        "-f",
+        "h264",
+        str(tmp),
+    ]
     try:
         run(cmd, f"encoding {png.name} into a video segment", timeout=300)
         os.replace(tmp, out)
@@ -136,9 +183,12 @@ def _make_template(path: Path, enc: Encoding, work: Path) -> None:
     encode(busy, probe_idr, enc, frames=1)
     frames = annexb.access_units(tmpl.read_bytes())
     idr = annexb.access_units(probe_idr.read_bytes())[0]
-    ok = (len(frames) == enc.unit and idr.params() == frames[0].params()
-          and all(len(au.to_bytes()) <= MAX_SKIP_BYTES for au in frames[1:])
-          and _decodes_as_still(annexb.join([idr, *frames[1:]])))
+    ok = (
+        len(frames) == enc.unit
+        and idr.params() == frames[0].params()
+        and all(len(au.to_bytes()) <= MAX_SKIP_BYTES for au in frames[1:])
+        and _decodes_as_still(annexb.join([idr, *frames[1:]]))
+    )
     tmp = tempfiles.path_for(path)
     tmp.write_bytes(tmpl.read_bytes() if ok else b"")
     os.replace(tmp, path)
@@ -157,24 +207,30 @@ def _busy_picture(width: int, height: int) -> Image.Image:
 
 def _decodes_as_still(stream: bytes) -> bool:
     """Every frame of an Annex-B stream decodes to the same picture as the first."""
-    cmd = [ffmpeg(), "-hide_banner", "-v", "error", "-f", "h264", "-i", "-", "-f", "framemd5",
-           "-"]
+    cmd = [ffmpeg(), "-hide_banner", "-v", "error", "-f", "h264", "-i", "-", "-f", "framemd5", "-"]
     proc = subprocess.run(cmd, input=stream, capture_output=True, timeout=300)
-    sums = [line.rsplit(b",", 1)[-1].strip() for line in proc.stdout.splitlines()
-            if line and not line.startswith(b"#")]
-    return proc.returncode == 0 and not proc.stderr.strip() and len(set(sums)) == 1 \
-        and len(sums) > 1
+    sums = [
+        line.rsplit(b",", 1)[-1].strip()
+        for line in proc.stdout.splitlines()
+        if line and not line.startswith(b"#")
+    ]
+    return (
+        proc.returncode == 0 and not proc.stderr.strip() and len(set(sums)) == 1 and len(sums) > 1
+    )
 
 
-def frames_for(pieces: list[tuple[list[annexb.AccessUnit], int]], unit: int,
-               template: list[annexb.AccessUnit]) -> list[annexb.AccessUnit]:
+def frames_for(
+    pieces: list[tuple[list[annexb.AccessUnit], int]], unit: int, template: list[annexb.AccessUnit]
+) -> list[annexb.AccessUnit]:
     """Play each (segment frames, n) for exactly n frames, restarting every `unit`."""
     out = []
     for seg, n in pieces:
         whole = seg if len(seg) > 1 else seg + template[1:]
         if len(whole) < unit:
-            raise LecternError("a cached video segment is shorter than its unit; delete "
-                               "output/<topic>/video/.segments and render again")
+            raise LecternError(
+                "a cached video segment is shorter than its unit; delete "
+                "output/<topic>/video/.segments and render again"
+            )
         for start in range(0, n, unit):
-            out += whole[:min(unit, n - start)]  # cut short = drop the last frames
+            out += whole[: min(unit, n - start)]  # cut short = drop the last frames
     return out

@@ -77,21 +77,29 @@ def _split(slide: dict, k: int) -> list[dict]:
     else:
         inner = [start + (end - start) * j / k for j in range(1, k)]
     cuts = [start, *inner, end]
-    return [{"start": a, "end": b,
-             "sentences": [x for x in sentences if a <= float(x["start"]) < b]}
-            for a, b in zip(cuts, cuts[1:], strict=False)]
+    return [
+        {"start": a, "end": b, "sentences": [x for x in sentences if a <= float(x["start"]) < b]}
+        for a, b in zip(cuts, cuts[1:], strict=False)
+    ]
 
 
-def plan(doc: dict, intro: float = 0.0, outro: float = 0.0,
-         min_slide: float = 2.0) -> list[Span]:
+def plan(doc: dict, intro: float = 0.0, outro: float = 0.0, min_slide: float = 2.0) -> list[Span]:
     """Spans for intro, each slide (zero-length ones get `min_slide`), and outro."""
     spans = [Span("intro", 0.0, intro)] if intro > 0 else []
     t = intro
     for n, slide in enumerate(doc["slides"], 1):
         a, b = float(slide["start"]), float(slide["end"])
         length = b - a if b - a >= 0.5 / FPS else min_slide  # empty narration: still readable
-        spans.append(Span("slide", t, t + length, int(slide.get("index", n)), (a, b),
-                          slide.get("sentences") or []))
+        spans.append(
+            Span(
+                "slide",
+                t,
+                t + length,
+                int(slide.get("index", n)),
+                (a, b),
+                slide.get("sentences") or [],
+            )
+        )
         t += length
     if outro > 0:
         spans.append(Span("outro", t, t + outro))

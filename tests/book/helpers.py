@@ -9,9 +9,13 @@ from lxml import etree
 
 from pipeline.course import Course
 
-NS = {"h": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops",
-      "ncx": "http://www.daisy.org/z3986/2005/ncx/", "opf": "http://www.idpf.org/2007/opf",
-      "dc": "http://purl.org/dc/elements/1.1/"}
+NS = {
+    "h": "http://www.w3.org/1999/xhtml",
+    "epub": "http://www.idpf.org/2007/ops",
+    "ncx": "http://www.daisy.org/z3986/2005/ncx/",
+    "opf": "http://www.idpf.org/2007/opf",
+    "dc": "http://purl.org/dc/elements/1.1/",
+}
 
 
 def load(root: Path, slug: str) -> Course:
@@ -64,5 +68,11 @@ def ncx_toc(book: Epub) -> list[tuple]:
 
 
 def _ncx_points(parent) -> list[tuple]:
-    return [(p.find("ncx:navLabel/ncx:text", NS).text, p.find("ncx:content", NS).get("src"),
-             _ncx_points(p)) for p in parent.findall("ncx:navPoint", NS)]
+    return [
+        (
+            p.find("ncx:navLabel/ncx:text", NS).text,
+            p.find("ncx:content", NS).get("src"),
+            _ncx_points(p),
+        )
+        for p in parent.findall("ncx:navPoint", NS)
+    ]

@@ -55,9 +55,11 @@ def test_raw_html_is_sanitised_long_title_wraps_and_missing_quiz_is_fine(project
     _photo(project / "courses/example/images/photo.png")
     lecture = project / LECTURE
     lecture.write_text(lecture.read_text() + BROKEN_HTML)
-    long_title = ("A Very Long Title About Python Comprehensions, Generators, Iterators "
-                  "And Everything Else A Careful Programmer Might Want To Know Before "
-                  "Writing Another Loop In Production Code Today, Tomorrow, And Next Week")[:200]
+    long_title = (
+        "A Very Long Title About Python Comprehensions, Generators, Iterators "
+        "And Everything Else A Careful Programmer Might Want To Know Before "
+        "Writing Another Loop In Production Code Today, Tomorrow, And Next Week"
+    )[:200]
     assert len(long_title) == 200
     _set_title(project, long_title)
     (project / "courses/example/quizzes/02-beyond-lists.yaml").unlink()
@@ -172,12 +174,16 @@ def test_theme_colours_are_used_and_kept_legible(project):
     theme = project / "assets/themes/default/theme.yaml"
     write_theme(theme, title_background="102030", title_text="FFFFF0", accent="FF8800")
     course = load(project, "example")
-    assert cover.palette(course.theme) == {"background": "#102030", "text": "#FFFFF0",
-                                           "accent": "#FF8800"}
+    assert cover.palette(course.theme) == {
+        "background": "#102030",
+        "text": "#FFFFF0",
+        "accent": "#FF8800",
+    }
     book.run(course)
     img = Image.open(book.cover_path(course)).convert("RGB")
-    assert all(abs(a - b) <= 6 for a, b in zip(img.getpixel((4, 4)), (0x10, 0x20, 0x30),
-                                                strict=True))
+    assert all(
+        abs(a - b) <= 6 for a, b in zip(img.getpixel((4, 4)), (0x10, 0x20, 0x30), strict=True)
+    )
     write_theme(theme, title_background="FAFAFA", title_text="EEEEEE")
     assert cover.palette(load(project, "example").theme)["text"] == "#111111"  # unreadable
 

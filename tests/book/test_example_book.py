@@ -91,8 +91,10 @@ def test_cover_is_a_1600x2560_jpeg_and_legible_as_a_thumbnail(built):
     bands = _bands(rows)
     # The title's first line is the first band of ink: at least 9 px tall at 160 px wide.
     assert bands[0][1] - bands[0][0] + 1 >= 9, bands
-    ink = max(((x, bands[0][0] + 4) for x in range(160)),
-              key=lambda p: sum(abs(a - b) for a, b in zip(thumb.getpixel(p), bg, strict=True)))
+    ink = max(
+        ((x, bands[0][0] + 4) for x in range(160)),
+        key=lambda p: sum(abs(a - b) for a, b in zip(thumb.getpixel(p), bg, strict=True)),
+    )
     hexes = ["#{:02x}{:02x}{:02x}".format(*c) for c in (thumb.getpixel(ink), bg)]
     assert contrast(*hexes) >= 4.5
     assert any(b[0] > 200 for b in bands), "author line missing at the bottom"
@@ -150,8 +152,10 @@ def test_pages_carry_lang_and_code_is_highlighted_and_wrapped(built):
 
 def test_index_links_key_terms_to_lectures(built):
     index = Epub(built.epub_path).xml("index.xhtml")
-    items = {li.text.rstrip(": "): [a.get("href") for a in li.findall("h:a", NS)]
-             for li in index.iterfind(".//h:li", NS)}
+    items = {
+        li.text.rstrip(": "): [a.get("href") for a in li.findall("h:a", NS)]
+        for li in index.iterfind(".//h:li", NS)
+    }
     assert items["yield"][-1] == "ch03.xhtml#03-02-generator-functions"
     assert "ch01.xhtml#01-01-why-comprehensions" in items["accumulator pattern"]
     assert len(items) == sum(len(lec.key_terms) for lec in built.outline.lectures)

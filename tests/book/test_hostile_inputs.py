@@ -36,8 +36,9 @@ def test_an_image_whose_hash_starts_with_a_digit_passes_epubcheck(project):
     course = load(project, "example")
     book.run(course)  # raises when EPUBCheck finds an error
     assert "0 errors" in book.report_path(course).read_text().splitlines()[0]
-    item = Epub(course.epub_path).opf().find(f".//opf:item[@href='images/img-{digest[:16]}.png']",
-                                             NS)
+    item = (
+        Epub(course.epub_path).opf().find(f".//opf:item[@href='images/img-{digest[:16]}.png']", NS)
+    )
     assert item is not None and item.get("id") == f"img-{digest[:16]}"
 
 
@@ -62,23 +63,28 @@ def test_book_files_outside_the_course_are_refused(project, tmp_path):
     good = lecture.read_text()
     lecture.write_text(good + "\n![x](images/link.jpg)\n")
     line = len(lecture.read_text().splitlines())
-    tail = (f"; copy the file into {project}/courses/example/ or {project}/assets/ and name it "
-            "from there")
+    tail = (
+        f"; copy the file into {project}/courses/example/ or {project}/assets/ and name it "
+        "from there"
+    )
     assert _book_error(project) == (
         f"{LECTURE}:{line}: image 'images/link.jpg' is outside the course (it is {secret}, "
-        f"symlinks followed){tail}")
+        f"symlinks followed){tail}"
+    )
     lecture.write_text(good)
     topic = project / "courses/example/topic.yaml"
     _topic(project, f"  cover: {secret}\n")
     assert _book_error(project, ConfigError) == (
         f"{topic}: book.cover: file '{secret}' is outside the course (it is {secret}, "
-        f"symlinks followed){tail}")
+        f"symlinks followed){tail}"
+    )
     topic.write_text(topic.read_text().replace(f"  cover: {secret}\n", ""))
     (project / ".lectern-notes.md").write_text("# Private notes\n")
     _topic(project, "  preface: ../../.lectern-notes.md\n")
     assert _book_error(project, ConfigError) == (
         f"{topic}: book.preface: file '../../.lectern-notes.md' is outside the course (it is "
-        f"{project}/.lectern-notes.md, symlinks followed){tail}")
+        f"{project}/.lectern-notes.md, symlinks followed){tail}"
+    )
 
 
 def test_a_lecture_that_is_not_utf8_names_its_line(project):
@@ -88,7 +94,8 @@ def test_a_lecture_that_is_not_utf8_names_its_line(project):
     line, offset = data.count(b"\n") + 2, len(data) + 3
     assert _book_error(project) == (
         f"{project / LECTURE}:{line}: not UTF-8 text (byte 0xe8 at byte {offset} of the file); "
-        "save it as UTF-8 (in most editors: Save with Encoding > UTF-8)")
+        "save it as UTF-8 (in most editors: Save with Encoding > UTF-8)"
+    )
 
 
 def test_a_lecture_image_that_is_not_an_image_names_its_line(project):
@@ -97,9 +104,11 @@ def test_a_lecture_image_that_is_not_an_image_names_its_line(project):
     lecture = project / LECTURE
     lecture.write_text(lecture.read_text() + "\n![x](images/shot.png)\n")
     line = len(lecture.read_text().splitlines())
-    assert re.fullmatch(rf"{LECTURE}:{line}: 'images/shot.png' is not an image Pillow can read "
-                        r"\(its content is not in any image format\); save it as PNG or JPEG",
-                        _book_error(project))
+    assert re.fullmatch(
+        rf"{LECTURE}:{line}: 'images/shot.png' is not an image Pillow can read "
+        r"\(its content is not in any image format\); save it as PNG or JPEG",
+        _book_error(project),
+    )
 
 
 def test_html_in_titles_is_text_in_the_kdp_listing(project):
@@ -108,10 +117,14 @@ def test_html_in_titles_is_text_in_the_kdp_listing(project):
     from pipeline.book import listing
 
     topic = project / "courses/example/topic.yaml"
-    topic.write_text(topic.read_text().replace(
-        'title: "Python List Comprehensions and Generators"',
-        'title: "Python <script>alert(1)</script> Generators"').replace(
-        "keywords: [python,", "keywords: [\"<b>python</b>\","))
+    topic.write_text(
+        topic.read_text()
+        .replace(
+            'title: "Python List Comprehensions and Generators"',
+            'title: "Python <script>alert(1)</script> Generators"',
+        )
+        .replace("keywords: [python,", 'keywords: ["<b>python</b>",')
+    )
     text = listing.render(load(project, "example"), "example.epub")
     assert "## Book title\n\n`Python <script>alert(1)</script> Generators`\n" in text
     assert "\n1. `<b>python</b>`\n" in text and "\n2. list comprehension\n" in text

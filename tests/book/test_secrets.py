@@ -26,8 +26,11 @@ def _paste_key(project) -> int:
 
 
 def _files_with_key(project) -> list[str]:
-    return [str(p) for p in (project / "output").rglob("*")
-            if p.is_file() and KEY.encode() in p.read_bytes()]
+    return [
+        str(p)
+        for p in (project / "output").rglob("*")
+        if p.is_file() and KEY.encode() in p.read_bytes()
+    ]
 
 
 def test_a_key_in_a_lecture_fails_the_book_and_keeps_the_previous_epub(project):
@@ -37,8 +40,10 @@ def test_a_key_in_a_lecture_fails_the_book_and_keeps_the_previous_epub(project):
     line = _paste_key(project)
     proc = run_cli(project, "book", "example")
     assert proc.returncode == 1
-    assert f"error: book: {EPUB} → EPUB/ch01.xhtml contains the value of $LECTERN_TEST_TOKEN " \
-           "(from .env), so it was not written" in proc.stderr
+    assert (
+        f"error: book: {EPUB} → EPUB/ch01.xhtml contains the value of $LECTERN_TEST_TOKEN "
+        "(from .env), so it was not written" in proc.stderr
+    )
     assert f"Remove the value from {LECTURE}:{line}, then run again." in proc.stderr
     assert KEY not in proc.stdout + proc.stderr
     assert (project / EPUB).read_bytes() == before  # the good book stays
@@ -53,8 +58,10 @@ def test_kdp_checks_the_book_it_ships_even_when_the_book_is_up_to_date(project, 
     with pytest.raises(SecretInBundle) as err:
         kdp.run(load(project, "example"))
     msg = str(err.value)
-    assert msg.startswith("kdp bundle: output/example/kdp/example.epub → EPUB/ch01.xhtml "
-                          "contains the value of $LECTERN_TEST_TOKEN (from .env)")
+    assert msg.startswith(
+        "kdp bundle: output/example/kdp/example.epub → EPUB/ch01.xhtml "
+        "contains the value of $LECTERN_TEST_TOKEN (from .env)"
+    )
     assert f"{LECTURE}:{line}" in msg
     assert not (project / "output/example/kdp").exists()  # nothing of the bundle was written
     out = capsys.readouterr()

@@ -54,8 +54,12 @@ questions:
 def _zh_project(tmp_path):
     root = make_project(tmp_path / "proj", courses=())
     course = root / "courses" / "zh"
-    for rel, text in {"topic.yaml": TOPIC, "outline.yaml": OUTLINE, "quizzes/01-basics.yaml": QUIZ,
-                      "lectures/01-01-generators.md": LECTURE}.items():
+    for rel, text in {
+        "topic.yaml": TOPIC,
+        "outline.yaml": OUTLINE,
+        "quizzes/01-basics.yaml": QUIZ,
+        "lectures/01-01-generators.md": LECTURE,
+    }.items():
         (course / rel).parent.mkdir(parents=True, exist_ok=True)
         (course / rel).write_text(text, encoding="utf-8")
     return root

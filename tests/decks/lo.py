@@ -20,10 +20,22 @@ def to_pdfs(pptxs: list[Path], outdir: Path) -> list[Path]:
     """Convert several decks in one soffice run (fast), with a throwaway profile."""
     profile = Path(tempfile.mkdtemp(prefix="lectern-test-lo-"))
     try:
-        subprocess.run([tools.soffice(), f"-env:UserInstallation={profile.as_uri()}",
-                        "--headless", "--norestore", "--convert-to", "pdf", "--outdir",
-                        str(outdir), *map(str, pptxs)], check=True, capture_output=True,
-                       timeout=300)
+        subprocess.run(
+            [
+                tools.soffice(),
+                f"-env:UserInstallation={profile.as_uri()}",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(outdir),
+                *map(str, pptxs),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
     finally:
         shutil.rmtree(profile, ignore_errors=True)
     return [outdir / f"{p.stem}.pdf" for p in pptxs]
@@ -39,9 +51,25 @@ def page_pixels(pdf: Path, page: int) -> np.ndarray:
     """One page rasterised at 1920x1080, as an int16 RGB array."""
     with tempfile.TemporaryDirectory() as tmp:
         prefix = Path(tmp) / "p"
-        subprocess.run([tools.pdftoppm(), "-png", "-f", str(page), "-l", str(page),
-                        "-singlefile", "-scale-to-x", str(W), "-scale-to-y", str(H),
-                        str(pdf), str(prefix)], check=True, capture_output=True)
+        subprocess.run(
+            [
+                tools.pdftoppm(),
+                "-png",
+                "-f",
+                str(page),
+                "-l",
+                str(page),
+                "-singlefile",
+                "-scale-to-x",
+                str(W),
+                "-scale-to-y",
+                str(H),
+                str(pdf),
+                str(prefix),
+            ],
+            check=True,
+            capture_output=True,
+        )
         return pixels(prefix.with_suffix(".png"))
 
 
@@ -54,8 +82,12 @@ def pixels(png: Path) -> np.ndarray:
 def box_px(shape, slide_width: int) -> tuple[int, int, int, int]:
     """A shape's rectangle in frame pixels (x0, y0, x1, y1)."""
     k = W / slide_width
-    return (round(shape.left * k), round(shape.top * k),
-            round((shape.left + shape.width) * k), round((shape.top + shape.height) * k))
+    return (
+        round(shape.left * k),
+        round(shape.top * k),
+        round((shape.left + shape.width) * k),
+        round((shape.top + shape.height) * k),
+    )
 
 
 def changed(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -67,7 +99,7 @@ def ink_outside(a: np.ndarray, b: np.ndarray, box, tol: int = 3) -> int:
     """How many changed pixels fall outside `box` (grown by `tol` pixels)."""
     mask = changed(a, b)
     x0, y0, x1, y1 = box
-    mask[max(y0 - tol, 0):y1 + tol, max(x0 - tol, 0):x1 + tol] = False
+    mask[max(y0 - tol, 0) : y1 + tol, max(x0 - tol, 0) : x1 + tol] = False
     return int(mask.sum())
 
 

@@ -45,31 +45,41 @@ def test_images_outside_the_course_are_refused(built, tmp_path):
     (built / ".env.png").write_bytes(secret.read_bytes())
     (built / "output/example/shot.png").write_bytes(secret.read_bytes())
     script = built / SCRIPT
-    tail = (f"; copy the file into {built}/courses/example/ or {built}/assets/ and name it "
-            "from there")
-    for value, target in [(str(secret), secret), ("../../../private.png", secret),
-                          ("images/link.png", secret),
-                          ("../../output/example/shot.png", built / "output/example/shot.png")]:
+    tail = (
+        f"; copy the file into {built}/courses/example/ or {built}/assets/ and name it from there"
+    )
+    for value, target in [
+        (str(secret), secret),
+        ("../../../private.png", secret),
+        ("images/link.png", secret),
+        ("../../output/example/shot.png", built / "output/example/shot.png"),
+    ]:
         assert _deck_fails(built, _image_slide(value)) == (
             f"error: {script}:2: image '{value}' is outside the course (it is {target}, "
-            f"symlinks followed){tail}")
+            f"symlinks followed){tail}"
+        )
     assert _deck_fails(built, _image_slide("../../.env.png")) == (
         f"error: {script}:2: image '../../.env.png' is outside the course (it is "
-        f"{built}/.env.png, symlinks followed){tail}")
+        f"{built}/.env.png, symlinks followed){tail}"
+    )
     (built / "assets/.private.png").write_bytes(secret.read_bytes())
     assert _deck_fails(built, _image_slide("assets/.private.png")) == (
         f"error: {script}:2: image 'assets/.private.png' is in a hidden file or folder "
-        f"(.private.png){tail}")
+        f"(.private.png){tail}"
+    )
 
 
 def test_a_png_that_is_not_an_image_is_a_located_error(built):
     images = built / "courses/example/images"
     images.mkdir()
     (images / "chart.png").write_text("not really a picture")
-    msg = _deck_fails(built, "## [title] Hi\n\nNote:\nHello.\n\n---\n\n"
-                      + _image_slide("images/chart.png"))
-    assert msg == (f"error: {built / SCRIPT}:9: 'images/chart.png' is not an image Pillow can "
-                   "read (its content is not in any image format); save it as PNG or JPEG")
+    msg = _deck_fails(
+        built, "## [title] Hi\n\nNote:\nHello.\n\n---\n\n" + _image_slide("images/chart.png")
+    )
+    assert msg == (
+        f"error: {built / SCRIPT}:9: 'images/chart.png' is not an image Pillow can "
+        "read (its content is not in any image format); save it as PNG or JPEG"
+    )
 
 
 @pytest.mark.parametrize("value", ["inf", "1e9", "nan", "-1", "60.5"])
@@ -93,14 +103,17 @@ def test_a_script_that_is_not_utf8_names_the_line_and_byte(built):
     assert proc.returncode == 1 and (built / DECK).read_bytes() == before
     assert proc.stderr.strip() == (
         f"error: {built / SCRIPT}:5: not UTF-8 text (byte 0xe9 at byte {offset} of the file); "
-        "save it as UTF-8 (in most editors: Save with Encoding > UTF-8)")
+        "save it as UTF-8 (in most editors: Save with Encoding > UTF-8)"
+    )
 
 
 def test_a_slide_split_into_too_many_parts_for_its_note_warns(project):
     bullets = "\n".join(f"- Point number {n} about comprehensions" for n in range(500))
-    (project / SCRIPT).write_text(f"## [title] Hi\n\nNote:\nHello.\n\n---\n\n"
-                                  f"## [bullets] Everything\n{bullets}\n\nNote:\n"
-                                  "Here is everything at once, all in one slide.\n")
+    (project / SCRIPT).write_text(
+        f"## [title] Hi\n\nNote:\nHello.\n\n---\n\n"
+        f"## [bullets] Everything\n{bullets}\n\nNote:\n"
+        "Here is everything at once, all in one slide.\n"
+    )
     proc = run_cli(project, "decks", "example", "--lecture", LECTURE)
     assert proc.returncode == 0, proc.stderr
     warning = next(x for x in proc.stderr.splitlines() if x.startswith("warning:"))
@@ -110,7 +123,8 @@ def test_a_slide_split_into_too_many_parts_for_its_note_warns(project):
         f"warning: {SCRIPT}:8: slide 'Everything' is too long to fit: it continues on {parts} "
         f"deck slides, but its note (about 4 s spoken) keeps each on screen for about "
         f"{3.6 / parts:.1f} s, less than video.min_slide_seconds (2 s). Split it into several "
-        "slides, or lengthen its note")
+        "slides, or lengthen its note"
+    )
     # A note long enough to carry every part: no warning.
     words = " ".join(["word"] * (parts * 6))
     (project / SCRIPT).write_text(f"## [bullets] Everything\n{bullets}\n\nNote:\n{words}.\n")
@@ -129,11 +143,18 @@ def test_a_theme_outside_the_course_is_refused(project, tmp_path):
     (tmp_path / "evil/theme.yaml").write_bytes(theme.read_bytes())
     topic = project / "courses/example/topic.yaml"
     for value, message in [
-        ("../../../brand.yaml", f"{topic}: theme: file '../../../brand.yaml' is outside the "
-         f"course (it is {tmp_path}/brand.yaml, symlinks followed); copy the file into "
-         f"{project}/courses/example/ or {project}/assets/ and name it from there"),
-        ("../../../evil", f"{topic}: theme: '../../../evil' is not a theme. Use one of: "
-         "dark, default; or a path to your own .pptx template or theme.yaml")]:
+        (
+            "../../../brand.yaml",
+            f"{topic}: theme: file '../../../brand.yaml' is outside the "
+            f"course (it is {tmp_path}/brand.yaml, symlinks followed); copy the file into "
+            f"{project}/courses/example/ or {project}/assets/ and name it from there",
+        ),
+        (
+            "../../../evil",
+            f"{topic}: theme: '../../../evil' is not a theme. Use one of: "
+            "dark, default; or a path to your own .pptx template or theme.yaml",
+        ),
+    ]:
         topic.write_text(topic.read_text().replace("theme: default", f"theme: {value}"))
         with pytest.raises(ConfigError) as e:
             load(Course.load("example", project))

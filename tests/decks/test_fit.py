@@ -16,20 +16,25 @@ from pipeline.stages import decks, frames
 from tests.decks import lo
 
 LEC = "01-01-why-comprehensions"
-LONG = ("a bullet that runs on for a good while, long enough to wrap across the width of "
-        "the slide at the normal body size")
+LONG = (
+    "a bullet that runs on for a good while, long enough to wrap across the width of "
+    "the slide at the normal body size"
+)
 
 
 def script() -> str:
     """Title, six two-line bullets (shrink), fourteen long bullets (split), 40 lines of code."""
     shrink = "\n".join(f"- Point {i}: {LONG}" for i in range(6))
-    split = "\n".join(f"- Item {i}: {LONG} and then some more words to make it longer"
-                      for i in range(14))
+    split = "\n".join(
+        f"- Item {i}: {LONG} and then some more words to make it longer" for i in range(14)
+    )
     code = "\n".join(f"total_{i} = sum(x * {i} for x in range({i}))" for i in range(40))
-    return (f"## [title] Fitting text\n\nNote:\nHello.\n\n---\n\n## [bullets] Shrunk\n{shrink}"
-            f"\n\nNote:\nSix points.\n\n---\n\n## [bullets] Continued\n{split}\n\nNote:\n"
-            "One. Two. Three. Four. Five. Six.\n\n---\n\n## [code] Long listing\n```python\n"
-            f"{code}\n```\n\nNote:\nFirst. Second. Third.\n")
+    return (
+        f"## [title] Fitting text\n\nNote:\nHello.\n\n---\n\n## [bullets] Shrunk\n{shrink}"
+        f"\n\nNote:\nSix points.\n\n---\n\n## [bullets] Continued\n{split}\n\nNote:\n"
+        "One. Two. Three. Four. Five. Six.\n\n---\n\n## [code] Long listing\n```python\n"
+        f"{code}\n```\n\nNote:\nFirst. Second. Third.\n"
+    )
 
 
 def test_overflow_is_shrunk_or_continued_and_stays_in_its_box(project, tmp_path):
@@ -73,8 +78,11 @@ def check_plan(mapping, index, course) -> None:
 
 def check_notes(prs, mapping) -> None:
     """Shrunk text stays readable; continued slides share the narration, in order."""
-    sizes = {r.font.size.pt for p in lo.shape(prs.slides[1], "Body").text_frame.paragraphs
-             for r in p.runs}
+    sizes = {
+        r.font.size.pt
+        for p in lo.shape(prs.slides[1], "Body").text_frame.paragraphs
+        for r in p.runs
+    }
     assert max(sizes) < 28 and min(sizes) >= 18
     notes = [s.notes_slide.notes_text_frame.text for s in prs.slides]
     parts = [n for n, m in zip(notes, mapping, strict=True) if m == 3]

@@ -25,8 +25,9 @@ def _fail(text: str, tmp_path, **kw) -> str:
 
 
 def test_unknown_directive_names_file_line_and_allowed(tmp_path):
-    msg = _fail(GOOD + "\n---\n\n## [bullets] Points\n- one\n@colour: red\n\nNote:\nHi.\n",
-                tmp_path)
+    msg = _fail(
+        GOOD + "\n---\n\n## [bullets] Points\n- one\n@colour: red\n\nNote:\nHi.\n", tmp_path
+    )
     assert "01-01-x.md:11:" in msg
     assert "@colour" in msg and "@pause" in msg
 
@@ -54,20 +55,24 @@ def test_unknown_kind(tmp_path):
 
 
 def test_note_line_inside_code_is_code_not_narration(tmp_path):
-    text = ("## [code] A dataclass\n```python\nclass Slide:\n    note: str = ''\n```\n\n"
-            "Note:\nA field named note.\n")
+    text = (
+        "## [code] A dataclass\n```python\nclass Slide:\n    note: str = ''\n```\n\n"
+        "Note:\nA field named note.\n"
+    )
     slide = parse_text(text, tmp_path / "s.md")[0]
     assert slide.code == "class Slide:\n    note: str = ''"
     assert slide.note == "A field named note."
 
 
 def test_directive_after_note_applies_and_is_not_spoken(tmp_path):
-    slide = parse_text("## [bullets] P\n- one\n\nNote:\nSay this.\n@pause: 1.5\n",
-                       tmp_path / "s.md")[0]
+    slide = parse_text(
+        "## [bullets] P\n- one\n\nNote:\nSay this.\n@pause: 1.5\n", tmp_path / "s.md"
+    )[0]
     assert slide.note == "Say this." and slide.pause == 1.5
 
 
 def test_second_code_block_is_an_error(tmp_path):
-    msg = _fail("## [code] Two\n```python\na = 1\n```\n```python\nb = 2\n```\n\nNote:\nX.\n",
-                tmp_path)
+    msg = _fail(
+        "## [code] Two\n```python\na = 1\n```\n```python\nb = 2\n```\n\nNote:\nX.\n", tmp_path
+    )
     assert "01-01-x.md:5:" in msg and "one code block" in msg

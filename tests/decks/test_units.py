@@ -73,7 +73,9 @@ def test_image_slide_keeps_proportions_inside_the_body(project):
     Image.new("RGB", (1200, 300), "#4F46E5").save(course.dir / "images" / "wide.png")
     course.slides_path("01-01-why-comprehensions").write_text(
         "## [image] A wide chart\n@image: images/wide.png\n@caption: Source: us\n\n"
-        "Note:\nLook at this.\n", encoding="utf-8")
+        "Note:\nLook at this.\n",
+        encoding="utf-8",
+    )
     decks.run(course, ["01-01-why-comprehensions"])
     slide = Presentation(str(decks.STAGE.target(course, "01-01-why-comprehensions"))).slides[0]
     pic = next(s for s in slide.shapes if s.name == "Image")

@@ -15,8 +15,12 @@ from tests.conftest import run_cli
 
 # Not inputs but bookkeeping every course carries: its settings and outline (every stage
 # loads them to know its items), the edit-protection manifest, and the caches of paid calls.
-ALWAYS = ("courses/example/topic.yaml", "courses/example/outline.yaml",
-          "courses/example/.lectern", "output/.cache")
+ALWAYS = (
+    "courses/example/topic.yaml",
+    "courses/example/outline.yaml",
+    "courses/example/.lectern",
+    "output/.cache",
+)
 
 
 def declared_files(course: Course, stage: Stage, item: str | None) -> set[Path]:
@@ -63,6 +67,8 @@ def check_every_stage(built: Path, tmp: Path) -> None:
         assert proc.returncode == 0, f"{stage.name} in a scratch course:\n{proc.stderr[-2000:]}"
         outputs = stage.outputs(Course.load("example", root), item)
         assert all(p.exists() for p in outputs), f"{stage.name} wrote {outputs}"
-    with zipfile.ZipFile(built / "output/example/udemy.zip") as full, \
-            zipfile.ZipFile(tmp / "udemy/output/example/udemy.zip") as scratch:
+    with (
+        zipfile.ZipFile(built / "output/example/udemy.zip") as full,
+        zipfile.ZipFile(tmp / "udemy/output/example/udemy.zip") as scratch,
+    ):
         assert sorted(scratch.namelist()) == sorted(full.namelist())

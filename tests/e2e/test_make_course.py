@@ -14,8 +14,11 @@ STAGE_CALL = re.compile(r"-m pipeline (\w+) example(?: --(?:lecture|section) ([\
 
 def stage_calls(output: str) -> list[tuple[str, str]]:
     """(stage, lecture or section) for every stage command make ran."""
-    return [(m[1], m[2] or "") for m in STAGE_CALL.finditer(output)
-            if m[1] not in ("checkpoint", "rules")]
+    return [
+        (m[1], m[2] or "")
+        for m in STAGE_CALL.finditer(output)
+        if m[1] not in ("checkpoint", "rules")
+    ]
 
 
 def test_course_builds_everything_offline_then_reruns_only_what_changed(mk_project, tmp_path):
@@ -44,8 +47,9 @@ def test_course_builds_everything_offline_then_reruns_only_what_changed(mk_proje
     third = make(mk_project, "-j2", "course", "TOPIC=example", timeout=1200)
     assert third.returncode == 0, third.stdout[-3000:] + third.stderr[-3000:]
     calls = stage_calls(third.stdout + third.stderr)
-    per_lecture = {lec for stage, lec in calls if stage in ("decks", "frames", "narration",
-                                                            "video")}
+    per_lecture = {
+        lec for stage, lec in calls if stage in ("decks", "frames", "narration", "video")
+    }
     assert per_lecture == {edited}
     assert ("book", "") not in calls  # the book is made from the lectures, not the slides
     assert "narration: 1 sentences synthesised" in third.stderr

@@ -17,10 +17,14 @@ from tests.narration.helpers import LECTURE, set_topic
 
 
 def _start(root, *args: str, env: dict) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "pipeline", *args], cwd=root,
-                            env={**person_env(), "LECTERN_ROOT": str(root),
-                                 "PYTHONPATH": str(REPO), **env},
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "pipeline", *args],
+        cwd=root,
+        env={**person_env(), "LECTERN_ROOT": str(root), "PYTHONPATH": str(REPO), **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def test_two_runs_of_one_course_draft_each_lecture_once(project):
@@ -43,12 +47,15 @@ def test_two_runs_of_one_course_draft_each_lecture_once(project):
 def test_two_courses_speaking_the_same_sentences_pay_for_each_once(project):
     with FakeTTS() as tts:
         tts.delay = 0.05
-        set_topic(project, voice={"provider": "openai", "voice": "nova",
-                                  "base_url": tts.url + "/v1"})
+        set_topic(
+            project, voice={"provider": "openai", "voice": "nova", "base_url": tts.url + "/v1"}
+        )
         shutil.copytree(project / "courses" / "example", project / "courses" / "twin")
         env = {"OPENAI_API_KEY": "sk-test"}
-        runs = [_start(project, "narration", slug, "--lecture", LECTURE, env=env)
-                for slug in ("example", "twin")]
+        runs = [
+            _start(project, "narration", slug, "--lecture", LECTURE, env=env)
+            for slug in ("example", "twin")
+        ]
         errs = [run.communicate(timeout=300)[1] for run in runs]
         assert [run.returncode for run in runs] == [0, 0], errs
         course = Course.load("example", project)

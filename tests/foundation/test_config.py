@@ -106,8 +106,11 @@ def _deck_colours(course, lecture_id: str = "01-01-why-comprehensions") -> set[s
 
     decks.make_deck(course, lecture_id)
     with zipfile.ZipFile(decks.STAGE.target(course, lecture_id)) as zf:
-        xml = "".join(zf.read(n).decode() for n in zf.namelist()
-                      if re.fullmatch(r"ppt/slides/slide\d+\.xml", n))
+        xml = "".join(
+            zf.read(n).decode()
+            for n in zf.namelist()
+            if re.fullmatch(r"ppt/slides/slide\d+\.xml", n)
+        )
     return set(re.findall(r'<a:srgbClr val="([0-9A-F]{6})"', xml))
 
 
@@ -124,10 +127,12 @@ def test_theme_file_is_found_as_the_decks_find_it(project):
     own = write_theme(project / "assets/themes/default/theme.yaml", accent="AB1234")
     write_theme(course_dir / "brand.yaml", accent="0D7A5F")
     make_template(course_dir / "brand.pptx")  # accent1 4F81BD
-    cases = [("default", own, "AB1234"),
-             ("default", LECTERN_THEMES / "default/theme.yaml", "4F46E5"),
-             ("brand.yaml", course_dir / "brand.yaml", "0D7A5F"),
-             ("brand.pptx", course_dir / "brand.pptx", "4F81BD")]
+    cases = [
+        ("default", own, "AB1234"),
+        ("default", LECTERN_THEMES / "default/theme.yaml", "4F46E5"),
+        ("brand.yaml", course_dir / "brand.yaml", "0D7A5F"),
+        ("brand.pptx", course_dir / "brand.pptx", "4F81BD"),
+    ]
     for n, (value, path, accent) in enumerate(cases):
         if n == 1:
             own.unlink()  # the project's own theme gone: Lectern's is found

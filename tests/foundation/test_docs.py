@@ -16,8 +16,10 @@ from pipeline.errors import InputError
 from tests.conftest import REPO, run_cli
 
 # A key line of YAML, written or commented out: indentation, then `key:` or `- key:`.
-KEY_LINE = re.compile(r"^(?P<indent>\s*)(?P<hash>#\s?)?"
-                      r"(?P<body>\s*(?:- )?[a-z_][a-z0-9_]*:(?:\s|$).*)$")
+KEY_LINE = re.compile(
+    r"^(?P<indent>\s*)(?P<hash>#\s?)?"
+    r"(?P<body>\s*(?:- )?[a-z_][a-z0-9_]*:(?:\s|$).*)$"
+)
 
 
 def fields(model: type[BaseModel] = Topic, prefix: str = ""):
@@ -51,6 +53,7 @@ def row(text: str, path: str) -> str:
 
 
 # --- the generated docs -------------------------------------------------------------------
+
 
 def test_generated_docs_are_current():
     assert gendocs.check() == [], "run `make docs` and commit the result"
@@ -92,25 +95,29 @@ def test_hand_edit_is_named_by_check_and_undone_by_write(tmp_path):
     topic_md = root / "docs" / "topic.md"
     original = topic_md.read_text(encoding="utf-8")
     edited = original.replace("Speaking rate:", "How fast:").replace(
-        "# topic.yaml reference", "# topic.yaml reference (my note)")
+        "# topic.yaml reference", "# topic.yaml reference (my note)"
+    )
     topic_md.write_text(edited, encoding="utf-8")
-    line = edited[:edited.index("How fast:")].count("\n") + 1
+    line = edited[: edited.index("How fast:")].count("\n") + 1
     begin = original.splitlines().index("<!-- generated: topic-reference (make docs) -->") + 1
     assert gendocs.check(root) == [
         f"docs/topic.md:{line}: generated block 'topic-reference' (from line {begin}) is not "
-        "what pipeline.topicref:reference makes"]
+        "what pipeline.topicref:reference makes"
+    ]
     assert gendocs.write(root) == "rewrote docs/topic.md"
     assert gendocs.check(root) == []
     # the block is regenerated; what is outside it is the person's and stays
     assert topic_md.read_text(encoding="utf-8") == original.replace(
-        "# topic.yaml reference", "# topic.yaml reference (my note)")
+        "# topic.yaml reference", "# topic.yaml reference (my note)"
+    )
     assert gendocs.write(root) == "generated docs are current"
 
 
 def test_cli_check_exits_1_naming_the_stale_block(tmp_path):
     root = docs_copy(tmp_path)
-    shutil.copytree(REPO / "pipeline", root / "pipeline",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        REPO / "pipeline", root / "pipeline", ignore=shutil.ignore_patterns("__pycache__")
+    )
     topic_md = root / "docs" / "topic.md"
     topic_md.write_text(topic_md.read_text().replace("| `video.crf` |", "| `video.crf2` |"))
     result = run_cli(root, "docs", "--check", env={"PYTHONPATH": str(root)})
@@ -122,20 +129,33 @@ def test_cli_check_exits_1_naming_the_stale_block(tmp_path):
     assert "| `video.crf` |" in topic_md.read_text()
 
 
-@pytest.mark.parametrize("lines, message", [
-    (["<!-- generated: topic-reference (make docs) -->", "text"],
-     "docs/x.md:2: generated block 'topic-reference' has no end line; add "
-     "`<!-- end generated: topic-reference -->` after it"),
-    (["<!-- generated: nope (make docs) -->", "<!-- end generated: nope -->"],
-     "docs/x.md:2: there is no generator 'nope'; known: stages, topic-reference"),
-    (["<!-- end generated: topic-reference -->"],
-     "docs/x.md:2: `<!-- end generated: topic-reference -->` ends no block"),
-    (["<!-- generated: topic-reference (make docs) -->", "<!-- end generated: other -->"],
-     "docs/x.md:3: `<!-- end generated: other -->` does not end block 'topic-reference' "
-     "(line 2): the names must match"),
-    (["<!-- generated: topic-reference -->"],
-     "docs/x.md:2: `<!-- generated: topic-reference -->` is not a marker line"),
-])
+@pytest.mark.parametrize(
+    "lines, message",
+    [
+        (
+            ["<!-- generated: topic-reference (make docs) -->", "text"],
+            "docs/x.md:2: generated block 'topic-reference' has no end line; add "
+            "`<!-- end generated: topic-reference -->` after it",
+        ),
+        (
+            ["<!-- generated: nope (make docs) -->", "<!-- end generated: nope -->"],
+            "docs/x.md:2: there is no generator 'nope'; known: stages, topic-reference",
+        ),
+        (
+            ["<!-- end generated: topic-reference -->"],
+            "docs/x.md:2: `<!-- end generated: topic-reference -->` ends no block",
+        ),
+        (
+            ["<!-- generated: topic-reference (make docs) -->", "<!-- end generated: other -->"],
+            "docs/x.md:3: `<!-- end generated: other -->` does not end block 'topic-reference' "
+            "(line 2): the names must match",
+        ),
+        (
+            ["<!-- generated: topic-reference -->"],
+            "docs/x.md:2: `<!-- generated: topic-reference -->` is not a marker line",
+        ),
+    ],
+)
 def test_marker_mistakes_name_file_and_line(tmp_path, lines, message):
     root = docs_copy(tmp_path)
     (root / "docs" / "x.md").write_text("\n".join(["# X", *lines]) + "\n")
@@ -148,18 +168,22 @@ def test_marker_mistakes_name_file_and_line(tmp_path, lines, message):
 def test_a_folder_without_docs_is_a_clear_error(tmp_path):
     with pytest.raises(InputError) as e:
         gendocs.check(tmp_path)
-    assert e.value.message == (f"{tmp_path}: no docs/ folder here; `lectern docs` works in a "
-                               "checkout of Lectern's source (run `make docs` there)")
+    assert e.value.message == (
+        f"{tmp_path}: no docs/ folder here; `lectern docs` works in a "
+        "checkout of Lectern's source (run `make docs` there)"
+    )
 
 
 def test_a_new_generator_is_one_entry_and_a_pair_of_markers(tmp_path, monkeypatch):
     root = docs_copy(tmp_path)
     monkeypatch.setitem(gendocs.GENERATORS, "extra", "pipeline.topicref:reference")
     assert gendocs.check(root)[-1].startswith(
-        "generator 'extra' (pipeline.topicref:reference) has no block in docs/*.md or README.md")
+        "generator 'extra' (pipeline.topicref:reference) has no block in docs/*.md or README.md"
+    )
     extra = root / "docs" / "extra.md"
-    extra.write_text("# Extra\n\n<!-- generated: extra (make docs) -->\n"
-                     "<!-- end generated: extra -->\nafter\n")
+    extra.write_text(
+        "# Extra\n\n<!-- generated: extra (make docs) -->\n<!-- end generated: extra -->\nafter\n"
+    )
     gendocs.write(root)
     assert gendocs.check(root) == []
     text = extra.read_text()
@@ -168,6 +192,7 @@ def test_a_new_generator_is_one_entry_and_a_pair_of_markers(tmp_path, monkeypatc
 
 
 # --- the scaffold -------------------------------------------------------------------------
+
 
 @pytest.fixture
 def scaffolded(tmp_path, monkeypatch):

@@ -20,8 +20,9 @@ def cloud(project, monkeypatch):
     """The example narrated by the OpenAI SDK against a local server."""
     monkeypatch.setattr(retry, "_sleep", lambda s: None)  # retries without waiting
     with FakeTTS() as server:
-        set_topic(project, voice={"provider": "openai", "voice": "nova",
-                                  "base_url": server.url + "/v1"})
+        set_topic(
+            project, voice={"provider": "openai", "voice": "nova", "base_url": server.url + "/v1"}
+        )
         yield server
 
 

@@ -19,16 +19,24 @@ from tests.llm.server import FakeOpenAI
 def _snapshot(root) -> dict[str, bytes]:
     """Every file under courses/ with its bytes (manifest lock files aside)."""
     base = root / "courses"
-    return {p.relative_to(base).as_posix(): p.read_bytes() for p in sorted(base.rglob("*"))
-            if p.is_file() and not p.name.endswith(".lock")}
+    return {
+        p.relative_to(base).as_posix(): p.read_bytes()
+        for p in sorted(base.rglob("*"))
+        if p.is_file() and not p.name.endswith(".lock")
+    }
 
 
 def _start(root, *args: str, env: dict) -> subprocess.Popen:
     """`make ARGS` in its own process group, like a command typed in a terminal."""
-    return subprocess.Popen(["make", "--no-print-directory", *args], cwd=root,
-                            env={**person_env(), "LECTERN_ROOT": str(root), **env},
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+    return subprocess.Popen(
+        ["make", "--no-print-directory", *args],
+        cwd=root,
+        env={**person_env(), "LECTERN_ROOT": str(root), **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
 
 
 def _wait_for(condition, timeout: float = 60) -> None:
@@ -79,7 +87,8 @@ def test_a_stopped_drafts_run_keeps_every_course_file(drafted, sig):
     # manifest that records it may change; the hand edit is untouched
     assert all(rel.endswith(("02-01-topic-2-1.md", "manifest.json")) for rel in changed), changed
     assert after[next(r for r in before if r.endswith("01-01-topic-1-1.md"))].endswith(
-        b"My own closing words.\n")
+        b"My own closing words.\n"
+    )
     # the call in flight when the run stopped was saved: going on asks for nothing more
     paid = len(server.requests) - asked
     server.rule = None

@@ -60,8 +60,10 @@ def test_an_unknown_topic_names_the_existing_ones(mk_project):
     assert "Existing topics: example" in result.stderr
 
 
-@pytest.mark.parametrize("value", ["x'; touch {flag}; echo '", "$(shell touch {flag})",
-                                   "`touch {flag}`", "$$(touch {flag})"])
+@pytest.mark.parametrize(
+    "value",
+    ["x'; touch {flag}; echo '", "$(shell touch {flag})", "`touch {flag}`", "$$(touch {flag})"],
+)
 @pytest.mark.parametrize("variable", ["TOPIC", "STAGE", "LECTURE", "FORCE"])
 def test_what_a_person_types_never_runs_as_a_command(mk_project, tmp_path, variable, value):
     flag = tmp_path / "ran"
@@ -81,16 +83,18 @@ def test_editing_one_lecture_rebuilds_only_its_script(mk_project):
     result = make(mk_project, "scripts", "TOPIC=example", env=env)
     assert result.returncode == 0, result.stderr
     ran = [line for line in result.stdout.splitlines() if "pipeline scripts" in line]
-    assert ran == [".venv/bin/python -m pipeline scripts example --lecture "
-                   "02-02-nested-comprehensions"]
+    assert ran == [
+        ".venv/bin/python -m pipeline scripts example --lecture 02-02-nested-comprehensions"
+    ]
 
 
 def test_parallel_make_keeps_every_edit_and_a_valid_manifest(mk_project):
     lectures = sorted((mk_project / "courses" / "example" / "lectures").glob("*.md"))
     for lecture in lectures:
         lecture.write_text(lecture.read_text() + "\n## Recap\n\nThat is all.\n")
-    result = make(mk_project, "-j2", "scripts", "quizzes", "TOPIC=example",
-                  env={"AUTO_APPROVE": "1"})
+    result = make(
+        mk_project, "-j2", "scripts", "quizzes", "TOPIC=example", env={"AUTO_APPROVE": "1"}
+    )
     assert result.returncode == 0, result.stderr
     proposed = sorted((mk_project / "courses" / "example" / "slides").glob("*.proposed.md"))
     assert len(proposed) == len(lectures)  # hand-written scripts kept, proposals beside
@@ -101,8 +105,7 @@ def test_parallel_make_keeps_every_edit_and_a_valid_manifest(mk_project):
 def test_force_runs_stages_make_thinks_are_current(mk_project):
     env = {"AUTO_APPROVE": "1"}
     assert make(mk_project, "scripts", "TOPIC=example", env=env).returncode == 0
-    assert "pipeline scripts" not in make(mk_project, "scripts", "TOPIC=example",
-                                          env=env).stdout
+    assert "pipeline scripts" not in make(mk_project, "scripts", "TOPIC=example", env=env).stdout
     forced = make(mk_project, "scripts", "TOPIC=example", "FORCE=1", env=env)
     assert forced.returncode == 0, forced.stderr
     assert forced.stdout.count("pipeline scripts example --lecture") == 6

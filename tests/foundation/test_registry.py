@@ -17,8 +17,9 @@ SECTION_2 = ("02-01-dict-and-set-comprehensions", "02-02-nested-comprehensions")
 
 
 def test_stages_mk_is_generated_from_the_registry():
-    assert rules.STAGES_MK.read_text() == rules.stages_mk(), \
+    assert rules.STAGES_MK.read_text() == rules.stages_mk(), (
         "pipeline/stages.mk is stale: run `python -m pipeline makefile`"
+    )
 
 
 def test_one_name_everywhere_module_command_target_status_column():
@@ -31,8 +32,7 @@ def test_one_name_everywhere_module_command_target_status_column():
     assert columns == [s.name for s in REGISTRY if s.grain == "lecture"]
 
 
-def test_renaming_a_section_title_rederives_exactly_that_sections_scripts_and_decks(
-        mk_project):
+def test_renaming_a_section_title_rederives_exactly_that_sections_scripts_and_decks(mk_project):
     env = {"AUTO_APPROVE": "1"}
     assert make(mk_project, "decks", "TOPIC=example", env=env).returncode == 0
     decks = mk_project / "output" / "example" / "decks"
@@ -44,12 +44,14 @@ def test_renaming_a_section_title_rederives_exactly_that_sections_scripts_and_de
     run = make(mk_project, "decks", "TOPIC=example", env=env)
     assert run.returncode == 0, run.stderr
     after = {p.name: p.read_bytes() for p in decks.glob("*.pptx")}
-    assert sorted(n for n in after if after[n] != before[n]) == \
-        sorted(f"{lec}.pptx" for lec in SECTION_2)
+    assert sorted(n for n in after if after[n] != before[n]) == sorted(
+        f"{lec}.pptx" for lec in SECTION_2
+    )
     slides = mk_project / "courses" / "example" / "slides"
     # the example's scripts are hand-written: the re-derived ones wait beside them
-    assert sorted(p.name for p in slides.glob("*.proposed.md")) == \
-        sorted(f"{lec}.proposed.md" for lec in SECTION_2)
+    assert sorted(p.name for p in slides.glob("*.proposed.md")) == sorted(
+        f"{lec}.proposed.md" for lec in SECTION_2
+    )
     assert "Dictionaries, sets and more" in (slides / f"{SECTION_2[0]}.proposed.md").read_text()
 
 
@@ -65,8 +67,7 @@ def test_why_names_the_setting_and_the_input_that_changed(project, monkeypatch):
 
     topic = project / "courses" / "example" / "topic.yaml"
     topic.write_text(topic.read_text().replace("speed: 1.0", "speed: 1.2"))
-    assert f"narration {lec}: stale: voice.speed changed" in \
-        status.why(Course.load("example"), lec)
+    assert f"narration {lec}: stale: voice.speed changed" in status.why(Course.load("example"), lec)
 
     script = project / "courses" / "example" / "slides" / f"{lec}.md"
     script.write_text(script.read_text() + "\n")
@@ -83,8 +84,16 @@ def test_a_stamp_keeps_the_parts_of_its_key(project):
     lec = course.outline.lectures[0].id
     decks = STAGES["decks"]
     key = decks.key(course, lec)
-    assert {"the slide script", "the images it shows", "the theme", "title",
-            "the section title", "the lecture title", "language", "theme"} <= set(key.parts)
+    assert {
+        "the slide script",
+        "the images it shows",
+        "the theme",
+        "title",
+        "the section title",
+        "the lecture title",
+        "language",
+        "theme",
+    } <= set(key.parts)
     out = decks.target(course, lec)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(b"pptx")

@@ -31,12 +31,18 @@ def test_every_example_lecture_derives_a_valid_narrated_script(project):
 
 
 def test_headings_lists_code_and_paragraphs_map_to_slides():
-    md = ("# Title\n\nIntro paragraph.\n\n## Lists\n\nWhy lists matter.\n\n- one\n  - sub\n"
-          "- two\n\n## Code\n\nRun this.\n\n```python\nprint(1)\n```\n")
+    md = (
+        "# Title\n\nIntro paragraph.\n\n## Lists\n\nWhy lists matter.\n\n- one\n  - sub\n"
+        "- two\n\n## Code\n\nRun this.\n\n```python\nprint(1)\n```\n"
+    )
     got = derive(md, "Title")
     assert [(s.kind, s.title) for s in got] == [
-        ("title", "Title"), ("bullets", "Lists"), ("bullets", "Code"), ("code", "Code"),
-        ("summary", "Summary")]
+        ("title", "Title"),
+        ("bullets", "Lists"),
+        ("bullets", "Code"),
+        ("code", "Code"),
+        ("summary", "Summary"),
+    ]
     assert got[0].note == "Intro paragraph."
     assert [(b.text, b.level) for b in got[1].bullets] == [("one", 0), ("sub", 1), ("two", 0)]
     assert got[3].code == "print(1)" and got[3].language == "python"

@@ -12,10 +12,29 @@ from __future__ import annotations
 
 import re
 
-SUPPORTED = {"type", "properties", "required", "additionalProperties", "items", "enum",
-             "const", "anyOf", "$ref", "$defs", "description", "title", "pattern", "format",
-             "multipleOf", "maximum", "exclusiveMaximum", "minimum", "exclusiveMinimum",
-             "minItems", "maxItems"}
+SUPPORTED = {
+    "type",
+    "properties",
+    "required",
+    "additionalProperties",
+    "items",
+    "enum",
+    "const",
+    "anyOf",
+    "$ref",
+    "$defs",
+    "description",
+    "title",
+    "pattern",
+    "format",
+    "multipleOf",
+    "maximum",
+    "exclusiveMaximum",
+    "minimum",
+    "exclusiveMinimum",
+    "minItems",
+    "maxItems",
+}
 REASONING = re.compile(r"^(o\d|gpt-5)")
 CAPS = {"gpt-4o-mini": 16_384, "gpt-4o": 16_384, "gpt-5-mini": 128_000, "gpt-5": 128_000}
 
@@ -58,28 +77,45 @@ def request_error(body: dict) -> dict | None:
     if fmt is not None:
         problems = schema_problems(fmt.get("schema") or {})
         if problems:
-            return _error(f"Invalid schema for response_format '{fmt.get('name')}': "
-                          + "; ".join(problems), "response_format", "invalid_json_schema")
+            return _error(
+                f"Invalid schema for response_format '{fmt.get('name')}': " + "; ".join(problems),
+                "response_format",
+                "invalid_json_schema",
+            )
     if REASONING.match(model):
         if "max_tokens" in body:
-            return _error("Unsupported parameter: 'max_tokens' is not supported with this "
-                          "model. Use 'max_completion_tokens' instead.", "max_tokens",
-                          "unsupported_parameter")
+            return _error(
+                "Unsupported parameter: 'max_tokens' is not supported with this "
+                "model. Use 'max_completion_tokens' instead.",
+                "max_tokens",
+                "unsupported_parameter",
+            )
         for name in ("temperature", "top_p"):
             if name in body and body[name] != 1:
-                return _error(f"Unsupported value: '{name}' does not support {body[name]} "
-                              "with this model. Only the default (1) value is supported.",
-                              name, "unsupported_value")
+                return _error(
+                    f"Unsupported value: '{name}' does not support {body[name]} "
+                    "with this model. Only the default (1) value is supported.",
+                    name,
+                    "unsupported_value",
+                )
     limit = body.get("max_completion_tokens") or body.get("max_tokens")
     cap = CAPS.get(model)
     if cap and limit and limit > cap:
         param = "max_completion_tokens" if "max_completion_tokens" in body else "max_tokens"
-        return _error(f"max_tokens is too large: {limit}. This model supports at most {cap} "
-                      f"completion tokens, whereas you provided {limit}.", param,
-                      "invalid_value")
+        return _error(
+            f"max_tokens is too large: {limit}. This model supports at most {cap} "
+            f"completion tokens, whereas you provided {limit}.",
+            param,
+            "invalid_value",
+        )
     return None
 
 
 def _error(message: str, param: str, code: str) -> dict:
-    return {"status": 400, "message": message, "param": param, "code": code,
-            "type": "invalid_request_error"}
+    return {
+        "status": 400,
+        "message": message,
+        "param": param,
+        "code": code,
+        "type": "invalid_request_error",
+    }

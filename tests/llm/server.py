@@ -39,8 +39,9 @@ class FakeOpenAI:
         self.inflight = self.max_inflight = 0
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever,
-                                       kwargs={"poll_interval": 0.01}, daemon=True)
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+        )
 
     @property
     def url(self) -> str:
@@ -73,11 +74,18 @@ class FakeOpenAI:
             return None
         error = openai_rules.request_error(body)
         limit = body.get("max_completion_tokens") or body.get("max_tokens") or 0
-        if error is None and self.context and \
-                estimate.message_tokens(body["messages"]) + limit > self.context:
-            error = {"status": 400, "code": "context_length_exceeded", "param": "messages",
-                     "message": f"This model's maximum context length is {self.context} "
-                                "tokens.", "type": "invalid_request_error"}
+        if (
+            error is None
+            and self.context
+            and estimate.message_tokens(body["messages"]) + limit > self.context
+        ):
+            error = {
+                "status": 400,
+                "code": "context_length_exceeded",
+                "param": "messages",
+                "message": f"This model's maximum context length is {self.context} tokens.",
+                "type": "invalid_request_error",
+            }
         return error
 
     def get(self, path: str) -> dict | None:
@@ -131,9 +139,12 @@ def _handler(server: FakeOpenAI):
                 server.enter(-1)
 
         def _error(self, action: dict) -> None:
-            error = {"message": action.get("message", "try later"),
-                     "type": action.get("type", "server_error"),
-                     "param": action.get("param"), "code": action.get("code")}
+            error = {
+                "message": action.get("message", "try later"),
+                "type": action.get("type", "server_error"),
+                "param": action.get("param"),
+                "code": action.get("code"),
+            }
             self.send_response(action["status"])
             for k, v in action.get("headers", {}).items():
                 self.send_header(k, v)
@@ -144,19 +155,32 @@ def _handler(server: FakeOpenAI):
             content = action.get("content")
             if content is None and "refusal" not in action and "reasoning" not in action:
                 content = fake.respond(body["messages"], schema)
-            message = {"role": "assistant", "content": content,
-                       "refusal": action.get("refusal")}
+            message = {"role": "assistant", "content": content, "refusal": action.get("refusal")}
             if "reasoning" in action:
                 message["reasoning_content"] = action["reasoning"]
-            usage = {"prompt_tokens": estimate.message_tokens(body["messages"]),
-                     "completion_tokens": estimate.tokens(content or action.get("refusal")
-                                                          or action.get("reasoning") or "")}
+            usage = {
+                "prompt_tokens": estimate.message_tokens(body["messages"]),
+                "completion_tokens": estimate.tokens(
+                    content or action.get("refusal") or action.get("reasoning") or ""
+                ),
+            }
             usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
-            data = json.dumps({
-                "id": f"chatcmpl-{len(server.requests)}", "object": "chat.completion",
-                "created": int(time.time()), "model": body["model"], "usage": usage,
-                "choices": [{"index": 0, "finish_reason": action.get("finish_reason", "stop"),
-                             "message": message}]}).encode()
+            data = json.dumps(
+                {
+                    "id": f"chatcmpl-{len(server.requests)}",
+                    "object": "chat.completion",
+                    "created": int(time.time()),
+                    "model": body["model"],
+                    "usage": usage,
+                    "choices": [
+                        {
+                            "index": 0,
+                            "finish_reason": action.get("finish_reason", "stop"),
+                            "message": message,
+                        }
+                    ],
+                }
+            ).encode()
             self.send_response(200)
             self._send(data)
 

@@ -32,7 +32,8 @@ def test_429_with_retry_after_is_waited_out_then_succeeds(course_for, server, de
 
 
 def test_500s_beyond_the_retry_limit_fail_clearly_and_keep_earlier_lectures(
-        course_for, server, delays):
+    course_for, server, delays
+):
     course = course_for(concurrency=1, max_retries=2)
     outline.run(course)
     server.rule = lambda b: {"status": 500} if "Lecture id: 01-03" in user_text(b) else None
@@ -78,8 +79,10 @@ def test_wrong_shape_is_fed_back_with_the_rule_broken(course_for, server):
     course = course_for()
     server.actions = [{"content": '{"sections": []}'}]
     outline.run(course)
-    assert "the outline has 0 sections; write exactly 2" in \
-        server.requests[1]["messages"][-1]["content"]
+    assert (
+        "the outline has 0 sections; write exactly 2"
+        in server.requests[1]["messages"][-1]["content"]
+    )
 
 
 def test_truncated_answer_is_retried_with_more_room_then_fails_clearly(course_for, server):
@@ -138,8 +141,9 @@ def test_no_key_and_no_server_names_both_fixes(project, no_openai_env):
 
 def test_key_and_server_come_from_dotenv(project, server, no_openai_env):
     write_topic(project, None)
-    (project / ".env").write_text(f"OPENAI_API_KEY=sk-from-dotenv\nexport OPENAI_BASE_URL="
-                                  f"'{server.url}'\n")
+    (project / ".env").write_text(
+        f"OPENAI_API_KEY=sk-from-dotenv\nexport OPENAI_BASE_URL='{server.url}'\n"
+    )
     outline.run(Course.load(SLUG, project))
     assert server.auth == ["Bearer sk-from-dotenv"]
 
@@ -147,8 +151,9 @@ def test_key_and_server_come_from_dotenv(project, server, no_openai_env):
 SECRET = "sk-test-CANARY-0123456789abcdef"
 
 
-def test_the_key_never_reaches_cache_ledger_files_or_errors(project, server, no_openai_env,
-                                                            monkeypatch):
+def test_the_key_never_reaches_cache_ledger_files_or_errors(
+    project, server, no_openai_env, monkeypatch
+):
     monkeypatch.setenv("OPENAI_API_KEY", SECRET)
     monkeypatch.setenv("OPENAI_BASE_URL", server.url)  # the person's own server gets their key
     write_topic(project, None)

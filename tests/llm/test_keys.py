@@ -46,8 +46,9 @@ def test_a_course_base_url_never_gets_the_openai_key(course_for, server, monkeyp
     assert "llm.api_key_env" in err and SECRET not in err
 
 
-def test_api_key_env_sends_that_variable_and_names_it(project, course_for, server, monkeypatch,
-                                                      log):
+def test_api_key_env_sends_that_variable_and_names_it(
+    project, course_for, server, monkeypatch, log
+):
     monkeypatch.setenv("OPENAI_API_KEY", SECRET)
     (project / ".env").write_text(f"MY_SERVER_KEY={SERVER_KEY}\n")
     course = course_for(api_key_env="MY_SERVER_KEY")
@@ -68,7 +69,8 @@ def test_a_refused_named_key_says_which_variable_to_check(course_for, server, mo
 
 
 def test_openai_base_url_from_the_environment_gets_the_openai_key(
-        project, server, no_openai_env, monkeypatch, log):
+    project, server, no_openai_env, monkeypatch, log
+):
     monkeypatch.setenv("OPENAI_API_KEY", SECRET)
     monkeypatch.setenv("OPENAI_BASE_URL", server.url)  # the person chose this server
     write_topic(project, None)
@@ -78,16 +80,21 @@ def test_openai_base_url_from_the_environment_gets_the_openai_key(
     assert f"llm: sending $OPENAI_API_KEY to {_host(server)}" in err and SECRET not in err
 
 
-@pytest.mark.parametrize("name", ["OPENAI_API_KEY", "openai_api_key", "ELEVENLABS_API_KEY",
-                                  "AZURE_OPENAI_API_KEY"])
+@pytest.mark.parametrize(
+    "name", ["OPENAI_API_KEY", "openai_api_key", "ELEVENLABS_API_KEY", "AZURE_OPENAI_API_KEY"]
+)
 def test_api_key_env_naming_a_bound_key_is_refused(project, server, no_openai_env, name):
     write_topic(project, server.url, api_key_env=name)
     with pytest.raises(ConfigError) as err:
         Course.load(SLUG, project)
     msg = str(err.value)
-    line = next(i for i, text in enumerate(
-        (project / "courses" / SLUG / "topic.yaml").read_text().splitlines(), 1)
-        if "api_key_env" in text)
+    line = next(
+        i
+        for i, text in enumerate(
+            (project / "courses" / SLUG / "topic.yaml").read_text().splitlines(), 1
+        )
+        if "api_key_env" in text
+    )
     assert f"topic.yaml:{line}: llm.api_key_env: names {name}, which Lectern sends only to " in msg
     assert "MY_SERVER_KEY" in msg and "remove api_key_env" in msg
     assert server.auth == []
@@ -95,8 +102,9 @@ def test_api_key_env_naming_a_bound_key_is_refused(project, server, no_openai_en
 
 def test_api_key_env_without_base_url_is_refused(project, no_openai_env):
     write_topic(project, None, api_key_env="MY_SERVER_KEY")
-    with pytest.raises(ConfigError, match="llm.api_key_env: names the key for base_url, which "
-                                          "is not set"):
+    with pytest.raises(
+        ConfigError, match="llm.api_key_env: names the key for base_url, which is not set"
+    ):
         Course.load(SLUG, project)
 
 
@@ -107,12 +115,16 @@ def test_an_unset_api_key_env_stops_before_any_call(course_for, server):
     assert server.auth == []
 
 
-@pytest.mark.parametrize("url,sent", [
-    ("https://api.openai.com/v1", SECRET),  # it is OpenAI
-    ("http://api.openai.com/v1", secrets.NO_KEY),  # not over plain HTTP
-    ("https://api.openai.com.example.net/v1", secrets.NO_KEY),
-    ("https://api.openai.com@example.net/v1", secrets.NO_KEY),  # the host is example.net
-    ("https://openrouter.ai/api/v1", secrets.NO_KEY)])
+@pytest.mark.parametrize(
+    "url,sent",
+    [
+        ("https://api.openai.com/v1", SECRET),  # it is OpenAI
+        ("http://api.openai.com/v1", secrets.NO_KEY),  # not over plain HTTP
+        ("https://api.openai.com.example.net/v1", secrets.NO_KEY),
+        ("https://api.openai.com@example.net/v1", secrets.NO_KEY),  # the host is example.net
+        ("https://openrouter.ai/api/v1", secrets.NO_KEY),
+    ],
+)
 def test_only_openais_own_host_gets_the_openai_key(tmp_path, monkeypatch, url, sent):
     monkeypatch.setenv("OPENAI_API_KEY", SECRET)
     provider = OpenAIProvider(LLMConfig(provider="openai", base_url=url), tmp_path)

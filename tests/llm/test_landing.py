@@ -9,8 +9,11 @@ from pipeline.udemy import landing
 
 
 def _landing_requests(server) -> list[dict]:
-    return [r for r in server.requests
-            if (r.get("response_format") or {}).get("json_schema", {}).get("name") == "landing"]
+    return [
+        r
+        for r in server.requests
+        if (r.get("response_format") or {}).get("json_schema", {}).get("name") == "landing"
+    ]
 
 
 def test_llm_landing_page_is_disclosed_within_limits_and_asked_once(course_for, server):
@@ -28,9 +31,15 @@ def test_llm_landing_page_is_disclosed_within_limits_and_asked_once(course_for, 
 def test_a_title_over_60_characters_is_sent_back_and_fixed(course_for, server):
     course = course_for()
     outline.run(course)
-    long_title = {"title": "T" * 70, "subtitle": "s", "description_paragraphs": ["w " * 250],
-                  "objectives": ["a", "b", "c", "d"], "requirements": [], "learners": [],
-                  "category": "Development"}
+    long_title = {
+        "title": "T" * 70,
+        "subtitle": "s",
+        "description_paragraphs": ["w " * 250],
+        "objectives": ["a", "b", "c", "d"],
+        "requirements": [],
+        "learners": [],
+        "category": "Development",
+    }
     server.actions = [{"content": json.dumps(long_title)}]
     page = landing.build(course)
     assert len(page.title) <= 60

@@ -23,8 +23,9 @@ def _objects(node):
             yield from _objects(v)
 
 
-@pytest.mark.parametrize("model", [outline_llm.OutlinePlan, scripts_llm.ScriptPlan,
-                                   quizzes_llm.QuizPlan])
+@pytest.mark.parametrize(
+    "model", [outline_llm.OutlinePlan, scripts_llm.ScriptPlan, quizzes_llm.QuizPlan]
+)
 def test_schemas_meet_strict_structured_output_rules(model):
     schema = calls.json_schema(model, "x")["schema"]
     objects = list(_objects(schema))
@@ -47,16 +48,22 @@ def test_llm_and_tts_registries_have_one_api():
     from pipeline.providers.registry import Registry
     from pipeline.providers.tts.piper_provider import PiperTTS
 
-    assert (llm.names(), tts.names()) == (["azure", "fake", "openai"],
-                                          ["elevenlabs", "openai", "piper"])
+    assert (llm.names(), tts.names()) == (
+        ["azure", "fake", "openai"],
+        ["elevenlabs", "openai", "piper"],
+    )
     assert tts.get("piper") is PiperTTS  # built-ins come from the entry points
     with pytest.raises(ConfigError) as e:
         tts.get("pipr", "courses/x/topic.yaml")
     assert e.value.message == (
         "courses/x/topic.yaml: voice.provider 'pipr' is not a known TTS provider; use one of: "
-        "elevenlabs, openai, piper (did you mean 'piper'?)")
-    with pytest.raises(ConfigError, match=r"llm\.provider 'opnai' .* none, auto \(did you mean "
-                                          "'openai'"):
+        "elevenlabs, openai, piper (did you mean 'piper'?)"
+    )
+    with pytest.raises(
+        ConfigError,
+        match=r"llm\.provider 'opnai' .* none, auto \(did you mean "
+        "'openai'",
+    ):
         llm.get("opnai")
     voices = Registry("lectern.tts", "voice.provider", "TTS provider")
     voices.register("piper", FakeVoice)  # run time wins over the entry point
@@ -70,15 +77,18 @@ def test_a_plugin_that_fails_to_load_is_a_config_error(monkeypatch):
 
     from pipeline.providers import registry
 
-    found = [EntryPoint("polly", "lectern_polly_missing:Polly", "lectern.tts"),
-             EntryPoint("piper", "pipeline.providers.tts.piper_provider:PiperTTS", "lectern.tts")]
+    found = [
+        EntryPoint("polly", "lectern_polly_missing:Polly", "lectern.tts"),
+        EntryPoint("piper", "pipeline.providers.tts.piper_provider:PiperTTS", "lectern.tts"),
+    ]
     monkeypatch.setattr(registry, "entry_points", lambda group: found)
     with pytest.raises(ConfigError) as e:
         registry.Registry("lectern.tts", "voice.provider", "TTS provider").get("polly")
     assert e.value.message == (
         "topic.yaml: voice.provider 'polly': its package (lectern_polly_missing:Polly) failed "
         "to load (ModuleNotFoundError: No module named 'lectern_polly_missing'); reinstall it, "
-        "or use one of: piper")
+        "or use one of: piper"
+    )
 
 
 class FakeVoice:
@@ -90,20 +100,30 @@ OPENAI = "https://api.openai.com/v1"
 
 def test_prices_known_dated_local_and_overridden():
     assert pricing.price(LLMConfig(provider="openai"), OPENAI) == (0.15, 0.60)
-    assert pricing.price(LLMConfig(provider="openai", model="gpt-4o-2024-08-06"), OPENAI) \
-        == (2.5, 10)
+    assert pricing.price(LLMConfig(provider="openai", model="gpt-4o-2024-08-06"), OPENAI) == (
+        2.5,
+        10,
+    )
     cfg = LLMConfig(provider="openai", model="llama3.1")
-    for url in ("http://localhost:11434/v1", "http://192.168.1.20:8000/v1",
-                "http://ollama:11434/v1", "http://host.docker.internal:1234/v1",
-                "http://gpu-box.local/v1", "http://[::1]:8000/v1", "http://10.0.0.5/v1"):
+    for url in (
+        "http://localhost:11434/v1",
+        "http://192.168.1.20:8000/v1",
+        "http://ollama:11434/v1",
+        "http://host.docker.internal:1234/v1",
+        "http://gpu-box.local/v1",
+        "http://[::1]:8000/v1",
+        "http://10.0.0.5/v1",
+    ):
         assert pricing.price(cfg, url) == (0, 0), url
-    assert pricing.price(LLMConfig(provider="openai", price_in_per_mtok=1,
-                                   price_out_per_mtok=2), OPENAI) == (1, 2)
+    assert pricing.price(
+        LLMConfig(provider="openai", price_in_per_mtok=1, price_out_per_mtok=2), OPENAI
+    ) == (1, 2)
     assert pricing.cost(LLMConfig(provider="openai"), OPENAI, 1_000_000, 1_000_000) == 0.75
 
 
-@pytest.mark.parametrize("model", ["mystery", "gpt-5-pro-max", "gpt-5.1", "gpt-4o-mini-tts",
-                                   "o3-deep-research"])
+@pytest.mark.parametrize(
+    "model", ["mystery", "gpt-5-pro-max", "gpt-5.1", "gpt-4o-mini-tts", "o3-deep-research"]
+)
 def test_an_unknown_model_on_a_paid_server_has_no_guessed_price(model):
     with pytest.raises(ConfigError, match="llm.price_in_per_mtok and llm.price_out_per_mtok"):
         pricing.price(LLMConfig(provider="openai", model=model), OPENAI)
@@ -114,6 +134,7 @@ def test_retry_after_headers_and_backoff():
     class E(Exception):
         def __init__(self, headers):
             self.response = type("R", (), {"headers": headers})()
+
     assert retry.retry_after(E({"retry-after": "7"})) == 7
     assert retry.retry_after(E({"retry-after-ms": "250"})) == 0.25
     assert retry.retry_after(E({"retry-after": "Wed, 21 Oct 2015 07:28:00 GMT"})) is None
@@ -131,8 +152,10 @@ def test_prompts_fill_every_placeholder():
 
 
 def test_review_comments_inline_and_in_a_section():
-    text = ("# T\n\nText <!-- revise: use dicts -->\n\n## Part\n\nMore.\n\n"
-            "## Review comments\n- shorter intro\n- fix the typo\n")
+    text = (
+        "# T\n\nText <!-- revise: use dicts -->\n\n## Part\n\nMore.\n\n"
+        "## Review comments\n- shorter intro\n- fix the typo\n"
+    )
     assert revise.comments(text) == ["use dicts", "shorter intro", "fix the typo"]
     assert revise.comments("# T\n\nNothing to do.\n") == []
 
@@ -162,12 +185,22 @@ def test_quiz_answers_must_name_lectures_of_the_section_and_follow_the_rules():
     from pipeline.models import Lecture, Section
 
     section = Section(id="01-a", title="A", lectures=[Lecture(id="01-01-x", title="X")])
-    opts = [{"text": "a", "correct": True, "explanation": "e"},
-            {"text": "b", "correct": True, "explanation": "e"}]
-    q = {"question": "Q?", "type": "multiple-choice", "lecture": "01-01-x", "options": opts,
-         "explanation": "e"}
+    opts = [
+        {"text": "a", "correct": True, "explanation": "e"},
+        {"text": "b", "correct": True, "explanation": "e"},
+    ]
+    q = {
+        "question": "Q?",
+        "type": "multiple-choice",
+        "lecture": "01-01-x",
+        "options": opts,
+        "explanation": "e",
+    }
     with pytest.raises(ValidationError, match="exactly one correct option"):
         quizzes_llm.to_quiz(section, ["01-01-x"], json.dumps({"title": "t", "questions": [q]}))
     with pytest.raises(calls.Unusable, match="use one of 01-01-x"):
-        quizzes_llm.to_quiz(section, ["01-01-x"], json.dumps({"title": "t", "questions": [
-            {**q, "lecture": "09-09-nope"}]}))
+        quizzes_llm.to_quiz(
+            section,
+            ["01-01-x"],
+            json.dumps({"title": "t", "questions": [{**q, "lecture": "09-09-nope"}]}),
+        )

@@ -31,19 +31,22 @@ def _statuses(course) -> list[str]:
 
 # --- current OpenAI models ------------------------------------------------------------------
 
+
 def test_a_gpt5_course_runs_outline_to_quizzes_in_one_make_run(mk_project):
     server = FakeOpenAI().start()
     try:
         write_topic(mk_project, server.url, model="gpt-5-mini", max_tokens=12000)
         env = {"OPENAI_API_KEY": "", "OPENAI_BASE_URL": ""}
-        run = make(mk_project, "outline", "drafts", "scripts", "quizzes", f"TOPIC={SLUG}",
-                   env=env)
+        run = make(mk_project, "outline", "drafts", "scripts", "quizzes", f"TOPIC={SLUG}", env=env)
         assert run.returncode == 0, run.stderr
         assert len(server.requests) == 1 + 6 + 6 + 2  # not one refused by the server
-        assert all("temperature" not in b and "max_tokens" not in b and
-                   b["max_completion_tokens"] == 12000 for b in server.requests)
-        again = make(mk_project, "outline", "drafts", "scripts", "quizzes", f"TOPIC={SLUG}",
-                     env=env)
+        assert all(
+            "temperature" not in b and "max_tokens" not in b and b["max_completion_tokens"] == 12000
+            for b in server.requests
+        )
+        again = make(
+            mk_project, "outline", "drafts", "scripts", "quizzes", f"TOPIC={SLUG}", env=env
+        )
         assert again.returncode == 0 and len(server.requests) == 15
     finally:
         server.stop()
@@ -57,8 +60,7 @@ def test_gpt4o_mini_still_gets_its_temperature_and_max_tokens(course_for, server
     assert "max_completion_tokens" not in body  # a server of your own knows only max_tokens
 
 
-def test_a_temperature_for_a_reasoning_model_is_left_out_with_a_warning(course_for, server,
-                                                                         capsys):
+def test_a_temperature_for_a_reasoning_model_is_left_out_with_a_warning(course_for, server, capsys):
     course = course_for(model="o4-mini", temperature=0.4, reasoning_effort="low")
     outline.run(course)
     body = server.requests[0]
@@ -66,10 +68,12 @@ def test_a_temperature_for_a_reasoning_model_is_left_out_with_a_warning(course_f
     assert "o4-mini takes only its default temperature" in capsys.readouterr().err
 
 
-def test_a_parameter_a_hidden_model_refuses_is_dropped_once_and_remembered(course_for, server,
-                                                                          capsys):
-    course = course_for(model="prod-chat", temperature=0.4, price_in_per_mtok=1,
-                        price_out_per_mtok=2)
+def test_a_parameter_a_hidden_model_refuses_is_dropped_once_and_remembered(
+    course_for, server, capsys
+):
+    course = course_for(
+        model="prod-chat", temperature=0.4, price_in_per_mtok=1, price_out_per_mtok=2
+    )
     server.rule = lambda b: openai_rules.request_error({**b, "model": "gpt-5"})
     outline.run(course)
     drafts.run(Course.load(SLUG, course.root), only=["01-01-topic-1-1", "01-02-topic-1-2"])
@@ -89,6 +93,7 @@ def test_truncation_never_asks_past_the_models_cap(course_for, server):
 
 # --- answers that are not answers -------------------------------------------------------------
 
+
 def test_a_refusal_is_shown_and_never_repaired(course_for, server):
     course = course_for()
     server.rule = lambda b: {"refusal": "I can't help with planning this course."}
@@ -102,8 +107,10 @@ def test_a_refusal_is_shown_and_never_repaired(course_for, server):
 def test_a_content_filter_stop_is_never_saved_as_a_lecture(course_for, server):
     course = course_for()
     outline.run(course)
-    server.rule = lambda b: {"finish_reason": "content_filter",
-                             "content": "# Topic 1.1\n\nThis lecture is about how to"}
+    server.rule = lambda b: {
+        "finish_reason": "content_filter",
+        "content": "# Topic 1.1\n\nThis lecture is about how to",
+    }
     with pytest.raises(ProviderError) as err:
         drafts.run(Course.load(SLUG, course.root), only=["01-01-topic-1-1"])
     assert "content filter" in str(err.value) and len(server.requests) == 2
@@ -123,10 +130,12 @@ def test_an_empty_answer_beside_reasoning_names_the_thinking_model(course_for, s
 
 def test_no_credit_left_is_said_at_once_with_where_to_add_it(course_for, server):
     course = course_for(max_retries=4)
-    server.rule = lambda b: {"status": 429, "code": "insufficient_quota",
-                             "type": "insufficient_quota",
-                             "message": "You exceeded your current quota, please check your "
-                                        "plan and billing details."}
+    server.rule = lambda b: {
+        "status": 429,
+        "code": "insufficient_quota",
+        "type": "insufficient_quota",
+        "message": "You exceeded your current quota, please check your plan and billing details.",
+    }
     with pytest.raises(ProviderError) as err:
         outline.run(course)
     msg = str(err.value)
@@ -137,10 +146,14 @@ def test_no_credit_left_is_said_at_once_with_where_to_add_it(course_for, server)
 
 def test_a_real_rate_limit_is_retried_then_says_when_to_try_again(course_for, server):
     course = course_for(max_retries=2)
-    server.rule = lambda b: {"status": 429, "code": "rate_limit_exceeded", "type": "tokens",
-                             "message": "Rate limit reached for gpt-4o-mini on tokens per min "
-                                        "(TPM): Limit 200000, Used 199000, Requested 3000. "
-                                        "Please try again in 20s. Visit the docs."}
+    server.rule = lambda b: {
+        "status": 429,
+        "code": "rate_limit_exceeded",
+        "type": "tokens",
+        "message": "Rate limit reached for gpt-4o-mini on tokens per min "
+        "(TPM): Limit 200000, Used 199000, Requested 3000. "
+        "Please try again in 20s. Visit the docs.",
+    }
     with pytest.raises(ProviderError) as err:
         outline.run(course)
     assert len(server.requests) == 3
@@ -150,6 +163,7 @@ def test_a_real_rate_limit_is_retried_then_says_when_to_try_again(course_for, se
 
 # --- context windows --------------------------------------------------------------------------
 
+
 def _quiz_sizes(course) -> tuple[int, int]:
     """Tokens (prompt + answer) of the whole first section's quizzes call, and of the largest
     call for one of its lectures."""
@@ -157,11 +171,16 @@ def _quiz_sizes(course) -> tuple[int, int]:
 
     section = course.outline.sections[0]
     texts = {lec.id: course.lecture_path(lec.id).read_text() for lec in section.lectures}
-    whole = estimate.message_tokens(quizzes_llm.messages(course, section.id, texts)) + \
-        estimate.quiz_out(quizzes_llm.question_count(section))
-    one = max(estimate.message_tokens(quizzes_llm.messages(course, section.id, {i: t},
-                                                        quizzes_llm.PER_LECTURE))
-              + estimate.quiz_out(quizzes_llm.PER_LECTURE) for i, t in texts.items())
+    whole = estimate.message_tokens(
+        quizzes_llm.messages(course, section.id, texts)
+    ) + estimate.quiz_out(quizzes_llm.question_count(section))
+    one = max(
+        estimate.message_tokens(
+            quizzes_llm.messages(course, section.id, {i: t}, quizzes_llm.PER_LECTURE)
+        )
+        + estimate.quiz_out(quizzes_llm.PER_LECTURE)
+        for i, t in texts.items()
+    )
     return whole, one
 
 
@@ -178,8 +197,11 @@ def test_a_small_ollama_window_makes_quizzes_ask_one_lecture_at_a_time(course_fo
     quiz_calls = server.requests[asked:]
     assert len(quiz_calls) == 3  # one per lecture, none refused by the server
     questions = Course.load(SLUG, course.root).quiz("01-testing-with-fakes-part-1").questions
-    assert sorted({q.lecture for q in questions}) == ["01-01-topic-1-1", "01-02-topic-1-2",
-                                                      "01-03-topic-1-3"]
+    assert sorted({q.lecture for q in questions}) == [
+        "01-01-topic-1-1",
+        "01-02-topic-1-2",
+        "01-03-topic-1-3",
+    ]
 
 
 def test_a_window_too_small_for_one_lecture_stops_with_the_exact_fix(course_for, server):
@@ -215,10 +237,19 @@ def test_estimate_shows_the_largest_call_and_the_window(course_for, server):
 
 # --- local servers and prices ------------------------------------------------------------------
 
-@pytest.mark.parametrize("url", ["http://127.0.0.1:9/v1", "http://10.1.2.3:8000/v1",
-                                 "http://gpu.local:1234/v1", "http://ollama:11434/v1"])
-def test_a_server_of_your_own_is_free_and_asked_one_call_at_a_time(project, no_openai_env,
-                                                                   monkeypatch, url):
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:9/v1",
+        "http://10.1.2.3:8000/v1",
+        "http://gpu.local:1234/v1",
+        "http://ollama:11434/v1",
+    ],
+)
+def test_a_server_of_your_own_is_free_and_asked_one_call_at_a_time(
+    project, no_openai_env, monkeypatch, url
+):
     write_topic(project, None, model="some-local-model")
     monkeypatch.setenv("OPENAI_BASE_URL", url)  # given by the environment, not topic.yaml
     session = calls.Session(Course.load(SLUG, project))
@@ -237,6 +268,7 @@ def test_an_unknown_model_on_openai_is_refused_without_prices(project, monkeypat
 
 # --- Azure -----------------------------------------------------------------------------------
 
+
 def _azure_capture(monkeypatch) -> list[httpx.Request]:
     """Every request the SDK sends, answered as Azure would (captured at the transport)."""
     seen: list[httpx.Request] = []
@@ -244,28 +276,66 @@ def _azure_capture(monkeypatch) -> list[httpx.Request]:
     def answer(request: httpx.Request) -> httpx.Response:
         seen.append(request)
         body = json.loads(request.content)
-        content = json.dumps({"sections": [{"title": "S", "lectures": [
-            {"title": "L", "minutes": 3, "objectives": ["o"], "key_points": ["k"],
-             "key_terms": ["t"]}]}]})
-        return httpx.Response(200, json={
-            "id": "x", "object": "chat.completion", "created": 0, "model": body["model"],
-            "usage": {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20},
-            "choices": [{"index": 0, "finish_reason": "stop",
-                         "message": {"role": "assistant", "content": content}}]})
+        content = json.dumps(
+            {
+                "sections": [
+                    {
+                        "title": "S",
+                        "lectures": [
+                            {
+                                "title": "L",
+                                "minutes": 3,
+                                "objectives": ["o"],
+                                "key_points": ["k"],
+                                "key_terms": ["t"],
+                            }
+                        ],
+                    }
+                ]
+            }
+        )
+        return httpx.Response(
+            200,
+            json={
+                "id": "x",
+                "object": "chat.completion",
+                "created": 0,
+                "model": body["model"],
+                "usage": {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20},
+                "choices": [
+                    {
+                        "index": 0,
+                        "finish_reason": "stop",
+                        "message": {"role": "assistant", "content": content},
+                    }
+                ],
+            },
+        )
 
-    monkeypatch.setattr(openai_provider, "http_client",
-                        lambda: httpx.Client(transport=httpx.MockTransport(answer)))
+    monkeypatch.setattr(
+        openai_provider, "http_client", lambda: httpx.Client(transport=httpx.MockTransport(answer))
+    )
     return seen
 
 
 def _azure_topic(project, monkeypatch, endpoint: str, **llm) -> Course:
     monkeypatch.setenv("AZURE_OPENAI_ENDPOINT", endpoint)
     monkeypatch.setenv("AZURE_OPENAI_API_KEY", "az-secret-key")
-    write_topic(project, None, provider="azure", model="course-writer", price_in_per_mtok=1,
-                price_out_per_mtok=4, **llm)
+    write_topic(
+        project,
+        None,
+        provider="azure",
+        model="course-writer",
+        price_in_per_mtok=1,
+        price_out_per_mtok=4,
+        **llm,
+    )
     path = project / "courses" / SLUG / "topic.yaml"
-    path.write_text(path.read_text().replace("sections: 2", "sections: 1")
-                    .replace("lectures_per_section: 3", "lectures_per_section: 1"))
+    path.write_text(
+        path.read_text()
+        .replace("sections: 2", "sections: 1")
+        .replace("lectures_per_section: 3", "lectures_per_section: 1")
+    )
     return Course.load(SLUG, project)
 
 
@@ -280,8 +350,13 @@ def test_azure_v1_endpoint_gets_openai_style_requests(project, monkeypatch):
 
 def test_azure_classic_deployment_gets_api_version_and_api_key_header(project, monkeypatch):
     seen = _azure_capture(monkeypatch)
-    course = _azure_topic(project, monkeypatch, "https://res.openai.azure.com",
-                          api_version="2024-10-21", max_tokens=2000)
+    course = _azure_topic(
+        project,
+        monkeypatch,
+        "https://res.openai.azure.com",
+        api_version="2024-10-21",
+        max_tokens=2000,
+    )
     outline.run(course)
     req = seen[0]
     assert req.url.path == "/openai/deployments/course-writer/chat/completions"
@@ -292,32 +367,41 @@ def test_azure_classic_deployment_gets_api_version_and_api_key_header(project, m
 
 def test_azure_key_never_goes_to_a_resource_a_course_names(project, monkeypatch):
     seen = _azure_capture(monkeypatch)
-    course = _azure_topic(project, monkeypatch, "https://mine.openai.azure.com",
-                          base_url="https://theirs.openai.azure.com/openai/v1")
+    course = _azure_topic(
+        project,
+        monkeypatch,
+        "https://mine.openai.azure.com",
+        base_url="https://theirs.openai.azure.com/openai/v1",
+    )
     with pytest.raises(ProviderError, match="no key for the Azure endpoint theirs"):
         outline.run(course)
     assert seen == []
 
 
 def test_azure_base_url_with_a_query_is_a_clear_error(project, monkeypatch):
-    course = _azure_topic(project, monkeypatch,
-                          "https://res.openai.azure.com/openai/deployments/d/chat/completions"
-                          "?api-version=2024-10-21")
+    course = _azure_topic(
+        project,
+        monkeypatch,
+        "https://res.openai.azure.com/openai/deployments/d/chat/completions?api-version=2024-10-21",
+    )
     with pytest.raises(ConfigError, match="holds a query"):
         outline.run(course)
 
 
 # --- prompts and schemas ------------------------------------------------------------------------
 
+
 def test_every_schema_sent_follows_openais_strict_rules(course_for, server):
     course = course_for()
     for stage in (outline, drafts):
         stage.run(Course.load(SLUG, course.root))
     from pipeline.stages import scripts
+
     for stage in (scripts, quizzes):
         stage.run(Course.load(SLUG, course.root))
-    schemas = [b["response_format"]["json_schema"] for b in server.requests
-               if "response_format" in b]
+    schemas = [
+        b["response_format"]["json_schema"] for b in server.requests if "response_format" in b
+    ]
     assert {s["name"] for s in schemas} == {"outline", "slide_script", "quiz"}
     for s in schemas:
         assert openai_rules.schema_problems(s["schema"]) == [], s["name"]
@@ -327,6 +411,7 @@ def test_every_schema_sent_follows_openais_strict_rules(course_for, server):
 
 
 # --- a new topic -------------------------------------------------------------------------------
+
 
 def test_a_new_topic_uses_an_llm_as_soon_as_one_is_configured(project, server, no_openai_env):
     assert run_cli(project, "new", "fresh").returncode == 0

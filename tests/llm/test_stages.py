@@ -49,8 +49,10 @@ def test_drafts_get_summaries_of_earlier_lectures_not_their_text(course_for, ser
     course = course_for(concurrency=1)
     outline.run(course)
     drafts.run(Course.load(SLUG, course.root))
-    prompts = {b["messages"][1]["content"].split("Lecture id: ")[1].split("\n")[0]: user_text(b)
-               for b in server.requests[1:]}
+    prompts = {
+        b["messages"][1]["content"].split("Lecture id: ")[1].split("\n")[0]: user_text(b)
+        for b in server.requests[1:]
+    }
     third = prompts["01-03-topic-1-3"]
     assert "Topic 1.1: Why idea 1.1 matters" in third and "Topic 1.2:" in third
     assert "Here we look at" not in third  # no earlier lecture text, only summaries

@@ -33,9 +33,28 @@ def speechlike(seconds: float, rate: int = RATE) -> np.ndarray:
 
 def mp3_bytes(samples: np.ndarray, rate: int = RATE) -> bytes:
     """Encode with the same ffmpeg the pipeline uses."""
-    proc = subprocess.run([ffmpeg(), "-hide_banner", "-loglevel", "error", "-f", "wav", "-i",
-                           "pipe:0", "-c:a", "libmp3lame", "-b:a", "64k", "-f", "mp3", "pipe:1"],
-                          input=wav_bytes(samples, rate), capture_output=True, check=True)
+    proc = subprocess.run(
+        [
+            ffmpeg(),
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-f",
+            "wav",
+            "-i",
+            "pipe:0",
+            "-c:a",
+            "libmp3lame",
+            "-b:a",
+            "64k",
+            "-f",
+            "mp3",
+            "pipe:1",
+        ],
+        input=wav_bytes(samples, rate),
+        capture_output=True,
+        check=True,
+    )
     return proc.stdout
 
 
@@ -48,8 +67,9 @@ class FakeTTS:
         self.delay = 0.0  # seconds before each answer, to keep requests in flight
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.thread = threading.Thread(target=self.server.serve_forever,
-                                       kwargs={"poll_interval": 0.01}, daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+        )
 
     @property
     def url(self) -> str:
@@ -81,8 +101,16 @@ class FakeTTS:
             status = self.fail_with.pop(0) if self.fail_with else 200
         if status == 200 and voice == BAD_VOICE:
             status = 404 if elevenlabs else 400
-        self.requests.append({"path": path, "text": text, "voice": voice, "status": status,
-                              "headers": dict(h.headers), "body": body})
+        self.requests.append(
+            {
+                "path": path,
+                "text": text,
+                "voice": voice,
+                "status": status,
+                "headers": dict(h.headers),
+                "body": body,
+            }
+        )
         if status != 200:
             return self._error(h, status, elevenlabs, voice)
         time.sleep(self.delay)
@@ -92,15 +120,32 @@ class FakeTTS:
 
     def _error(self, h, status: int, elevenlabs: bool, voice: str) -> None:
         if elevenlabs:
-            detail = ({"status": "voice_not_found", "message": f"A voice with the voice_id "
-                       f"{voice} was not found."} if status == 404 else {"status": "busy"})
+            detail = (
+                {
+                    "status": "voice_not_found",
+                    "message": f"A voice with the voice_id {voice} was not found.",
+                }
+                if status == 404
+                else {"status": "busy"}
+            )
             payload = {"detail": detail}
         else:
             msg = f"Invalid voice '{voice}'." if status == 400 else "Rate limit reached"
-            payload = {"error": {"message": msg, "type": "invalid_request_error",
-                                 "param": "voice" if status == 400 else None, "code": None}}
-        self._send(h, status, json.dumps(payload).encode(), "application/json",
-                   {"retry-after": "0"} if status == 429 else {})
+            payload = {
+                "error": {
+                    "message": msg,
+                    "type": "invalid_request_error",
+                    "param": "voice" if status == 400 else None,
+                    "code": None,
+                }
+            }
+        self._send(
+            h,
+            status,
+            json.dumps(payload).encode(),
+            "application/json",
+            {"retry-after": "0"} if status == 429 else {},
+        )
 
     @staticmethod
     def _send(h, status: int, data: bytes, ctype: str, headers: dict | None = None) -> None:

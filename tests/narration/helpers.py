@@ -25,8 +25,10 @@ def set_topic(root: Path, **blocks) -> None:
 def write_slides(root: Path, lecture: str, notes: list[str], pause: float = 0) -> Path:
     """Replace a lecture's script with bullet slides carrying these notes."""
     extra = f"@pause: {pause}\n" if pause else ""
-    slides = [f"## [bullets] Slide {i}\n- point {i}\n{extra}\nNote:\n{n}\n"
-              for i, n in enumerate(notes, 1)]
+    slides = [
+        f"## [bullets] Slide {i}\n- point {i}\n{extra}\nNote:\n{n}\n"
+        for i, n in enumerate(notes, 1)
+    ]
     path = root / "courses" / "example" / "slides" / f"{lecture}.md"
     path.write_text("\n---\n\n".join(slides), encoding="utf-8")
     return path
@@ -36,8 +38,12 @@ def read_wav(path: Path) -> tuple[np.ndarray, int, int, int]:
     """Samples as float, rate, channels, bytes per sample."""
     with wave.open(str(path), "rb") as w:
         raw = w.readframes(w.getnframes())
-        return (np.frombuffer(raw, "<i2").astype(np.float64) / 32768.0, w.getframerate(),
-                w.getnchannels(), w.getsampwidth())
+        return (
+            np.frombuffer(raw, "<i2").astype(np.float64) / 32768.0,
+            w.getframerate(),
+            w.getnchannels(),
+            w.getsampwidth(),
+        )
 
 
 def true_peak_db(x: np.ndarray) -> float:

@@ -25,8 +25,9 @@ def fake(monkeypatch):
 
 def _voice(fake: FakeTTS, provider: str, voice: str, **kw) -> VoiceConfig:
     base = fake.url + ("/v1" if provider == "openai" else "")
-    return VoiceConfig(provider=provider, voice=voice, base_url=base, api_key_env="MY_VOICE_KEY",
-                       **kw)
+    return VoiceConfig(
+        provider=provider, voice=voice, base_url=base, api_key_env="MY_VOICE_KEY", **kw
+    )
 
 
 @pytest.mark.parametrize("provider,voice", [("openai", "nova"), ("elevenlabs", "voice123")])
@@ -69,8 +70,16 @@ def test_invalid_voice_is_a_clear_error(fake, provider):
 
 
 def test_key_never_written_to_disk(fake, project):
-    set_topic(project, voice={"provider": "elevenlabs", "voice": "v1", "base_url": fake.url,
-                              "api_key_env": "MY_VOICE_KEY", "concurrency": 4})
+    set_topic(
+        project,
+        voice={
+            "provider": "elevenlabs",
+            "voice": "v1",
+            "base_url": fake.url,
+            "api_key_env": "MY_VOICE_KEY",
+            "concurrency": 4,
+        },
+    )
     report = narration.run(Course.load("example"), ["01-01-why-comprehensions"])
     assert report["synthesized"] > 5 and len(fake.texts()) == report["synthesized"]
     assert all(r["headers"]["xi-api-key"] == SECRET for r in fake.requests)
@@ -84,8 +93,17 @@ def test_settings_about_calls_never_change_the_sentence_cache_key(provider):
     # every VoiceConfig field is part of the key unless listed as how-not-what: a setting
     # about retries, timeouts or servers must not pay for every sentence again
     plain = create(VoiceConfig(provider=provider)).identity()
-    how = create(VoiceConfig(provider=provider, max_retries=9, retry_base_s=3, retry_max_s=9,
-                             timeout_s=50, concurrency=7, base_url="http://127.0.0.1:9/v1",
-                             api_key_env="X_KEY")).identity()
+    how = create(
+        VoiceConfig(
+            provider=provider,
+            max_retries=9,
+            retry_base_s=3,
+            retry_max_s=9,
+            timeout_s=50,
+            concurrency=7,
+            base_url="http://127.0.0.1:9/v1",
+            api_key_env="X_KEY",
+        )
+    ).identity()
     assert how == plain
     assert create(VoiceConfig(provider=provider, speed=1.2)).identity() != plain

@@ -48,10 +48,16 @@ def _sent(server: FakeTTS, provider: str) -> set[str | None]:
 
 
 @pytest.mark.parametrize("provider,voice", VOICES)
-def test_a_course_base_url_never_gets_the_providers_key(server, project, capsys, provider,
-                                                        voice):
-    set_topic(project, voice={"provider": provider, "voice": voice, "concurrency": 2,
-                              "base_url": _base(server, provider)})
+def test_a_course_base_url_never_gets_the_providers_key(server, project, capsys, provider, voice):
+    set_topic(
+        project,
+        voice={
+            "provider": provider,
+            "voice": voice,
+            "concurrency": 2,
+            "base_url": _base(server, provider),
+        },
+    )
     report = narration.run(Course.load("example"), [LECTURE])
     assert report["synthesized"] > 5 and len(server.requests) == report["synthesized"]
     assert _sent(server, provider) == ({secrets.NO_KEY} if provider == "openai" else {None})
@@ -63,8 +69,9 @@ def test_a_course_base_url_never_gets_the_providers_key(server, project, capsys,
 @pytest.mark.parametrize("provider,voice", VOICES)
 def test_api_key_env_sends_that_variable(server, project, capsys, provider, voice):
     (project / ".env").write_text(f"MY_VOICE_KEY={NAMED}\n")
-    cfg = VoiceConfig(provider=provider, voice=voice, base_url=_base(server, provider),
-                      api_key_env="MY_VOICE_KEY")
+    cfg = VoiceConfig(
+        provider=provider, voice=voice, base_url=_base(server, provider), api_key_env="MY_VOICE_KEY"
+    )
     create(cfg).synthesize("Hello there.")
     assert _sent(server, provider) == {NAMED}
     err = capsys.readouterr().err
@@ -72,8 +79,9 @@ def test_api_key_env_sends_that_variable(server, project, capsys, provider, voic
 
 
 @pytest.mark.parametrize("provider,voice", VOICES)
-def test_the_persons_own_base_url_gets_the_providers_key(server, monkeypatch, capsys,
-                                                          provider, voice):
+def test_the_persons_own_base_url_gets_the_providers_key(
+    server, monkeypatch, capsys, provider, voice
+):
     var = {"openai": "OPENAI_BASE_URL", "elevenlabs": "ELEVENLABS_BASE_URL"}[provider]
     monkeypatch.setenv(var, _base(server, provider))  # the environment, not topic.yaml
     create(VoiceConfig(provider=provider, voice=voice)).synthesize("Hello there.")
@@ -85,21 +93,29 @@ def test_the_persons_own_base_url_gets_the_providers_key(server, monkeypatch, ca
 @pytest.mark.parametrize("provider,voice", VOICES)
 def test_api_key_env_naming_the_providers_key_is_refused(server, project, provider, voice):
     bound = OWN_VAR[provider]
-    set_topic(project, voice={"provider": provider, "voice": voice, "api_key_env": bound,
-                              "base_url": _base(server, provider)})
+    set_topic(
+        project,
+        voice={
+            "provider": provider,
+            "voice": voice,
+            "api_key_env": bound,
+            "base_url": _base(server, provider),
+        },
+    )
     with pytest.raises(ConfigError) as err:
         Course.load("example")
     lines = (project / "courses" / "example" / "topic.yaml").read_text().splitlines()
     line = next(i for i, text in enumerate(lines, 1) if "api_key_env" in text)
     msg = str(err.value)
-    assert f"topic.yaml:{line}: voice.api_key_env: names {bound}, which Lectern sends only " \
-           f"to api.{provider}." in msg
+    assert (
+        f"topic.yaml:{line}: voice.api_key_env: names {bound}, which Lectern sends only "
+        f"to api.{provider}." in msg
+    )
     assert "MY_SERVER_KEY" in msg and server.requests == []
 
 
 @pytest.mark.parametrize("provider,voice", VOICES)
-def test_the_official_api_without_a_key_says_which_to_set(server, monkeypatch, provider,
-                                                          voice):
+def test_the_official_api_without_a_key_says_which_to_set(server, monkeypatch, provider, voice):
     monkeypatch.delenv(OWN_VAR[provider])
     with pytest.raises(ConfigError) as err:
         create(VoiceConfig(provider=provider, voice=voice)).synthesize("Hello there.")

@@ -21,14 +21,20 @@ def test_piper_speaks_a_sentence():
     clip = create(VoiceConfig()).synthesize("Welcome to the course on Python generators.")
     assert clip.rate == 22050
     assert 1.5 < clip.seconds < 6.0
-    rms = float(np.sqrt(np.mean(clip.samples ** 2)))
+    rms = float(np.sqrt(np.mean(clip.samples**2)))
     assert rms > 0.03 and np.abs(clip.samples).max() > 0.3  # a voice, not silence
 
 
 def test_mastered_lecture_hits_loudness_and_peak_targets(project):
-    write_slides(project, LECTURE, ["Hello there. This is the first slide.",
-                                    "And here is the second slide, which ends the lecture."],
-                 pause=1.0)
+    write_slides(
+        project,
+        LECTURE,
+        [
+            "Hello there. This is the first slide.",
+            "And here is the second slide, which ends the lecture.",
+        ],
+        pause=1.0,
+    )
     proc = run_cli(project, "narration", "example", "--lecture", LECTURE)
     assert proc.returncode == 0, proc.stderr
     assert "2/2" in proc.stderr and "s of audio made" in proc.stderr
@@ -64,8 +70,8 @@ def _check_timings(doc: dict, seconds: float) -> None:
 def _check_pauses_are_room_tone(doc: dict, x: np.ndarray, rate: int) -> None:
     """The gap between slides is quiet noise, not digital silence."""
     a = doc["slides"][0]["sentences"][-1]["end"] + 0.1
-    gap = x[int(a * rate): int((doc["slides"][1]["start"] - 0.05) * rate)]
-    level = 20 * np.log10(np.sqrt(np.mean(gap ** 2)))
+    gap = x[int(a * rate) : int((doc["slides"][1]["start"] - 0.05) * rate)]
+    level = 20 * np.log10(np.sqrt(np.mean(gap**2)))
     assert np.count_nonzero(gap) > 0.5 * len(gap) and -80 < level < -50
 
 
@@ -95,8 +101,11 @@ def test_empty_note_is_an_error_naming_the_slide_or_a_configured_pause(project):
         narration.run(Course.load("example"), [LECTURE])
     assert f"{path}:" in err.value.message and "Slide 2" in err.value.message
     assert "empty_note: pause" in err.value.message
-    set_topic(project, narration={"empty_note": "pause", "empty_note_seconds": 2.0},
-              voice={"concurrency": 1})
+    set_topic(
+        project,
+        narration={"empty_note": "pause", "empty_note_seconds": 2.0},
+        voice={"concurrency": 1},
+    )
     doc = narration.run(Course.load("example"), [LECTURE])["lectures"][LECTURE]
     silent = doc["slides"][1]
     assert silent["sentences"] == [] and silent["end"] - silent["start"] >= 2.0
@@ -111,7 +120,8 @@ def test_a_voice_model_outside_the_course_is_refused_and_one_in_assets_is_used(p
         f"topic.yaml: voice.voice: Piper voice '{model}' is outside the course (it is "
         f"{model.resolve()}, symlinks followed); copy the file into {project}/courses/example/ "
         f"or {project}/assets/ and name it from there (a .onnx file with its .onnx.json "
-        "beside it), or remove voice.voice for the default en_US-joe-medium")
+        "beside it), or remove voice.voice for the default en_US-joe-medium"
+    )
     mine = project / "assets/voices/my-voice.onnx"
     mine.parent.mkdir()
     mine.write_bytes(b"a model")  # found by name only: nothing is loaded yet

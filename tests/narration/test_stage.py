@@ -20,15 +20,26 @@ def cloud(project, monkeypatch):
     key: it is named by topic.yaml)."""
     monkeypatch.setattr(retry, "_sleep", lambda s: None)  # retries without waiting
     with FakeTTS() as server:
-        set_topic(project, voice={"provider": "openai", "voice": "nova", "concurrency": 4,
-                                  "base_url": server.url + "/v1"})
+        set_topic(
+            project,
+            voice={
+                "provider": "openai",
+                "voice": "nova",
+                "concurrency": 4,
+                "base_url": server.url + "/v1",
+            },
+        )
         yield server
 
 
 def _lines(course):
     provider = narration.provider_for(course)
-    return [line for lec in course.outline.lectures
-            for s in narration.plan_lecture(course, lec.id, provider) for line in s.lines]
+    return [
+        line
+        for lec in course.outline.lectures
+        for s in narration.plan_lecture(course, lec.id, provider)
+        for line in s.lines
+    ]
 
 
 def test_editing_one_note_resynthesises_exactly_that_sentence(cloud, project):
@@ -51,8 +62,9 @@ def test_editing_one_note_resynthesises_exactly_that_sentence(cloud, project):
     after_pcm = (course.audio_dir(EDITED) / "narration.wav").read_bytes()
     # json times are rounded to the millisecond: compare each slide without its edges
     changed = [i for i, chunk in enumerate(before_audio, 1) if chunk[960:-960] not in after_pcm]
-    edited_slide = next(i for i, chunk in enumerate(text.split("\n---\n"), 1)
-                        if old_sentence in chunk)
+    edited_slide = next(
+        i for i, chunk in enumerate(text.split("\n---\n"), 1) if old_sentence in chunk
+    )
     assert changed == [edited_slide]  # every other slide's samples are bit-identical
 
 
@@ -61,7 +73,7 @@ def _slide_samples(course, lecture_id) -> list[bytes]:
     folder = course.audio_dir(lecture_id)
     doc = json.loads((folder / "narration.json").read_text())
     pcm = (folder / "narration.wav").read_bytes()[44:]
-    return [pcm[round(s["start"] * 48000) * 2:round(s["end"] * 48000) * 2] for s in doc["slides"]]
+    return [pcm[round(s["start"] * 48000) * 2 : round(s["end"] * 48000) * 2] for s in doc["slides"]]
 
 
 def test_a_sentence_already_spoken_in_another_lecture_is_not_paid_again(cloud, project):
@@ -87,8 +99,9 @@ def test_a_20000_character_note_is_split_within_the_provider_limit(cloud, projec
     assert len(pieces) == len(texts) - 1 and len(doc["slides"][1]["sentences"]) == 1
     assert " ".join(p["caption"] for p in pieces).split() == words  # nothing lost, in order
     assert sorted(p["text"] for p in pieces) == sorted(t for t in texts if "word" in t)
-    saved = json.loads(narration.target(Course.load("example"),
-                                      "01-01-why-comprehensions").read_text())
+    saved = json.loads(
+        narration.target(Course.load("example"), "01-01-why-comprehensions").read_text()
+    )
     assert saved["slides"][-1]["end"] == saved["duration"] == doc["duration"]
 
 
@@ -96,8 +109,9 @@ def test_piper_pieces_of_a_long_note_stay_under_its_limit(project):
     note = "Generators are lazy, " * 1000  # 21,000 characters, one sentence
     write_slides(project, "01-01-why-comprehensions", [note.strip()])
     course = Course.load("example")
-    plan = narration.plan_lecture(course, "01-01-why-comprehensions",
-                                narration.provider_for(course))
+    plan = narration.plan_lecture(
+        course, "01-01-why-comprehensions", narration.provider_for(course)
+    )
     lines = plan[0].lines
     assert len(lines) > 50 and all(len(line.text) <= 400 for line in lines)
     assert " ".join(line.caption for line in lines).split() == note.split()
@@ -107,7 +121,7 @@ def test_a_truncated_cached_clip_is_made_again_not_used(cloud, project):
     course = Course.load("example")
     first = narration.run(course, [EDITED])["lectures"][EDITED]
     clip = next(c for c in (project / "output" / ".cache" / "tts").rglob("*.wav"))
-    clip.write_bytes(clip.read_bytes()[:44 + 4000])  # 2000 samples: a sentence cut short
+    clip.write_bytes(clip.read_bytes()[: 44 + 4000])  # 2000 samples: a sentence cut short
     shutil.rmtree(project / "output" / "example")  # `make clean`: the cache stays
     asked = len(cloud.texts())
     again = narration.run(Course.load("example"), [EDITED])["lectures"][EDITED]

@@ -18,10 +18,13 @@ def test_code_is_read_like_a_programmer_says_it():
 
 
 def test_identifiers_operators_numbers_and_units():
-    said = normalize("my_list.append() if a != b, e.g. 1,500 rows in 20ms at 99% for $5 "
-                     "on a 1 GB disk.", {})
-    assert said == ("my list dot append if a is not equal to b, for example 1500 rows in "
-                    "20 milliseconds at 99 percent for 5 dollars on a 1 gigabyte disk.")
+    said = normalize(
+        "my_list.append() if a != b, e.g. 1,500 rows in 20ms at 99% for $5 on a 1 GB disk.", {}
+    )
+    assert said == (
+        "my list dot append if a is not equal to b, for example 1500 rows in "
+        "20 milliseconds at 99 percent for 5 dollars on a 1 gigabyte disk."
+    )
 
 
 def test_sentences_keep_abbreviations_and_split_cjk():

@@ -39,12 +39,35 @@ def make_narration(course, lecture_id: str) -> Path:
     slides = _slides(course, lecture_id)
     total = SLIDE_SECONDS * len(slides)
     wav = folder / "narration.wav"
-    _ffmpeg("-f", "lavfi", "-i", f"sine=frequency=440:duration={total}", "-ar", "48000",
-            "-ac", "1", "-c:a", "pcm_s16le", str(wav))
-    entries = [{"index": i, "start": (i - 1) * SLIDE_SECONDS, "end": i * SLIDE_SECONDS,
-                "sentences": [{"text": s.note, "caption": s.note,
-                               "start": (i - 1) * SLIDE_SECONDS, "end": i * SLIDE_SECONDS}]}
-               for i, s in enumerate(slides, 1)]
+    _ffmpeg(
+        "-f",
+        "lavfi",
+        "-i",
+        f"sine=frequency=440:duration={total}",
+        "-ar",
+        "48000",
+        "-ac",
+        "1",
+        "-c:a",
+        "pcm_s16le",
+        str(wav),
+    )
+    entries = [
+        {
+            "index": i,
+            "start": (i - 1) * SLIDE_SECONDS,
+            "end": i * SLIDE_SECONDS,
+            "sentences": [
+                {
+                    "text": s.note,
+                    "caption": s.note,
+                    "start": (i - 1) * SLIDE_SECONDS,
+                    "end": i * SLIDE_SECONDS,
+                }
+            ],
+        }
+        for i, s in enumerate(slides, 1)
+    ]
     data = {"sample_rate": 48000, "duration": total, "slides": entries}
     (folder / "narration.json").write_text(json.dumps(data), encoding="utf-8")
     return wav
@@ -54,12 +77,33 @@ def make_video(course, lecture_id: str, seconds: float = 2.0) -> Path:
     """A short H.264/AAC MP4 with a WebVTT caption file beside it."""
     mp4 = course.video_path(lecture_id)
     mp4.parent.mkdir(parents=True, exist_ok=True)
-    _ffmpeg("-f", "lavfi", "-i", f"color=c=0x22346e:s=320x180:d={seconds}:r=15",
-            "-f", "lavfi", "-i", f"sine=frequency=330:duration={seconds}",
-            "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
-            "-c:a", "aac", "-b:a", "64k", "-shortest", "-movflags", "+faststart", str(mp4))
+    _ffmpeg(
+        "-f",
+        "lavfi",
+        "-i",
+        f"color=c=0x22346e:s=320x180:d={seconds}:r=15",
+        "-f",
+        "lavfi",
+        "-i",
+        f"sine=frequency=330:duration={seconds}",
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        "-pix_fmt",
+        "yuv420p",
+        "-c:a",
+        "aac",
+        "-b:a",
+        "64k",
+        "-shortest",
+        "-movflags",
+        "+faststart",
+        str(mp4),
+    )
     mp4.with_suffix(".vtt").write_text(
-        "WEBVTT\n\n00:00:00.000 --> 00:00:01.500\nWelcome to the course.\n", encoding="utf-8")
+        "WEBVTT\n\n00:00:00.000 --> 00:00:01.500\nWelcome to the course.\n", encoding="utf-8"
+    )
     return mp4
 
 
@@ -68,5 +112,9 @@ def _slides(course, lecture_id: str):
 
 
 def _ffmpeg(*args: str) -> None:
-    subprocess.run([ffmpeg(), "-hide_banner", "-loglevel", "error", "-y", *args],
-                   check=True, capture_output=True, timeout=60)
+    subprocess.run(
+        [ffmpeg(), "-hide_banner", "-loglevel", "error", "-y", *args],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )

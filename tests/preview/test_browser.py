@@ -14,14 +14,24 @@ from tests.preview import fakemedia
 from tests.preview.links import broken_links
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--autoplay-policy=no-user-gesture-required"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--autoplay-policy=no-user-gesture-required",
+]
 LEC = "01-01-why-comprehensions"
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
-                                reason="needs the Debian chromium at /usr/bin/chromium "
-                                       "(apt-get install chromium); nothing is downloaded")
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason="needs the Debian chromium at /usr/bin/chromium "
+    "(apt-get install chromium); nothing is downloaded",
+)
 
 
 @pytest.fixture(scope="module")
@@ -87,8 +97,10 @@ def test_home_links_to_lecture_with_playing_narration_and_captions(site, page):
     audio = page.locator("#slide-3 audio")
     start = audio.evaluate("a => a.play().then(() => a.currentTime)")
     assert 1.9 <= start <= 2.1  # the media fragment starts slide 3 at 2 s
-    audio.evaluate("a => new Promise(r => a.addEventListener('timeupdate', "
-                   "() => a.currentTime > 2.2 && r(), {}))")
+    audio.evaluate(
+        "a => new Promise(r => a.addEventListener('timeupdate', "
+        "() => a.currentTime > 2.2 && r(), {}))"
+    )
     assert audio.evaluate("a => a.error") is None
     audio.evaluate("a => a.pause()")
     track = page.evaluate("""() => { const v = document.querySelector('video');

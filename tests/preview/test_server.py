@@ -38,15 +38,17 @@ def served(tmp_path_factory):
     (images / "real.png").write_bytes(b"\x89PNG inside the course")
     (images / "alias.png").symlink_to("real.png")
     server = make_server(course, 0)
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01},
-                     daemon=True).start()
+    threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+    ).start()
     yield course, server.server_address[1]
     server.shutdown()
     server.server_close()
 
 
-def get(port: int, path: str, host: str | None = None, headers: dict | None = None,
-        method: str = "GET") -> tuple[int, dict, bytes]:
+def get(
+    port: int, path: str, host: str | None = None, headers: dict | None = None, method: str = "GET"
+) -> tuple[int, dict, bytes]:
     """Status, headers (lower-case names) and body of one request; host=None sends a good one."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
@@ -61,11 +63,16 @@ def get(port: int, path: str, host: str | None = None, headers: dict | None = No
         conn.close()
 
 
-@pytest.mark.parametrize("path", ["/courses/example/images/key.png",
-                                  "/courses/example/images/env.txt",
-                                  "/courses/example/images/ssh/id_ed25519",
-                                  "/courses/example/images/ssh/",
-                                  "/courses/example/images/ssh"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/courses/example/images/key.png",
+        "/courses/example/images/env.txt",
+        "/courses/example/images/ssh/id_ed25519",
+        "/courses/example/images/ssh/",
+        "/courses/example/images/ssh",
+    ],
+)
 def test_symlinks_out_of_the_course_are_not_followed(served, path):
     _, port = served
     status, _, body = get(port, path)
@@ -79,9 +86,17 @@ def test_a_symlink_inside_the_course_is_served(served):
     assert (status, body) == (200, b"\x89PNG inside the course")
 
 
-@pytest.mark.parametrize("path", ["/courses/example/", "/courses/example/lectures/",
-                                  "/courses/example/lectures", "/output/example/preview/",
-                                  "/output/example/", "/courses/example/images/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/courses/example/",
+        "/courses/example/lectures/",
+        "/courses/example/lectures",
+        "/output/example/preview/",
+        "/output/example/",
+        "/courses/example/images/",
+    ],
+)
 def test_directories_are_not_listed(served, path):
     _, port = served
     status, _, body = get(port, path)
@@ -89,12 +104,13 @@ def test_directories_are_not_listed(served, path):
     assert b"Directory listing" not in body and b"real.png" not in body and b".md" not in body
 
 
-@pytest.mark.parametrize("host", ["evil.example:{port}", "evil.example", "127.0.0.1:1",
-                                  "localhost.evil.example:{port}", ""])
+@pytest.mark.parametrize(
+    "host",
+    ["evil.example:{port}", "evil.example", "127.0.0.1:1", "localhost.evil.example:{port}", ""],
+)
 def test_other_host_names_are_refused(served, host):
     _, port = served
-    status, _, body = get(port, "/output/example/preview/index.html",
-                          host=host.format(port=port))
+    status, _, body = get(port, "/output/example/preview/index.html", host=host.format(port=port))
     assert status == 421
     assert b"Python List Comprehensions" not in body
     assert f"http://127.0.0.1:{port}/".encode() in body  # where the preview does answer
@@ -107,8 +123,9 @@ def test_localhost_is_served_like_127_0_0_1(served):
         assert status == 200 and b"Python List Comprehensions" in body
 
 
-@pytest.mark.parametrize("path", ["/", "/output/example/preview/index.html",
-                                  "/courses/example/images/key.png", "/.env"])
+@pytest.mark.parametrize(
+    "path", ["/", "/output/example/preview/index.html", "/courses/example/images/key.png", "/.env"]
+)
 def test_every_answer_forbids_scripts_sniffing_and_referrers(served, path):
     _, port = served
     status, headers, _ = get(port, path)
@@ -137,17 +154,28 @@ def test_files_and_byte_ranges_of_media_are_served(served):
     status, headers, body = get(port, url, headers={"Range": "bytes=0-9"}, method="HEAD")
     assert (status, headers["content-length"], body) == (206, "10", b"")
     mp4 = course.video_path(LEC).read_bytes()
-    status, headers, body = get(port, f"/output/example/video/{LEC}.mp4",
-                                headers={"Range": "bytes=0-"})  # what Chromium asks first
+    status, headers, body = get(
+        port, f"/output/example/video/{LEC}.mp4", headers={"Range": "bytes=0-"}
+    )  # what Chromium asks first
     assert (status, headers["content-type"], body) == (206, "video/mp4", mp4)
 
 
-@pytest.mark.parametrize("header, size, span", [
-    (None, 100, None), ("bytes=0-9", 100, (0, 9)), ("bytes=90-200", 100, (90, 99)),
-    ("bytes=-1", 100, (99, 99)), ("bytes=-500", 100, (0, 99)), ("bytes=5-", 100, (5, 99)),
-    ("bytes=0-1,5-6", 100, None), ("bytes=9-3", 100, None), ("items=0-1", 100, None),
-    ("bytes=-", 100, None), ("bytes=0-", 0, None),
-])
+@pytest.mark.parametrize(
+    "header, size, span",
+    [
+        (None, 100, None),
+        ("bytes=0-9", 100, (0, 9)),
+        ("bytes=90-200", 100, (90, 99)),
+        ("bytes=-1", 100, (99, 99)),
+        ("bytes=-500", 100, (0, 99)),
+        ("bytes=5-", 100, (5, 99)),
+        ("bytes=0-1,5-6", 100, None),
+        ("bytes=9-3", 100, None),
+        ("items=0-1", 100, None),
+        ("bytes=-", 100, None),
+        ("bytes=0-", 0, None),
+    ],
+)
 def test_byte_range_reads_one_range_or_none(header, size, span):
     assert byte_range(header, size) == span
 

@@ -37,11 +37,14 @@ def test_cli_writes_every_page_small_and_stamped(project):
     assert "12 files" in first.stdout and "12 changed" in first.stdout
     folder = project / "output" / "example" / "preview"
     names = sorted(p.name for p in folder.iterdir())
-    assert names == sorted(["index.html", "outline.html", "style.css"]
-                           + [f"quiz-0{i}-{s}.html" for i, s in
-                              [(1, "comprehensions"), (2, "beyond-lists"), (3, "generators")]]
-                           + [f"lecture-{p.stem}.html"
-                              for p in (project / "courses/example/lectures").glob("*.md")])
+    assert names == sorted(
+        ["index.html", "outline.html", "style.css"]
+        + [
+            f"quiz-0{i}-{s}.html"
+            for i, s in [(1, "comprehensions"), (2, "beyond-lists"), (3, "generators")]
+        ]
+        + [f"lecture-{p.stem}.html" for p in (project / "courses/example/lectures").glob("*.md")]
+    )
     total = sum(p.stat().st_size for p in folder.iterdir())
     assert total < 2 * 1024 * 1024, f"preview is {total} bytes"
     second = run_cli(project, "preview", "example")
@@ -61,7 +64,7 @@ def test_pages_without_media_show_script_draft_and_quiz(course):
     assert "<table>" in syntax and 'class="codehilite"' in syntax  # markdown rendered
     quiz = (preview(course) / "quiz-01-comprehensions.html").read_text()
     questions = course.quiz("01-comprehensions").questions
-    assert quiz.count("<details class=\"answer\">") == len(questions)
+    assert quiz.count('<details class="answer">') == len(questions)
     outline = (preview(course) / "outline.html").read_text()
     assert "Rewrite a simple accumulator loop as a comprehension" in outline
 
@@ -94,8 +97,10 @@ def test_edited_file_and_waiting_proposal_are_marked_with_diff(course):
     original = path.read_text()
     protect.write(course.dir, path, original, Key("k1"), force=True)  # now pipeline-written
     path.write_text(original + "\nMy own closing words.\n")  # the person edits it
-    assert protect.write(course.dir, path, original + "\nA regenerated ending.\n", Key("k2")) \
+    assert (
+        protect.write(course.dir, path, original + "\nA regenerated ending.\n", Key("k2"))
         == protect.PROPOSED
+    )
     build(course)
     page = (preview(course) / f"lecture-{LEC}.html").read_text()
     assert "edited by hand" in page and "proposed version waiting" in page
@@ -129,8 +134,9 @@ def test_server_shows_the_course_but_not_secrets(course):
     build(course)
     (course.root / ".env").write_text("OPENAI_API_KEY=sk-secret\n")
     server = make_server(course, 0)
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01},
-                     daemon=True).start()
+    threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+    ).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
     try:
         with urllib.request.urlopen(base + "/") as r:  # redirected to the home page
@@ -138,8 +144,13 @@ def test_server_shows_the_course_but_not_secrets(course):
             assert b"Python List Comprehensions" in r.read()
         with urllib.request.urlopen(f"{base}/courses/example/lectures/{LEC}.md") as r:
             assert r.headers["Content-Type"].startswith("text/plain")
-        for path in ("/.env", "/output/example/../../.env", "/courses/example/.lectern/x",
-                     "/pyproject.toml", "/output/.cache/"):
+        for path in (
+            "/.env",
+            "/output/example/../../.env",
+            "/courses/example/.lectern/x",
+            "/pyproject.toml",
+            "/output/.cache/",
+        ):
             with pytest.raises(urllib.error.HTTPError) as e:
                 urllib.request.urlopen(base + path)
             assert e.value.code == 404, path

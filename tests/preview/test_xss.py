@@ -14,9 +14,11 @@ from pipeline.preview.server import make_server
 from tests.preview import fakemedia
 from tests.preview.test_browser import ARGS, CHROMIUM, LEC, load_images
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
-                                reason="needs the Debian chromium at /usr/bin/chromium "
-                                       "(apt-get install chromium); nothing is downloaded")
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason="needs the Debian chromium at /usr/bin/chromium "
+    "(apt-get install chromium); nothing is downloaded",
+)
 
 # Each vector opens a dialog numbered by its position if any script runs.
 VECTORS = """\
@@ -123,10 +125,10 @@ def browser():
 def served(site):
     """The preview over `make serve`'s server; yields the lecture page's URL."""
     server = make_server(site, 0)
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01},
-                     daemon=True).start()
-    yield (f"http://127.0.0.1:{server.server_address[1]}/output/example/preview/"
-           f"lecture-{LEC}.html")
+    threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+    ).start()
+    yield (f"http://127.0.0.1:{server.server_address[1]}/output/example/preview/lecture-{LEC}.html")
     server.shutdown()
     server.server_close()
 
@@ -141,8 +143,9 @@ class Visit:
         self.dialogs: list[str] = []
         self.refused: list[str] = []
         self.tab.on("dialog", self._dialog)
-        self.tab.on("console", lambda m: "Content Security Policy" in m.text
-                    and self.refused.append(m.text))
+        self.tab.on(
+            "console", lambda m: "Content Security Policy" in m.text and self.refused.append(m.text)
+        )
 
     def _dialog(self, dialog) -> None:
         self.dialogs.append(dialog.message)
@@ -190,10 +193,13 @@ def test_no_vector_in_a_draft_runs_a_script(site, browser, bypass_csp):
 
 def test_draft_html_has_no_active_content(site):
     page = (site.out / "preview" / f"lecture-{LEC}.html").read_text(encoding="utf-8")
-    draft = page[page.index('<article class="draft">'):page.index("</article>")]
-    found = re.findall(r"<(?:script|iframe|svg|math|object|embed|form|input|meta|style|button)"
-                       r"|\bon\w+\s*=|\bstyle\s*=|javascript:|vbscript:|data:|srcdoc", draft,
-                       re.I)
+    draft = page[page.index('<article class="draft">') : page.index("</article>")]
+    found = re.findall(
+        r"<(?:script|iframe|svg|math|object|embed|form|input|meta|style|button)"
+        r"|\bon\w+\s*=|\bstyle\s*=|javascript:|vbscript:|data:|srcdoc",
+        draft,
+        re.I,
+    )
     assert found == []
     assert "raw javascript link" in draft and "click this div" in draft  # text is kept
 
@@ -219,10 +225,14 @@ def test_harmless_markup_still_renders(site, browser):
 def test_csp_stops_a_script_the_sanitiser_might_miss(site, browser, tmp_path):
     page = (site.out / "preview" / f"lecture-{LEC}.html").read_text(encoding="utf-8")
     injected = site.out / "preview" / "injected.html"
-    injected.write_text(page.replace('<main id="main" tabindex="-1">',
-                                     '<main id="main" tabindex="-1"><script>alert("inline")'
-                                     '</script><img src=x onerror=alert("handler")>'),
-                        encoding="utf-8")
+    injected.write_text(
+        page.replace(
+            '<main id="main" tabindex="-1">',
+            '<main id="main" tabindex="-1"><script>alert("inline")'
+            '</script><img src=x onerror=alert("handler")>',
+        ),
+        encoding="utf-8",
+    )
     try:
         with Visit(browser) as v:
             v.tab.goto(injected.as_uri())
@@ -245,11 +255,14 @@ def test_page_loads_everything_it_needs_under_the_policy(site, browser, served, 
         if how == "http":
             assert "script-src 'none'" in response.headers["content-security-policy"]
         load_images(v.tab)
-        widths = v.tab.evaluate("[...document.querySelectorAll('.slide img')]"
-                                ".map(i => i.naturalWidth)")
+        widths = v.tab.evaluate(
+            "[...document.querySelectorAll('.slide img')].map(i => i.naturalWidth)"
+        )
         assert widths == [640] * 7
-        assert v.tab.evaluate("getComputedStyle(document.body).backgroundColor") \
-            == "rgb(244, 246, 250)"  # style.css applied
+        assert (
+            v.tab.evaluate("getComputedStyle(document.body).backgroundColor")
+            == "rgb(244, 246, 250)"
+        )  # style.css applied
         audio = v.tab.locator("#slide-3 audio")
         assert 1.9 <= audio.evaluate("a => a.play().then(() => a.currentTime)") <= 2.1
         audio.evaluate("a => a.pause()")

@@ -16,19 +16,50 @@ from pipeline.course import Course
 from tests.conftest import make_project
 
 DATA = Path(__file__).parent / "data"
-VTT = "WEBVTT\n\n00:00:00.000 --> 00:00:01.000\nHello, and welcome.\n\n" \
-      "00:00:01.000 --> 00:00:01.900\nLet us begin.\n"
+VTT = (
+    "WEBVTT\n\n00:00:00.000 --> 00:00:01.000\nHello, and welcome.\n\n"
+    "00:00:01.000 --> 00:00:01.900\nLet us begin.\n"
+)
 
 
-def make_mp4(path: Path, seconds: float, size: str = "1280x720", layout: str = "stereo",
-             vcodec: str = "libx264") -> Path:
+def make_mp4(
+    path: Path,
+    seconds: float,
+    size: str = "1280x720",
+    layout: str = "stereo",
+    vcodec: str = "libx264",
+) -> Path:
     """A real MP4: a still colour at 1 fps (cheap to encode) with silent AAC audio."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    subprocess.run([tools.ffmpeg(), "-y", "-loglevel", "error",
-                    "-f", "lavfi", "-i", f"color=c=0x224466:s={size}:r=1",
-                    "-f", "lavfi", "-i", f"anullsrc=r=8000:cl={layout}", "-t", str(seconds),
-                    "-c:v", vcodec, "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "16k",
-                    str(path)], check=True, timeout=120)
+    subprocess.run(
+        [
+            tools.ffmpeg(),
+            "-y",
+            "-loglevel",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            f"color=c=0x224466:s={size}:r=1",
+            "-f",
+            "lavfi",
+            "-i",
+            f"anullsrc=r=8000:cl={layout}",
+            "-t",
+            str(seconds),
+            "-c:v",
+            vcodec,
+            "-pix_fmt",
+            "yuv420p",
+            "-c:a",
+            "aac",
+            "-b:a",
+            "16k",
+            str(path),
+        ],
+        check=True,
+        timeout=120,
+    )
     return path
 
 

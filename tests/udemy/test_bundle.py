@@ -32,8 +32,12 @@ def test_bundle_order_matches_outline(built):
     with zipfile.ZipFile(udemy.STAGE.target(built)) as zf:
         videos = [n for n in zf.namelist() if n.endswith(".mp4")]
     assert [PurePosixPath(v).name for v in videos] == [
-        "01 - Your first page.mp4", "02 - Tags and attributes.mp4", "03 - Forms.mp4",
-        "01 - Selectors.mp4", "02 - Flexbox.mp4"]
+        "01 - Your first page.mp4",
+        "02 - Tags and attributes.mp4",
+        "03 - Forms.mp4",
+        "01 - Selectors.mp4",
+        "02 - Flexbox.mp4",
+    ]
     lecture_files = sorted((bundle / "curriculum" / folders[0]).iterdir())
     assert len(lecture_files) == 3 * 4  # mp4, vtt, pptx and pdf per lecture
 
@@ -66,7 +70,8 @@ def test_rerun_skips_and_changes_rebuild(built):
     udemy.run(_reload(built))
     assert zip_path.stat().st_ino == first  # fresh: not rewritten
     built.video_path("02-02-flexbox").with_suffix(".vtt").write_text(
-        "WEBVTT\n\n00:00:00.000 --> 00:00:01.000\nChanged.\n")
+        "WEBVTT\n\n00:00:00.000 --> 00:00:01.000\nChanged.\n"
+    )
     udemy.run(_reload(built))
     assert zip_path.stat().st_ino != first
     with zipfile.ZipFile(zip_path) as zf:
@@ -89,8 +94,12 @@ def test_landing_page_and_disclosure(built):
 
 
 def test_course_image_uses_theme_and_size(built):
-    write_theme(built.root / "assets" / "themes" / "default" / "theme.yaml",
-                title_background="102030", text="203040", accent="FF8800")
+    write_theme(
+        built.root / "assets" / "themes" / "default" / "theme.yaml",
+        title_background="102030",
+        text="203040",
+        accent="FF8800",
+    )
     udemy.run(_reload(built))
     with Image.open(udemy.bundle_dir(built) / "course-image.jpg") as img:
         assert img.format == "JPEG" and img.size == (2048, 1152)
@@ -101,7 +110,7 @@ def test_course_image_uses_theme_and_size(built):
 def test_quiz_document_shows_tags_when_rendered(built):
     udemy.run(built)
     doc = (udemy.bundle_dir(built) / "quizzes" / "01 - HTML the structure.md").read_text()
-    assert "after the lecture \"Forms\". 2 questions." in doc
+    assert 'after the lecture "Forms". 2 questions.' in doc
     assert "1. A generic block container, with no meaning of its own — **correct**" in doc
     rendered = markdown.markdown(doc)
     assert "written <code>&lt;div&gt;</code>, and why?" in rendered

@@ -11,14 +11,15 @@ SHORT, LONG = 348, 408  # 5 x 348 s = 29:00; 4 x 348 s + 408 s = 30:00
 
 
 def _rule(course: Course, name: str) -> checks.Rule:
-    return next(r for r in checks.check(Course.load(course.slug, course.root))
-                if r.name.startswith(name))
+    return next(
+        r for r in checks.check(Course.load(course.slug, course.root)) if r.name.startswith(name)
+    )
 
 
 def test_four_lectures_fail_five_pass(mini):
     outline = mini.outline_path
     full = outline.read_text()
-    cut = full[:full.index("      - id: 02-02-flexbox")]
+    cut = full[: full.index("      - id: 02-02-flexbox")]
     outline.write_text(cut)
     rule = _rule(mini, "at least 5 lectures")
     assert not rule.ok and rule.detail == "4 lectures" and "outline.yaml" in rule.fix
@@ -68,11 +69,15 @@ def test_landing_rules_fail_then_pass(mini):
     good = topic.read_text()
     bad = good.replace("A five-lecture", "A" + " very" * 30 + " five-lecture")
     bad = bad.replace("  - Lay out a page with flexbox\n", "").replace(
-        'audience: "People who have never written a web page."', "")
-    bad = bad[:bad.index("book:")]  # without book.description: under 200 words
+        'audience: "People who have never written a web page."', ""
+    )
+    bad = bad[: bad.index("book:")]  # without book.description: under 200 words
     topic.write_text(bad)
-    (mini.outline_path).write_text(mini.outline_path.read_text().replace(
-        "objectives: [Write the skeleton of an HTML page]", "objectives: []"))
+    (mini.outline_path).write_text(
+        mini.outline_path.read_text().replace(
+            "objectives: [Write the skeleton of an HTML page]", "objectives: []"
+        )
+    )
     names = {r.name: r.ok for r in checks.check(Course.load("mini", mini.root))}
     assert not names["subtitle 1 to 120 characters"]
     assert not names["requirements and intended learners"]

@@ -23,8 +23,11 @@ def test_safe_name_drops_invisible_and_direction_characters():
 
 def test_bundle_file_names_have_no_direction_controls(built):
     outline = built.outline_path
-    outline.write_text(outline.read_text().replace(
-        'title: "Forms"', 'title: "Forms \u2067\u202bmrof\u202c\u2069\u200f"'))
+    outline.write_text(
+        outline.read_text().replace(
+            'title: "Forms"', 'title: "Forms \u2067\u202bmrof\u202c\u2069\u200f"'
+        )
+    )
     course = Course.load(built.slug, built.root)
     udemy.run(course)
     with zipfile.ZipFile(udemy.STAGE.target(course)) as zf:
@@ -35,8 +38,11 @@ def test_bundle_file_names_have_no_direction_controls(built):
 
 def test_html_in_titles_is_text_on_the_landing_page(built):
     topic = built.topic_path
-    topic.write_text(topic.read_text().replace(
-        'title: "Tiny HTML & CSS"', "title: \"Tiny <img src=x onerror=alert(1)> & CSS\""))
+    topic.write_text(
+        topic.read_text().replace(
+            'title: "Tiny HTML & CSS"', 'title: "Tiny <img src=x onerror=alert(1)> & CSS"'
+        )
+    )
     course = Course.load(built.slug, built.root)
     udemy.run(course)
     text = (udemy.bundle_dir(course) / "landing-page.md").read_text(encoding="utf-8")

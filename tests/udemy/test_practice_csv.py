@@ -10,10 +10,12 @@ from pipeline.stages import udemy
 from pipeline.udemy import quizzes
 from tests.golden import assert_golden
 
-HEADER = (b"Question,Question Type,Answer Option 1,Explanation 1,Answer Option 2,Explanation 2,"
-          b"Answer Option 3,Explanation 3,Answer Option 4,Explanation 4,Answer Option 5,"
-          b"Explanation 5,Answer Option 6,Explanation 6,Correct Answers,Overall Explanation,"
-          b"Domain\n")
+HEADER = (
+    b"Question,Question Type,Answer Option 1,Explanation 1,Answer Option 2,Explanation 2,"
+    b"Answer Option 3,Explanation 3,Answer Option 4,Explanation 4,Answer Option 5,"
+    b"Explanation 5,Answer Option 6,Explanation 6,Correct Answers,Overall Explanation,"
+    b"Domain\n"
+)
 
 
 def _csv(course) -> bytes:
@@ -36,8 +38,10 @@ def test_header_bytes_columns_and_no_bom(built):
 
 def test_multi_select_row(built):
     row = _rows(_csv(built))[2]
-    assert row[:2] == ["Which of these are valid HTML elements? Select all that apply.",
-                       "multi-select"]
+    assert row[:2] == [
+        "Which of these are valid HTML elements? Select all that apply.",
+        "multi-select",
+    ]
     assert row[2] == "&lt;section&gt;" and row[14] == "1,2"
     assert row[8:14] == [""] * 6  # options 4-6 empty
     assert row[16] == "HTML: the structure"  # the section is the domain

@@ -25,15 +25,20 @@ def _reload(course: Course) -> Course:
 
 def _bundle_files(course: Course) -> dict[str, bytes]:
     folder = udemy.bundle_dir(course)
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def _slides_with_key(course: Course) -> int:
     """A two-slide script whose second note holds the key; returns the key's line."""
-    text = ("## [title] Tags and attributes\n\nNote:\nWelcome.\n\n---\n\n"
-            "## [bullets] Log in\n- Open the dashboard\n\nNote:\n"
-            f"Paste the token {KEY} into the box.\n")
+    text = (
+        "## [title] Tags and attributes\n\nNote:\nWelcome.\n\n---\n\n"
+        "## [bullets] Log in\n- Open the dashboard\n\nNote:\n"
+        f"Paste the token {KEY} into the box.\n"
+    )
     path = course.slides_path(LECTURE)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
@@ -49,9 +54,11 @@ def test_a_dotenv_key_in_a_slide_note_stops_the_bundle_and_keeps_the_old_one(bui
     with pytest.raises(SecretInBundle) as err:
         udemy.run(_reload(built))
     msg = str(err.value)
-    assert msg.startswith(f"udemy bundle: {DECK} → ppt/notesSlides/notesSlide2.xml contains "
-                          "the value of $LECTERN_TEST_API_KEY (from .env), so it was not "
-                          "written")
+    assert msg.startswith(
+        f"udemy bundle: {DECK} → ppt/notesSlides/notesSlide2.xml contains "
+        "the value of $LECTERN_TEST_API_KEY (from .env), so it was not "
+        "written"
+    )
     assert f"Remove the value from courses/mini/slides/{LECTURE}.md:{line}, then run" in msg
     assert udemy.STAGE.target(built).read_bytes() == old_zip
     assert _bundle_files(built) == old_files
@@ -69,8 +76,10 @@ def test_a_key_in_a_quiz_names_the_source_line(built, monkeypatch):
     with pytest.raises(SecretInBundle) as err:
         udemy.run(_reload(built))
     msg = str(err.value)
-    assert msg.startswith("udemy bundle: quizzes/02 - CSS styling.md contains the value of "
-                          "$OPENAI_API_KEY (from the environment)")
+    assert msg.startswith(
+        "udemy bundle: quizzes/02 - CSS styling.md contains the value of "
+        "$OPENAI_API_KEY (from the environment)"
+    )
     assert f"courses/mini/quizzes/02-css.yaml:{line}" in msg and KEY not in msg
     assert not udemy.STAGE.target(built).exists()
 
@@ -80,18 +89,32 @@ def test_a_key_in_a_video_title_is_found_in_the_mp4_bytes(built, monkeypatch):
     video = built.video_path("01-01-first-page")
     original = video.with_name("source.mp4")
     video.rename(original)
-    subprocess.run([tools.ffmpeg(), "-loglevel", "error", "-i", str(original), "-c", "copy",
-                    "-metadata", f"title=Recorded with {KEY}", str(video)], check=True)
+    subprocess.run(
+        [
+            tools.ffmpeg(),
+            "-loglevel",
+            "error",
+            "-i",
+            str(original),
+            "-c",
+            "copy",
+            "-metadata",
+            f"title=Recorded with {KEY}",
+            str(video),
+        ],
+        check=True,
+    )
     with pytest.raises(SecretInBundle) as err:
         udemy.run(_reload(built))
     msg = str(err.value)
-    assert msg.startswith("udemy bundle: curriculum/01 - HTML the structure/01 - Your first "
-                          "page.mp4 contains the value of $LECTERN_TEST_TOKEN")
+    assert msg.startswith(
+        "udemy bundle: curriculum/01 - HTML the structure/01 - Your first "
+        "page.mp4 contains the value of $LECTERN_TEST_TOKEN"
+    )
     assert "lecture 01-01-first-page: it is in none of the course's files" in msg
 
 
-def test_the_scan_opens_a_deck_inside_a_zip_and_finds_keys_across_chunks(tmp_path,
-                                                                          monkeypatch):
+def test_the_scan_opens_a_deck_inside_a_zip_and_finds_keys_across_chunks(tmp_path, monkeypatch):
     secrets = {"X_TOKEN": KEY.encode()}
     make_pptx(tmp_path / "d.pptx", f"Title {KEY}")
     outer = tmp_path / "bundle.zip"

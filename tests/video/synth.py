@@ -22,21 +22,31 @@ def frame(path: Path, n: int, size: tuple[int, int] = (1920, 1080)) -> None:
     """A distinct slide picture with its number written large."""
     img = Image.new("RGB", size, (30 + 40 * (n % 5), 60, 110 + 20 * (n % 4)))
     draw = ImageDraw.Draw(img)
-    draw.text((size[0] // 10, size[1] // 3), f"Slide {n}", fill="white",
-              font=ImageFont.truetype(FONT, size[1] // 8))
+    draw.text(
+        (size[0] // 10, size[1] // 3),
+        f"Slide {n}",
+        fill="white",
+        font=ImageFont.truetype(FONT, size[1] // 8),
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     img.save(path)
 
 
-def write_frames(root: Path, count: int, topic: str = "example", lecture: str = LECTURE,
-                 sizes: dict | None = None) -> Path:
+def write_frames(
+    root: Path,
+    count: int,
+    topic: str = "example",
+    lecture: str = LECTURE,
+    sizes: dict | None = None,
+) -> Path:
     """output/T/frames/ID/ with slide-NNN.png and frames.json."""
     out = root / "output" / topic / "frames" / lecture
     names = [f"slide-{i:03d}.png" for i in range(1, count + 1)]
     for i, name in enumerate(names, 1):
         frame(out / name, i, (sizes or {}).get(i, (1920, 1080)))
-    (out / "frames.json").write_text(json.dumps({"size": [1920, 1080], "frames": names,
-                                                 "pdf": "deck.pdf"}))
+    (out / "frames.json").write_text(
+        json.dumps({"size": [1920, 1080], "frames": names, "pdf": "deck.pdf"})
+    )
     return out
 
 
@@ -50,23 +60,36 @@ def speech(seconds: float, seed: int) -> np.ndarray:
     return (0.3 * envelope * (0.6 * tone + 0.4 * rng.standard_normal(n))).astype(np.float32)
 
 
-def write_narration(root: Path, slides: list[list[float]], topic: str = "example",
-                    lecture: str = LECTURE, pause: float = 0.5, seed: int = 1,
-                    text: str = "This is sentence {n} of slide {s}.") -> dict:
+def write_narration(
+    root: Path,
+    slides: list[list[float]],
+    topic: str = "example",
+    lecture: str = LECTURE,
+    pause: float = 0.5,
+    seed: int = 1,
+    text: str = "This is sentence {n} of slide {s}.",
+) -> dict:
     """narration.wav + narration.json: slides[i] lists the seconds of each sentence."""
     parts, doc_slides, pos = [], [], 0.0
     for s, sentences in enumerate(slides, 1):
         start, sents = pos, []
         for n, length in enumerate(sentences, 1):
             parts.append(speech(length, seed * 1000 + s * 10 + n))
-            sents.append({"text": text.format(n=n, s=s), "caption": text.format(n=n, s=s),
-                          "start": round(pos, 3), "end": round(pos + length, 3)})
+            sents.append(
+                {
+                    "text": text.format(n=n, s=s),
+                    "caption": text.format(n=n, s=s),
+                    "start": round(pos, 3),
+                    "end": round(pos + length, 3),
+                }
+            )
             pos += length
             if sentences:
                 parts.append(np.zeros(int(round(pause * RATE)), np.float32))
                 pos += pause
-        doc_slides.append({"index": s, "start": round(start, 3), "end": round(pos, 3),
-                           "sentences": sents})
+        doc_slides.append(
+            {"index": s, "start": round(start, 3), "end": round(pos, 3), "sentences": sents}
+        )
     audio = np.concatenate(parts) if parts else np.zeros(0, np.float32)
     doc = {"sample_rate": RATE, "duration": round(len(audio) / RATE, 3), "slides": doc_slides}
     out = root / "output" / topic / "audio" / lecture
@@ -98,8 +121,22 @@ def grab(video: Path, t: float) -> np.ndarray:
     from pipeline.video import probe
 
     v = probe.info(video).video
-    cmd = [ffmpeg(), "-loglevel", "error", "-ss", f"{t:.3f}", "-i", str(video), "-frames:v", "1",
-           "-f", "rawvideo", "-pix_fmt", "rgb24", "-"]
+    cmd = [
+        ffmpeg(),
+        "-loglevel",
+        "error",
+        "-ss",
+        f"{t:.3f}",
+        "-i",
+        str(video),
+        "-frames:v",
+        "1",
+        "-f",
+        "rawvideo",
+        "-pix_fmt",
+        "rgb24",
+        "-",
+    ]
     raw = subprocess.run(cmd, capture_output=True, check=True).stdout
     return np.frombuffer(raw, np.uint8).reshape(v["height"], v["width"], 3)
 

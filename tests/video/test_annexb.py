@@ -19,15 +19,31 @@ ENC = segments.Encoding(640, 360, unit=10)  # small and short: the rules do not 
 
 def _decode(stream: bytes, size=(640, 360)) -> np.ndarray:
     """Every frame of an Annex-B stream as RGB arrays; fails on any decoder complaint."""
-    proc = subprocess.run([ffmpeg(), "-v", "error", "-f", "h264", "-i", "-", "-f", "rawvideo",
-                           "-pix_fmt", "rgb24", "-"], input=stream, capture_output=True)
+    proc = subprocess.run(
+        [
+            ffmpeg(),
+            "-v",
+            "error",
+            "-f",
+            "h264",
+            "-i",
+            "-",
+            "-f",
+            "rawvideo",
+            "-pix_fmt",
+            "rgb24",
+            "-",
+        ],
+        input=stream,
+        capture_output=True,
+    )
     assert proc.returncode == 0 and not proc.stderr, proc.stderr
     return np.frombuffer(proc.stdout, np.uint8).reshape(-1, size[1], size[0], 3)
 
 
 def _psnr(a: np.ndarray, b: np.ndarray) -> float:
     mse = np.mean((a.astype(float) - b.astype(float)) ** 2)
-    return float("inf") if mse == 0 else 10 * np.log10(255 ** 2 / mse)
+    return float("inf") if mse == 0 else 10 * np.log10(255**2 / mse)
 
 
 @pytest.fixture(scope="module")
@@ -94,8 +110,13 @@ def test_idr_plus_template_looks_like_a_full_segment(busy, template, tmp_path):
     segments.encode(busy[0], full, ENC)
     segments.encode_picture(busy[0], idr, ENC, template)
     a = _decode(full.read_bytes())
-    b = _decode(annexb.join(segments.frames_for([(annexb.access_units(idr.read_bytes()),
-                                                   ENC.unit)], ENC.unit, template)))
+    b = _decode(
+        annexb.join(
+            segments.frames_for(
+                [(annexb.access_units(idr.read_bytes()), ENC.unit)], ENC.unit, template
+            )
+        )
+    )
     assert len(a) == len(b) == ENC.unit
     assert abs(_psnr(a[0], busy[1]) - _psnr(b[0], busy[1])) < 0.5  # same quality
 
@@ -111,10 +132,12 @@ def test_picture_whose_headers_differ_gets_a_full_segment(busy, template, tmp_pa
 
 
 def test_framecrc_parsed_with_floats_matches_exact_fractions():
-    text = ("#tb 0: 1/15360\n#media_type 0: video\n"
-            "0,          0,          0,      512,    34030, 0x1b2c3d4e\n"
-            "0,    4607488,    4607488,      512,       72, 0x45680614, F=0x0\n"
-            "0,    4608000,    4608000,      512,     9000, 0x12345678, F=0x1\n")
+    text = (
+        "#tb 0: 1/15360\n#media_type 0: video\n"
+        "0,          0,          0,      512,    34030, 0x1b2c3d4e\n"
+        "0,    4607488,    4607488,      512,       72, 0x45680614, F=0x0\n"
+        "0,    4608000,    4608000,      512,     9000, 0x12345678, F=0x1\n"
+    )
     got = probe.parse_framecrc(text)
     for p, pts in zip(got, (0, 4607488, 4608000), strict=True):
         assert abs(p.pts - float(Fraction(pts, 15360))) < 1e-9

@@ -38,8 +38,15 @@ def _write_assets(root):
 
 def test_intro_outro_music_and_watermark(project):
     _write_assets(project)
-    synth.set_video(project, intro=True, outro=True, intro_seconds=1, outro_seconds=1,
-                    music="assets/music/bed.wav", watermark="assets/logo.png")
+    synth.set_video(
+        project,
+        intro=True,
+        outro=True,
+        intro_seconds=1,
+        outro_seconds=1,
+        music="assets/music/bed.wav",
+        watermark="assets/logo.png",
+    )
     synth.write_frames(project, 2)
     doc = synth.write_narration(project, [[0.8], [0.9]])
     proc = run_cli(project, "video", "example", "--lecture", synth.LECTURE)
@@ -57,11 +64,13 @@ def test_intro_outro_music_and_watermark(project):
     assert corner[..., 0].mean() - corner[..., 2].mean() > 60
 
     sound = probe.audio(mp4)[:, 0]
-    intro_music = _tone_db(sound[int(0.7 * 48000):int(1.0 * 48000)])
-    under_speech = _tone_db(sound[int(1.15 * 48000):int(1.45 * 48000)])
+    intro_music = _tone_db(sound[int(0.7 * 48000) : int(1.0 * 48000)])
+    under_speech = _tone_db(sound[int(1.15 * 48000) : int(1.45 * 48000)])
     assert intro_music - under_speech >= 6  # ducked under the voice
-    rms = [float(np.sqrt(np.mean(sound[int(a * 48000):int(b * 48000)] ** 2)))
-           for a, b in ((0, 0.05), (0.7, 1.0))]
+    rms = [
+        float(np.sqrt(np.mean(sound[int(a * 48000) : int(b * 48000)] ** 2)))
+        for a, b in ((0, 0.05), (0.7, 1.0))
+    ]
     assert 0 < rms[0] < rms[1] / 2  # faded in
     assert -45 < 20 * np.log10(rms[1]) < -20  # at about video.music_db, not full level
 
@@ -78,9 +87,12 @@ def test_burned_captions_at_720p(project):
     assert all(ok for _, ok, _ in check(mp4, project / AUDIO / "narration.json"))
     s1, s2 = doc["slides"][0]["sentences"]
     # caption, gap, caption, gap: four pictures of one slide, each changing on a keyframe
-    assert np.allclose(synth.picture_changes(mp4), [s1["end"], s2["start"], s2["end"]],
-                       atol=0.5 / 30)
+    assert np.allclose(
+        synth.picture_changes(mp4), [s1["end"], s2["start"], s2["end"]], atol=0.5 / 30
+    )
     band = slice(600, 700)
-    white = [(synth.grab(mp4, t)[band] > 220).all(axis=2).sum()
-             for t in (s1["start"] + 0.3, s1["end"] + 0.2)]
+    white = [
+        (synth.grab(mp4, t)[band] > 220).all(axis=2).sum()
+        for t in (s1["start"] + 0.3, s1["end"] + 0.2)
+    ]
     assert white[0] > 500 and white[1] == 0  # text while spoken, none in the pause

@@ -32,8 +32,8 @@ def test_wrong_size_frame_is_letterboxed_with_a_warning(project):
     pic = synth.grab(mp4, doc["slides"][1]["start"] + 0.2).astype(int)
     assert pic.shape == (1080, 1920, 3)
     bar_w = (1920 - 1024 * 1080 // 768) // 2  # 240 px of bar each side
-    assert pic[:, : bar_w - 4].max() < 24 and pic[:, -(bar_w - 4):].max() < 24  # black bars
-    assert pic[:, bar_w + 8: -(bar_w + 8)].mean() > 40  # the slide itself, scaled to fit
+    assert pic[:, : bar_w - 4].max() < 24 and pic[:, -(bar_w - 4) :].max() < 24  # black bars
+    assert pic[:, bar_w + 8 : -(bar_w + 8)].mean() > 40  # the slide itself, scaled to fit
 
 
 def test_missing_audio_segment_names_the_slide(project):
@@ -93,8 +93,11 @@ def test_a_frame_listed_but_missing_names_a_command_that_makes_it(project):
     synth.write_narration(project, [[0.5], [0.5]])
     (out / "slide-002.png").unlink()
     proc = _render(project)
-    assert proc.returncode == 1 and "slide-002.png: listed in frames.json but missing" in \
-        proc.stderr and "run `make frames TOPIC=example FORCE=1`" in proc.stderr
+    assert (
+        proc.returncode == 1
+        and "slide-002.png: listed in frames.json but missing" in proc.stderr
+        and "run `make frames TOPIC=example FORCE=1`" in proc.stderr
+    )
 
 
 def test_narration_wav_with_extra_chunks_is_read_from_its_data_chunk(tmp_path):
@@ -143,13 +146,14 @@ def test_narration_wav_cut_short_names_the_file_and_the_command_that_rebuilds_it
     before = (project / VIDEO).read_bytes()
     wav = project / AUDIO / "narration.wav"
     data = wav.read_bytes()
-    wav.write_bytes(data[:len(data) // 2])  # an interrupted copy: the header promises more
+    wav.write_bytes(data[: len(data) // 2])  # an interrupted copy: the header promises more
     proc = _render(project)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     have, want = len(data) // 2 - 44, len(data) - 44
     assert proc.stderr.strip() == (
         f"error: {wav}: the WAV file is cut short ({have:,} of {want:,} bytes of sound): it "
-        "was not written completely; rebuild it with `make narration TOPIC=example FORCE=1`")
+        "was not written completely; rebuild it with `make narration TOPIC=example FORCE=1`"
+    )
     assert (project / VIDEO).read_bytes() == before
 
 
@@ -167,7 +171,8 @@ def test_music_and_watermark_outside_the_course_are_refused(project, tmp_path):
     assert proc.stderr.strip() == (
         f"error: {topic}: video.watermark: file '{secret}' is outside the course (it is "
         f"{secret}, symlinks followed); copy the file into {project}/courses/example/ or "
-        f"{project}/assets/ and name it from there")
+        f"{project}/assets/ and name it from there"
+    )
     (project / "assets/music").mkdir()
     (project / "assets/music/bed.wav").symlink_to(project / ".env")  # a link in assets/
     (project / ".env").write_text("OPENAI_API_KEY=sk-not-for-videos\n")
@@ -177,4 +182,5 @@ def test_music_and_watermark_outside_the_course_are_refused(project, tmp_path):
     assert proc.stderr.strip() == (
         f"error: {topic}: video.music: file 'assets/music/bed.wav' is outside the course (it "
         f"is {project}/.env, symlinks followed); copy the file into {project}/courses/example/ "
-        f"or {project}/assets/ and name it from there")
+        f"or {project}/assets/ and name it from there"
+    )

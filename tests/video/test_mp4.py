@@ -34,8 +34,20 @@ def streams(tmp_path_factory):
 
 
 def _framecrc(path, stream: str) -> list[str]:
-    cmd = [ffmpeg(), "-v", "error", "-i", str(path), "-map", f"0:{stream}", "-c", "copy",
-           "-f", "framecrc", "-"]
+    cmd = [
+        ffmpeg(),
+        "-v",
+        "error",
+        "-i",
+        str(path),
+        "-map",
+        f"0:{stream}",
+        "-c",
+        "copy",
+        "-f",
+        "framecrc",
+        "-",
+    ]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     return [line for line in out.splitlines() if line and not line.startswith("#")]
 
@@ -45,19 +57,48 @@ def _ffmpeg_mux(work, frames, packets):
     (work / "v.h264").write_bytes(annexb.join(frames))
     (work / "a.adts").write_bytes(b"".join(packets))
     out = work / "ffmpeg.mp4"
-    subprocess.run([ffmpeg(), "-v", "error", "-y", "-f", "h264", "-framerate", "30", "-i",
-                    str(work / "v.h264"), "-f", "aac", "-i", str(work / "a.adts"), "-map", "0:v",
-                    "-map", "1:a", "-c", "copy", "-bsf:v",
-                    "filter_units=remove_types=6|7|8,setts=ts=N/(30*TB):duration=1/(30*TB)",
-                    "-movflags", "+faststart", "-video_track_timescale", "15360", str(out)],
-                   check=True)
+    subprocess.run(
+        [
+            ffmpeg(),
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "h264",
+            "-framerate",
+            "30",
+            "-i",
+            str(work / "v.h264"),
+            "-f",
+            "aac",
+            "-i",
+            str(work / "a.adts"),
+            "-map",
+            "0:v",
+            "-map",
+            "1:a",
+            "-c",
+            "copy",
+            "-bsf:v",
+            "filter_units=remove_types=6|7|8,setts=ts=N/(30*TB):duration=1/(30*TB)",
+            "-movflags",
+            "+faststart",
+            "-video_track_timescale",
+            "15360",
+            str(out),
+        ],
+        check=True,
+    )
     return out
 
 
 def _write(work, frames, packets, name="ours.mp4"):
     out = work / name
-    mp4.write(out, [mp4.h264_track(frames, (640, 360), 30), mp4.aac_track(packets, 48000)],
-              {"title": "Lecture one", "encoder": "Lectern", "comment": "lectern intro=0"})
+    mp4.write(
+        out,
+        [mp4.h264_track(frames, (640, 360), 30), mp4.aac_track(packets, 48000)],
+        {"title": "Lecture one", "encoder": "Lectern", "comment": "lectern intro=0"},
+    )
     return out
 
 
@@ -74,8 +115,14 @@ def test_stream_facts_metadata_and_faststart(streams):
     work, frames, packets = streams
     path = _write(work, frames, packets)
     meta = probe.info(path)
-    assert meta.video == {"codec": "h264", "profile": "High", "pix_fmt": "yuv420p",
-                          "width": 640, "height": 360, "fps": 30.0}
+    assert meta.video == {
+        "codec": "h264",
+        "profile": "High",
+        "pix_fmt": "yuv420p",
+        "width": 640,
+        "height": 360,
+        "fps": 30.0,
+    }
     assert meta.audio == {"codec": "aac", "profile": "LC", "rate": 48000, "layout": "stereo"}
     assert meta.comment == "lectern intro=0"
     assert abs(meta.duration - max(25 / 30, len(packets) * 1024 / 48000)) < 0.01
@@ -85,8 +132,11 @@ def test_stream_facts_metadata_and_faststart(streams):
 def test_decodes_whole_without_a_single_complaint(streams):
     work, frames, packets = streams
     path = _write(work, frames, packets)
-    proc = subprocess.run([ffmpeg(), "-v", "warning", "-i", str(path), "-f", "null", "-"],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [ffmpeg(), "-v", "warning", "-i", str(path), "-f", "null", "-"],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0 and proc.stderr.strip() == ""
     # nothing trimmed at the end (an edit list rounded down would cut the last samples)
     sound = probe.audio16(path, 48000, 2)
@@ -110,4 +160,3 @@ def test_frames_with_different_parameter_sets_are_refused(streams):
     other = annexb.AccessUnit((frames[0].nals[0] + b"\x01", *frames[0].nals[1:]))
     with pytest.raises(LecternError, match="different SPS/PPS"):
         mp4.h264_track([*frames, other], (640, 360), 30)
-

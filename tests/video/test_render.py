@@ -20,8 +20,10 @@ from tests.video import synth
 
 # Sentence lengths chosen so slide spans are not whole frames (rounding must carry).
 SLIDES = [[1.013, 0.52], [0.871], [0.64, 0.333]]
-LONG = ("This caption is deliberately long so that it cannot fit on two lines of forty-two "
-        "characters and has to be split into several cues by the caption writer.")
+LONG = (
+    "This caption is deliberately long so that it cannot fit on two lines of forty-two "
+    "characters and has to be split into several cues by the caption writer."
+)
 
 
 @pytest.fixture(scope="module")
@@ -41,11 +43,18 @@ def rendered(tmp_path_factory):
 def test_stream_format_is_what_udemy_and_players_expect(rendered):
     _, doc, mp4 = rendered
     meta = probe.info(mp4)
-    assert (meta.video["codec"], meta.video["profile"], meta.video["pix_fmt"]) == \
-        ("h264", "High", "yuv420p")
+    assert (meta.video["codec"], meta.video["profile"], meta.video["pix_fmt"]) == (
+        "h264",
+        "High",
+        "yuv420p",
+    )
     assert (meta.video["width"], meta.video["height"], meta.video["fps"]) == (1920, 1080, 30)
-    assert (meta.audio["codec"], meta.audio["profile"], meta.audio["rate"],
-            meta.audio["layout"]) == ("aac", "LC", 48000, "stereo")
+    assert (
+        meta.audio["codec"],
+        meta.audio["profile"],
+        meta.audio["rate"],
+        meta.audio["layout"],
+    ) == ("aac", "LC", 48000, "stereo")
     packets = probe.packets(mp4)
     assert len(packets) == round(doc["duration"] * 30)  # constant 30 fps, nothing dropped
     assert all(abs(p.duration - 1 / 30) < 1e-6 for p in packets)
@@ -75,13 +84,34 @@ def test_conformance_check_passes_and_cli_reports_it(rendered):
 def test_check_video_fails_on_a_video_out_of_sync(rendered, tmp_path):
     root, _, mp4 = rendered
     shifted = root / "output/example/video/shifted.mp4"
-    (root / "output/example/audio/shifted").symlink_to(root / "output/example/audio" /
-                                                       synth.LECTURE)
+    (root / "output/example/audio/shifted").symlink_to(
+        root / "output/example/audio" / synth.LECTURE
+    )
     from pipeline.tools import ffmpeg, run
 
     for shift, says in (("0.1", "+100 ms"), ("0.4", "match 0.")):  # found / beyond the search
-        run([ffmpeg(), "-y", "-loglevel", "error", "-i", str(mp4), "-itsoffset", shift, "-i",
-             str(mp4), "-map", "0:v", "-map", "1:a", "-c", "copy", str(shifted)], "shift")
+        run(
+            [
+                ffmpeg(),
+                "-y",
+                "-loglevel",
+                "error",
+                "-i",
+                str(mp4),
+                "-itsoffset",
+                shift,
+                "-i",
+                str(mp4),
+                "-map",
+                "0:v",
+                "-map",
+                "1:a",
+                "-c",
+                "copy",
+                str(shifted),
+            ],
+            "shift",
+        )
         proc = run_cli(root, "check-video", str(shifted))
         assert proc.returncode == 1
         assert "FAIL  a/v sync" in proc.stderr and says in proc.stderr, proc.stderr
@@ -108,8 +138,10 @@ def test_vtt_parser_rejects_what_players_reject():
 
     with pytest.raises(InputError, match="WEBVTT"):
         parse_vtt("00:00:00.000 --> 00:00:01.000\nhi\n")
-    bad = parse_vtt("WEBVTT\n\n00:00:02.000 --> 00:00:01.000\nhi\n\n"
-                    "00:00:00.500 --> 00:00:09.000\n" + "x" * 43 + "\n")
+    bad = parse_vtt(
+        "WEBVTT\n\n00:00:02.000 --> 00:00:01.000\nhi\n\n"
+        "00:00:00.500 --> 00:00:09.000\n" + "x" * 43 + "\n"
+    )
     found = " | ".join(problems(bad, 5.0))
     assert "does not end after it starts" in found and "before the previous" in found
     assert "after the video" in found and "at most 42" in found
@@ -133,8 +165,9 @@ def test_one_slide_edit_reencodes_only_that_slide(project):
     third = video.render_lecture(course, synth.LECTURE)
     assert (third.video_encoded, third.audio_encoded, third.audio_reused) == (0, 1, 2)
     mp4 = video.target(course, synth.LECTURE)
-    assert all(ok for _, ok, _ in check(mp4, mp4.parents[1] / "audio" / synth.LECTURE /
-                                        "narration.json"))
+    assert all(
+        ok for _, ok, _ in check(mp4, mp4.parents[1] / "audio" / synth.LECTURE / "narration.json")
+    )
 
 
 def test_untouched_lectures_are_not_touched(project):
@@ -155,8 +188,9 @@ def test_whole_file_decodes_without_a_single_error(rendered):
     from pipeline.tools import ffmpeg
 
     _, _, mp4 = rendered
-    proc = subprocess.run([ffmpeg(), "-v", "error", "-i", str(mp4), "-f", "null", "-"],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [ffmpeg(), "-v", "error", "-i", str(mp4), "-f", "null", "-"], capture_output=True, text=True
+    )
     assert proc.returncode == 0 and proc.stderr == ""
     data = mp4.read_bytes()
     avcc = data.find(b"avcC")
@@ -187,13 +221,13 @@ def test_sound_decoded_near_slide_starts_is_what_a_whole_decode_gives(rendered):
     assert meta.audio["codec"] == "aac" and meta.video["codec"] == "h264"
     assert len(heard.parts) == 3 and len(heard) == len(whole)
     for start, part in zip(heard.starts, heard.parts, strict=True):
-        assert np.array_equal(part, whole[start:start + len(part)])  # bit for bit
+        assert np.array_equal(part, whole[start : start + len(part)])  # bit for bit
     assert sum(len(p) for p in heard.parts) < len(whole) / 2  # the rest never decoded
     # a slice across a gap: the decoded stretches in place, silence between
     a, b = heard.starts[0] + 100, heard.starts[1] + 100
     got = heard[a:b]
     inside = len(heard.parts[0]) - 100
-    assert np.array_equal(got[:inside], whole[a:a + inside]) and not got[inside:-100].any()
+    assert np.array_equal(got[:inside], whole[a : a + inside]) and not got[inside:-100].any()
 
 
 def test_the_two_reads_of_a_check_run_on_different_cores(monkeypatch):

@@ -10,9 +10,11 @@ from pipeline.udemy import vtt
 
 # What other tools write and players accept: a BOM, a header title and metadata, a NOTE,
 # cue identifiers and cue settings.
-FOREIGN = ("\ufeffWEBVTT - Lecture 1\nKind: captions\n\nNOTE made by hand\n\n"
-           "intro\n00:00.000 --> 00:01.500 align:start\nHello,\nand welcome.\n\n"
-           "00:00:01.500 --> 00:00:03.000\nLet us begin.\n")
+FOREIGN = (
+    "\ufeffWEBVTT - Lecture 1\nKind: captions\n\nNOTE made by hand\n\n"
+    "intro\n00:00.000 --> 00:01.500 align:start\nHello,\nand welcome.\n\n"
+    "00:00:01.500 --> 00:00:03.000\nLet us begin.\n"
+)
 
 
 def _udemy(tmp_path, text: str, duration: float = 3.0) -> list[str]:
@@ -24,27 +26,35 @@ def _udemy(tmp_path, text: str, duration: float = 3.0) -> list[str]:
 def test_both_checks_read_the_same_cues(tmp_path):
     cues = read_vtt(FOREIGN).cues
     assert [(c.start, c.end, c.lines, c.line) for c in cues] == [
-        (0.0, 1.5, ["Hello,", "and welcome."], 7), (1.5, 3.0, ["Let us begin."], 11)]
+        (0.0, 1.5, ["Hello,", "and welcome."], 7),
+        (1.5, 3.0, ["Let us begin."], 11),
+    ]
     assert parse_vtt(FOREIGN, "lecture.vtt") == cues
     assert problems(cues, 3.0) == [] and _udemy(tmp_path, FOREIGN) == []
 
 
 def test_errors_name_their_lines_and_only_lectern_refuses_stray_text(tmp_path):
-    text = ("WEBVTT\n\n00:00:01,000 --> 00:00:02.000\nA comma.\n\n"
-            "00:00:02.000 --> 00:00:03.000\nFine.\n\nstray text\n")
+    text = (
+        "WEBVTT\n\n00:00:01,000 --> 00:00:02.000\nA comma.\n\n"
+        "00:00:02.000 --> 00:00:03.000\nFine.\n\nstray text\n"
+    )
     with pytest.raises(InputError) as e:
         parse_vtt(text, "lecture.vtt")
     assert e.value.message == (
         "lecture.vtt:3: bad cue timing '00:00:01,000 --> 00:00:02.000' (use 00:00:01.000 "
-        "--> 00:00:02.500)\nlecture.vtt:9: cue 'stray text' has no 'start --> end' line")
+        "--> 00:00:02.500)\nlecture.vtt:9: cue 'stray text' has no 'start --> end' line"
+    )
     assert _udemy(tmp_path, text) == [  # players skip text without a timing line
         "lecture.vtt:3: bad cue timing '00:00:01,000 --> 00:00:02.000' (use 00:00:01.000 "
-        "--> 00:00:02.500)"]
+        "--> 00:00:02.500)"
+    ]
 
 
 def test_lecterns_cue_shape_is_stricter_than_udemys(tmp_path):
-    text = ("WEBVTT\n\n00:00:00.000 --> 00:00:02.000\n" + "x" * 50 + "\n\n"
-            "00:00:01.000 --> 00:00:03.000\none\ntwo\nthree\n")
+    text = (
+        "WEBVTT\n\n00:00:00.000 --> 00:00:02.000\n" + "x" * 50 + "\n\n"
+        "00:00:01.000 --> 00:00:03.000\none\ntwo\nthree\n"
+    )
     found = " | ".join(problems(read_vtt(text).cues, 3.0))
     assert "cue 1 needs 1-2 lines of at most 42" in found and "cue 2 starts before" in found
     assert _udemy(tmp_path, text) == []  # overlapping, long cues: Udemy takes them

@@ -50,20 +50,25 @@ class LLMProvider:
 
     def window(self) -> Window | None:
         """The model's context window in tokens, when known."""
-        return Window(self.cfg.context_tokens, "llm.context_tokens") \
-            if self.cfg.context_tokens else None
+        return (
+            Window(self.cfg.context_tokens, "llm.context_tokens")
+            if self.cfg.context_tokens
+            else None
+        )
 
     def output_cap(self) -> int | None:
         """The most output tokens the model can give, when known."""
         return None
 
-    def complete(self, messages: list[dict], schema: dict | None = None,
-                 max_tokens: int | None = None) -> Reply:
+    def complete(
+        self, messages: list[dict], schema: dict | None = None, max_tokens: int | None = None
+    ) -> Reply:
         """Make one call (transport retries included); raise ProviderError on failure."""
         raise NotImplementedError
 
 
 # `none` writes nothing (manual mode); `auto` picks a provider (course.llm_choice).
-REGISTRY: Registry[LLMProvider] = Registry("lectern.llm", "llm.provider", "LLM provider",
-                                           others=("none", "auto"))
+REGISTRY: Registry[LLMProvider] = Registry(
+    "lectern.llm", "llm.provider", "LLM provider", others=("none", "auto")
+)
 register, names, get = REGISTRY.register, REGISTRY.names, REGISTRY.get

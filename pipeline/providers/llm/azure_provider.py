@@ -53,13 +53,15 @@ class AzureProvider(OpenAIProvider):
             raise ConfigError(
                 "topic.yaml llm.provider is azure but no endpoint is set: put your resource's "
                 "endpoint in AZURE_OPENAI_ENDPOINT (environment or .env), e.g. "
-                "https://RES.openai.azure.com, with its key in AZURE_OPENAI_API_KEY")
+                "https://RES.openai.azure.com, with its key in AZURE_OPENAI_API_KEY"
+            )
         parts = urlsplit(url)
         if parts.query or "?" in url:
             raise ConfigError(
                 f"{where}: '{url}' holds a query ('?…'): give the resource endpoint alone "
                 "(https://RES.openai.azure.com, or …/openai/v1) and the API version as "
-                "llm.api_version in topic.yaml")
+                "llm.api_version in topic.yaml"
+            )
         if parts.scheme not in ("https", "http") or not parts.hostname:
             raise ConfigError(f"{where}: '{url}' is not an https:// URL of an Azure endpoint")
         resource = f"{parts.scheme}://{parts.netloc}"
@@ -77,14 +79,16 @@ class AzureProvider(OpenAIProvider):
 
     @cached_property
     def credential(self) -> secrets.Credential:
-        cred = secrets.credential(self.service, "llm", self.cfg.base_url,
-                                  self.cfg.api_key_env, self._env)
+        cred = secrets.credential(
+            self.service, "llm", self.cfg.base_url, self.cfg.api_key_env, self._env
+        )
         if cred.key is None:
             raise ProviderError(
                 f"no key for the Azure endpoint {secrets.host(cred.url)}: set "
                 "AZURE_OPENAI_API_KEY (environment or .env) with AZURE_OPENAI_ENDPOINT pointing "
                 "at the same resource, or name the variable holding its key in "
-                "llm.api_key_env in topic.yaml")
+                "llm.api_key_env in topic.yaml"
+            )
         secrets.announce("llm", cred)
         return cred
 
@@ -92,18 +96,28 @@ class AzureProvider(OpenAIProvider):
     def client(self) -> openai.OpenAI:
         t, key = self.target, self.credential.key
         if t.v1:
-            return openai.OpenAI(api_key=key, base_url=f"{t.resource}/openai/v1/",
-                                 max_retries=0, timeout=self.timeout_s,
-                                 http_client=openai_provider.http_client())
-        return openai.AzureOpenAI(api_key=key, azure_endpoint=t.resource,
-                                  azure_deployment=t.deployment,
-                                  api_version=self.cfg.api_version or API_VERSION,
-                                  max_retries=0, timeout=self.timeout_s,
-                                  http_client=openai_provider.http_client())
+            return openai.OpenAI(
+                api_key=key,
+                base_url=f"{t.resource}/openai/v1/",
+                max_retries=0,
+                timeout=self.timeout_s,
+                http_client=openai_provider.http_client(),
+            )
+        return openai.AzureOpenAI(
+            api_key=key,
+            azure_endpoint=t.resource,
+            azure_deployment=t.deployment,
+            api_version=self.cfg.api_version or API_VERSION,
+            max_retries=0,
+            timeout=self.timeout_s,
+            http_client=openai_provider.http_client(),
+        )
 
     def not_found(self) -> str:
         t = self.target
         name = t.deployment or self.cfg.model
-        return (f"no deployment '{name}' on {secrets.host(t.resource)}: llm.model is the "
-                "deployment's name (Azure portal → the resource → Deployments), not the "
-                "model's; for a classic endpoint also check llm.api_version")
+        return (
+            f"no deployment '{name}' on {secrets.host(t.resource)}: llm.model is the "
+            "deployment's name (Azure portal → the resource → Deployments), not the "
+            "model's; for a classic endpoint also check llm.api_version"
+        )

@@ -39,8 +39,10 @@ def prompt(name: str, **values: Any) -> list[dict]:
     """Chat messages from pipeline/prompts/<name>.md (`[system]` and `[user]` parts)."""
     text = resources.files("pipeline").joinpath(f"prompts/{name}.md").read_text("utf-8")
     system, _, user = text.partition("\n[user]\n")
-    return [{"role": "system", "content": _fill(system.removeprefix("[system]\n"), values)},
-            {"role": "user", "content": _fill(user, values)}]
+    return [
+        {"role": "system", "content": _fill(system.removeprefix("[system]\n"), values)},
+        {"role": "user", "content": _fill(user, values)},
+    ]
 
 
 def _fill(template: str, values: dict) -> str:
@@ -48,8 +50,11 @@ def _fill(template: str, values: dict) -> str:
     return PLACEHOLDER.sub(lambda m: str(values[m[1]]), template).strip() + "\n"
 
 
-def json_schema(model: type[BaseModel], name: str,
-                counts: dict[str, tuple[int | None, int | None]] | None = None) -> dict:
+def json_schema(
+    model: type[BaseModel],
+    name: str,
+    counts: dict[str, tuple[int | None, int | None]] | None = None,
+) -> dict:
     """A strict structured-output schema for a pydantic model, with item counts on lists
     (`{"sections.lectures": (3, 3)}`: every section's lectures list holds exactly 3), so a
     strict server enforces them and a lax one still reads them."""
@@ -84,8 +89,11 @@ def _strict(node: Any) -> Any:
         return [_strict(x) for x in node]
     if not isinstance(node, dict):
         return node
-    out = {k: (_strict(v) if k != "properties" else {p: _strict(s) for p, s in v.items()})
-           for k, v in node.items() if k not in ("default", "minLength", "maxLength")}
+    out = {
+        k: (_strict(v) if k != "properties" else {p: _strict(s) for p, s in v.items()})
+        for k, v in node.items()
+        if k not in ("default", "minLength", "maxLength")
+    }
     if out.get("type") == "object" and "properties" in out:
         out["additionalProperties"] = False
         out["required"] = list(out["properties"])
@@ -130,12 +138,26 @@ class Session:
         sampling = {"temperature": self.cfg.temperature}
         if self.cfg.reasoning_effort:
             sampling["reasoning_effort"] = self.cfg.reasoning_effort
-        return hash_json({"provider": self.provider.name, "endpoint": self.provider.endpoint,
-                          "model": self.cfg.model, "messages": messages, "schema": schema,
-                          **sampling})
+        return hash_json(
+            {
+                "provider": self.provider.name,
+                "endpoint": self.provider.endpoint,
+                "model": self.cfg.model,
+                "messages": messages,
+                "schema": schema,
+                **sampling,
+            }
+        )
 
-    def ask(self, stage: str, item: str, messages: list[dict], parse: Callable[[str], Any],
-            schema: dict | None = None, expect_out: int = 1000) -> Any:
+    def ask(
+        self,
+        stage: str,
+        item: str,
+        messages: list[dict],
+        parse: Callable[[str], Any],
+        schema: dict | None = None,
+        expect_out: int = 1000,
+    ) -> Any:
         """The parsed answer to `messages`, from the cache or from the model."""
         key = self.key(messages, schema)
         cached = self._cached(stage, item, key, parse)
@@ -147,8 +169,16 @@ class Session:
                 return cached
             return self._ask_model(stage, item, key, messages, parse, schema, expect_out)
 
-    def _ask_model(self, stage: str, item: str, key: str, messages: list[dict],
-                   parse: Callable[[str], Any], schema: dict | None, expect_out: int) -> Any:
+    def _ask_model(
+        self,
+        stage: str,
+        item: str,
+        key: str,
+        messages: list[dict],
+        parse: Callable[[str], Any],
+        schema: dict | None,
+        expect_out: int,
+    ) -> Any:
         """Call until the answer is usable (bounded repairs), cache it, and return it."""
         convo, limit, tries, problem = list(messages), self._first_limit(), 0, ""
         while tries <= self.cfg.repair_attempts:
@@ -167,28 +197,36 @@ class Session:
                 if more is None:  # more room is not to be had: asking again cannot help
                     break
                 limit = more
-            convo = convo + [{"role": "assistant", "content": reply.text[:20000]},
-                             {"role": "user", "content": _feedback(problem)}]
+            convo = convo + [
+                {"role": "assistant", "content": reply.text[:20000]},
+                {"role": "user", "content": _feedback(problem)},
+            ]
         raise self._gave_up(stage, item, tries, reply, problem, limit)
 
-    def _gave_up(self, stage: str, item: str, tries: int, reply: Reply, problem: str,
-                 limit: int | None) -> ProviderError:
+    def _gave_up(
+        self, stage: str, item: str, tries: int, reply: Reply, problem: str, limit: int | None
+    ) -> ProviderError:
         """No usable answer: what went wrong last, and the fix (which limit, if cut off)."""
         cut = reply.finish_reason == "length"
-        fix = limits.cut_off_advice(self.provider, self.cfg.max_tokens, limit,
-                                    reply.tokens_out) if cut else \
-            "run again, or pick a stronger llm.model"
+        fix = (
+            limits.cut_off_advice(self.provider, self.cfg.max_tokens, limit, reply.tokens_out)
+            if cut
+            else "run again, or pick a stronger llm.model"
+        )
         return ProviderError(
             f"{stage} {item}: the model gave no usable answer in {tries} tries, so nothing "
             f"was written. Last problem: {problem}. Fix: {fix} (in {self.course.topic_path})",
-            "length" if cut else "error")
+            "length" if cut else "error",
+        )
 
     def _first_limit(self) -> int | None:
         """llm.max_tokens, never above the model's cap (asking for more is a 400)."""
         cap, limit = self.provider.output_cap(), self.cfg.max_tokens
         if limit and cap and limit > cap:
-            log.warn(f"llm.max_tokens is {limit:,} but {self.cfg.model} gives at most "
-                     f"{cap:,} tokens: asking for {cap:,}")
+            log.warn(
+                f"llm.max_tokens is {limit:,} but {self.cfg.model} gives at most "
+                f"{cap:,} tokens: asking for {cap:,}"
+            )
             return cap
         return limit
 
@@ -205,13 +243,25 @@ class Session:
         return value
 
     def _store(self, key: str, reply: Reply, stage: str, item: str) -> None:
-        entry = {"text": reply.text, "tokens_in": reply.tokens_in,
-                 "tokens_out": reply.tokens_out, "stage": stage, "item": item,
-                 "model": self.cfg.model}
+        entry = {
+            "text": reply.text,
+            "tokens_in": reply.tokens_in,
+            "tokens_out": reply.tokens_out,
+            "stage": stage,
+            "item": item,
+            "model": self.cfg.model,
+        }
         atomic_write_text(self.cache_path(key), json.dumps(entry, ensure_ascii=False) + "\n")
 
-    def _call(self, stage: str, item: str, messages: list[dict], schema: dict | None,
-              max_tokens: int | None, expect_out: int) -> Reply:
+    def _call(
+        self,
+        stage: str,
+        item: str,
+        messages: list[dict],
+        schema: dict | None,
+        max_tokens: int | None,
+        expect_out: int,
+    ) -> Reply:
         """One real call: reserve budget, call, record in the ledger, release."""
         guess = self._reserve(stage, item, messages, expect_out)
         start = time.monotonic()
@@ -225,8 +275,15 @@ class Session:
             with self.lock:
                 self.reserved -= guess
         cost = self.cost_of(reply.tokens_in, reply.tokens_out)
-        self._ledger(stage, item, reply.tokens_in, reply.tokens_out, cost,
-                     time.monotonic() - start, reply.finish_reason)
+        self._ledger(
+            stage,
+            item,
+            reply.tokens_in,
+            reply.tokens_out,
+            cost,
+            time.monotonic() - start,
+            reply.finish_reason,
+        )
         with self.lock:
             self.requests += 1
             self.tokens += reply.tokens_in + reply.tokens_out
@@ -246,7 +303,8 @@ class Session:
                     f"${spent:.4f} is spent or in flight; the next call ({stage} {item}, about "
                     f"${guess:.4f}) could exceed it, so it was not made. Finished work is kept. "
                     f"Raise budget_usd, or see `lectern costs {self.course.slug}` and "
-                    f"`make estimate TOPIC={self.course.slug}`")
+                    f"`make estimate TOPIC={self.course.slug}`"
+                )
             self.reserved += guess
         return guess
 
@@ -254,36 +312,55 @@ class Session:
         """Dollars for a call of this size to this session's server."""
         return pricing.cost(self.cfg, self.provider.endpoint, tokens_in, tokens_out)
 
-    def _ledger(self, stage: str, item: str, tin: int, tout: int, cost: float,
-                seconds: float, status: str) -> None:
-        ledger.record(self.course, stage=stage, item=item, provider=self.provider.name,
-                      model=self.cfg.model, tokens_in=tin, tokens_out=tout, cost_usd=cost,
-                      seconds=seconds, cache_hit=status == "cache", status=status)
+    def _ledger(
+        self, stage: str, item: str, tin: int, tout: int, cost: float, seconds: float, status: str
+    ) -> None:
+        ledger.record(
+            self.course,
+            stage=stage,
+            item=item,
+            provider=self.provider.name,
+            model=self.cfg.model,
+            tokens_in=tin,
+            tokens_out=tout,
+            cost_usd=cost,
+            seconds=seconds,
+            cache_hit=status == "cache",
+            status=status,
+        )
 
     def _not_an_answer(self, stage: str, item: str, reply: Reply) -> str:
         """Why a reply that is no answer at all cannot be used, and what to do."""
         model, said = self.cfg.model, " ".join(reply.text.split())[:500]
         if reply.finish_reason == "refusal":
-            why = (f"{model} refused: \"{said}\". Nothing was written. Reword what it was "
-                   "asked (the topic, outline or lecture), or pick another llm.model")
+            why = (
+                f'{model} refused: "{said}". Nothing was written. Reword what it was '
+                "asked (the topic, outline or lecture), or pick another llm.model"
+            )
         elif reply.finish_reason == "content_filter":
-            why = (f"the server's content filter stopped {model}'s answer part way, so it "
-                   "was not kept. Reword the text it was given, or ask the service to adjust "
-                   "its filter")
+            why = (
+                f"the server's content filter stopped {model}'s answer part way, so it "
+                "was not kept. Reword the text it was given, or ask the service to adjust "
+                "its filter"
+            )
         else:
-            why = (f"{model} is a thinking model: it spent the answer on its reasoning and "
-                   "left the reply empty. Turn thinking off for it (Ollama: a model without "
-                   "thinking, or `think: false`; vLLM: serve it without --reasoning-parser, or "
-                   "with enable_thinking off; LM Studio: the model's thinking setting), raise "
-                   "llm.max_tokens, or pick a model without thinking")
+            why = (
+                f"{model} is a thinking model: it spent the answer on its reasoning and "
+                "left the reply empty. Turn thinking off for it (Ollama: a model without "
+                "thinking, or `think: false`; vLLM: serve it without --reasoning-parser, or "
+                "with enable_thinking off; LM Studio: the model's thinking setting), raise "
+                "llm.max_tokens, or pick a model without thinking"
+            )
         return f"{stage} {item}: {why} (in {self.course.topic_path})"
 
 
 def _try_parse(reply: Reply, parse: Callable[[str], Any]) -> tuple[Any, str | None]:
     """(value, None) when usable, else (None, what is wrong) for the model to fix."""
     if reply.finish_reason == "length":
-        return None, (f"the answer was cut off at the length limit after {reply.tokens_out} "
-                      "tokens (finish_reason length)")
+        return None, (
+            f"the answer was cut off at the length limit after {reply.tokens_out} "
+            "tokens (finish_reason length)"
+        )
     try:
         return parse(reply.text), None
     except json.JSONDecodeError as e:
@@ -295,11 +372,15 @@ def _try_parse(reply: Reply, parse: Callable[[str], Any]) -> tuple[Any, str | No
 
 
 def _errors(e: ValidationError) -> str:
-    parts = [f"{'.'.join(str(x) for x in err['loc']) or 'top level'}: {err['msg']}"
-             for err in e.errors()[:8]]
+    parts = [
+        f"{'.'.join(str(x) for x in err['loc']) or 'top level'}: {err['msg']}"
+        for err in e.errors()[:8]
+    ]
     return "; ".join(parts)
 
 
 def _feedback(problem: str) -> str:
-    return (f"That answer cannot be used: {problem}. Reply again with the complete, "
-            "corrected answer only, following the instructions and the schema exactly.")
+    return (
+        f"That answer cannot be used: {problem}. Reply again with the complete, "
+        "corrected answer only, following the instructions and the schema exactly."
+    )

@@ -21,8 +21,9 @@ class FakeProvider(LLMProvider):
     def endpoint(self) -> str:
         return "fake"
 
-    def complete(self, messages: list[dict], schema: dict | None = None,
-                 max_tokens: int | None = None) -> Reply:
+    def complete(
+        self, messages: list[dict], schema: dict | None = None, max_tokens: int | None = None
+    ) -> Reply:
         text = respond(messages, schema)
         return Reply(text, estimate.message_tokens(messages), estimate.tokens(text))
 
@@ -31,8 +32,7 @@ def respond(messages: list[dict], schema: dict | None) -> str:
     """A plausible answer to a Lectern prompt: JSON for schemas, Markdown otherwise."""
     user = messages[1]["content"] if len(messages) > 1 else messages[-1]["content"]
     name = (schema or {}).get("name")
-    makers = {"outline": _outline, "slide_script": _script, "quiz": _quiz,
-              "landing": _landing}
+    makers = {"outline": _outline, "slide_script": _script, "quiz": _quiz, "landing": _landing}
     if name in makers:
         return json.dumps(makers[name](user), ensure_ascii=False)
     if "Review comments to apply:" in user:
@@ -49,23 +49,47 @@ def _outline(user: str) -> dict:
     n_sec = int(_field(user, "Sections", "2"))
     n_lec = int(_field(user, "Lectures per section", "3"))
     title = _field(user, "Course title", "The course")
-    return {"sections": [{"title": f"{title}: part {s}", "lectures": [
-        {"title": f"Topic {s}.{lec}", "minutes": 4,
-         "objectives": [f"Explain idea {s}.{lec}", f"Use idea {s}.{lec} in code"],
-         "key_points": [f"Why idea {s}.{lec} matters", f"How idea {s}.{lec} works"],
-         "key_terms": [f"idea-{s}-{lec}"]} for lec in range(1, n_lec + 1)]}
-        for s in range(1, n_sec + 1)]}
+    return {
+        "sections": [
+            {
+                "title": f"{title}: part {s}",
+                "lectures": [
+                    {
+                        "title": f"Topic {s}.{lec}",
+                        "minutes": 4,
+                        "objectives": [f"Explain idea {s}.{lec}", f"Use idea {s}.{lec} in code"],
+                        "key_points": [f"Why idea {s}.{lec} matters", f"How idea {s}.{lec} works"],
+                        "key_terms": [f"idea-{s}-{lec}"],
+                    }
+                    for lec in range(1, n_lec + 1)
+                ],
+            }
+            for s in range(1, n_sec + 1)
+        ]
+    }
 
 
 def _draft(user: str) -> str:
     title = _field(user, "Lecture title", "A lecture")
     points = re.findall(r"^- (.+)$", user.split("Key points to cover:")[-1], flags=re.M)
-    parts = [f"# {title}", "", f"This lecture is about {title.lower()}. It builds on what "
-             "came before and prepares what comes next, step by step and with an example."]
+    parts = [
+        f"# {title}",
+        "",
+        f"This lecture is about {title.lower()}. It builds on what "
+        "came before and prepares what comes next, step by step and with an example.",
+    ]
     for point in points[:4] or ["The main idea"]:
-        parts += ["", f"## {point}", "", f"Here we look at {point.lower()}. The idea is "
-                  "simple once you see it in a small example, so let us write one.", "",
-                  "```python", f"print({point!r})", "```"]
+        parts += [
+            "",
+            f"## {point}",
+            "",
+            f"Here we look at {point.lower()}. The idea is "
+            "simple once you see it in a small example, so let us write one.",
+            "",
+            "```python",
+            f"print({point!r})",
+            "```",
+        ]
     return "\n".join(parts) + "\n"
 
 
@@ -80,36 +104,74 @@ def _script(user: str) -> dict:
     title = m[1].strip() if m else _field(user, "Lecture title", "Lecture")
     heads = re.findall(r"^## (.+)$", body, flags=re.M)[:5] or [title]
     slide = dict(bullets=[], code="", language="", quote="", by="")
-    out = [{**slide, "kind": "title", "title": title,
-            "note": f"Welcome. In this lecture we look at {title}."}]
+    out = [
+        {
+            **slide,
+            "kind": "title",
+            "title": title,
+            "note": f"Welcome. In this lecture we look at {title}.",
+        }
+    ]
     for h in heads:
-        out.append({**slide, "kind": "bullets", "title": h,
-                    "bullets": [{"text": f"What {h} means", "level": 0},
-                                {"text": "a small example", "level": 1}],
-                    "note": f"Let us talk about {h}. We start with what it means, then see "
-                            "a small example you can try yourself."})
-    out.append({**slide, "kind": "summary", "title": "Summary",
-                "bullets": [{"text": h, "level": 0} for h in heads],
-                "note": "To sum up, " + "; ".join(heads) + "."})
+        out.append(
+            {
+                **slide,
+                "kind": "bullets",
+                "title": h,
+                "bullets": [
+                    {"text": f"What {h} means", "level": 0},
+                    {"text": "a small example", "level": 1},
+                ],
+                "note": f"Let us talk about {h}. We start with what it means, then see "
+                "a small example you can try yourself.",
+            }
+        )
+    out.append(
+        {
+            **slide,
+            "kind": "summary",
+            "title": "Summary",
+            "bullets": [{"text": h, "level": 0} for h in heads],
+            "note": "To sum up, " + "; ".join(heads) + ".",
+        }
+    )
     return {"slides": out}
 
 
 def _quiz(user: str) -> dict:
     ids = [i.strip() for i in _field(user, "Lecture ids").split(",") if i.strip()]
     ids = ids or LECTURE_ID.findall(user)[:1] or ["01-01-lecture"]
-    questions = [{"question": f"What does lecture {i} teach?", "type": "multiple-choice",
-                  "lecture": i, "explanation": "The lecture says so.", "options": [
-                      {"text": "Its topic", "correct": True, "explanation": "Right."},
-                      {"text": "Nothing", "correct": False, "explanation": "It teaches."},
-                      {"text": "Something else", "correct": False, "explanation": "No."}]}
-                 for i in ids]
-    questions.append({"question": "Which are true?", "type": "multi-select", "lecture": ids[0],
-                      "explanation": "Two are true.", "options": [
-                          {"text": "A", "correct": True, "explanation": "True."},
-                          {"text": "B", "correct": True, "explanation": "True."},
-                          {"text": "C", "correct": False, "explanation": "False."}]})
-    return {"title": f"{_field(user, 'Section', 'Section')}: check yourself",
-            "questions": questions}
+    questions = [
+        {
+            "question": f"What does lecture {i} teach?",
+            "type": "multiple-choice",
+            "lecture": i,
+            "explanation": "The lecture says so.",
+            "options": [
+                {"text": "Its topic", "correct": True, "explanation": "Right."},
+                {"text": "Nothing", "correct": False, "explanation": "It teaches."},
+                {"text": "Something else", "correct": False, "explanation": "No."},
+            ],
+        }
+        for i in ids
+    ]
+    questions.append(
+        {
+            "question": "Which are true?",
+            "type": "multi-select",
+            "lecture": ids[0],
+            "explanation": "Two are true.",
+            "options": [
+                {"text": "A", "correct": True, "explanation": "True."},
+                {"text": "B", "correct": True, "explanation": "True."},
+                {"text": "C", "correct": False, "explanation": "False."},
+            ],
+        }
+    )
+    return {
+        "title": f"{_field(user, 'Section', 'Section')}: check yourself",
+        "questions": questions,
+    }
 
 
 def _revise(user: str) -> str:
@@ -123,15 +185,28 @@ def _revise(user: str) -> str:
 def _landing(user: str) -> dict:
     title = _field(user, "Course title", "The course")
     sections = re.findall(r"^- ([^:\n]+):", user, flags=re.M)
-    paragraph = (f"This course walks you through {title} step by step, with short lectures, "
-                 "slides you can download and a quiz after every section. Each lecture "
-                 "builds on the one before it and ends with a summary you can return to. ")
-    parts = [paragraph * 3] + [f"In the section {s} you practise it on realistic examples "
-                               "and learn the mistakes to avoid. " * 3 for s in sections]
-    return {"title": title[:60], "subtitle": f"A practical course on {title}"[:120],
-            "description_paragraphs": parts,
-            "objectives": [f"Explain the ideas of {s}" for s in sections][:6]
-            + ["Apply what you learn to your own code", "Avoid the common mistakes",
-               "Read other people's code with confidence", "Choose the right tool"],
-            "requirements": ["Basic programming experience"],
-            "learners": ["Programmers who want to go further"], "category": "Development"}
+    paragraph = (
+        f"This course walks you through {title} step by step, with short lectures, "
+        "slides you can download and a quiz after every section. Each lecture "
+        "builds on the one before it and ends with a summary you can return to. "
+    )
+    parts = [paragraph * 3] + [
+        f"In the section {s} you practise it on realistic examples "
+        "and learn the mistakes to avoid. " * 3
+        for s in sections
+    ]
+    return {
+        "title": title[:60],
+        "subtitle": f"A practical course on {title}"[:120],
+        "description_paragraphs": parts,
+        "objectives": [f"Explain the ideas of {s}" for s in sections][:6]
+        + [
+            "Apply what you learn to your own code",
+            "Avoid the common mistakes",
+            "Read other people's code with confidence",
+            "Choose the right tool",
+        ],
+        "requirements": ["Basic programming experience"],
+        "learners": ["Programmers who want to go further"],
+        "category": "Development",
+    }

@@ -35,18 +35,25 @@ def check_fits(provider: LLMProvider, what: str, messages: list[dict], out_token
     raise ContextTooSmall(
         f"{what}: the prompt (about {prompt:,} tokens) and its answer (about {out_tokens:,}) "
         f"do not fit the {window.tokens:,}-token context window of {provider.cfg.model} "
-        f"({window.source}), so it was not sent. Fix: {_fix(window, needed)}", needed, window)
+        f"({window.source}), so it was not sent. Fix: {_fix(window, needed)}",
+        needed,
+        window,
+    )
 
 
 def _fix(window: Window, needed: int) -> str:
     size = 1 << max(needed - 1, 1).bit_length()  # the next power of two that fits
     if window.ollama:
-        return (f"give the model a larger window: restart Ollama as "
-                f"`OLLAMA_CONTEXT_LENGTH={size} ollama serve` (it needs the GPU memory), then "
-                f"set llm.context_tokens: {size} in topic.yaml; or pick a smaller course "
-                "(fewer lectures per section, shorter lectures)")
-    return (f"pick a model with a context window of at least {size:,} tokens, or, if this "
-            f"model's window is really larger, set llm.context_tokens in topic.yaml")
+        return (
+            f"give the model a larger window: restart Ollama as "
+            f"`OLLAMA_CONTEXT_LENGTH={size} ollama serve` (it needs the GPU memory), then "
+            f"set llm.context_tokens: {size} in topic.yaml; or pick a smaller course "
+            "(fewer lectures per section, shorter lectures)"
+        )
+    return (
+        f"pick a model with a context window of at least {size:,} tokens, or, if this "
+        f"model's window is really larger, set llm.context_tokens in topic.yaml"
+    )
 
 
 def next_limit(provider: LLMProvider, limit: int | None, used: int) -> int | None:
@@ -60,18 +67,23 @@ def next_limit(provider: LLMProvider, limit: int | None, used: int) -> int | Non
     return min(cap, current * 2) if current < cap else None
 
 
-def cut_off_advice(provider: LLMProvider, setting: int | None, sent: int | None,
-                   used: int) -> str:
+def cut_off_advice(provider: LLMProvider, setting: int | None, sent: int | None, used: int) -> str:
     """What to change when an answer is cut off: `setting` is llm.max_tokens, `sent` the
     limit the last call had (raised by Lectern up to the cap), `used` its tokens out."""
     cap, model, limit = provider.output_cap(), provider.cfg.model, setting
     if cap is not None and (sent or used) >= cap:
-        return (f"the answer needs more than {model}'s output cap of {cap:,} tokens: shorten "
-                "minutes_per_lecture in topic.yaml, or pick a model with a larger cap")
+        return (
+            f"the answer needs more than {model}'s output cap of {cap:,} tokens: shorten "
+            "minutes_per_lecture in topic.yaml, or pick a model with a larger cap"
+        )
     if limit:
         room = f" (it allows {cap:,})" if cap else ", as far as the model allows"
-        return (f"the answer did not fit in {sent or used:,} tokens: raise llm.max_tokens (now "
-                f"{limit:,}) in topic.yaml{room}, or shorten minutes_per_lecture")
-    return (f"the server cut the answer off at {used:,} tokens, its own limit for {model}: "
-            "set llm.max_tokens in topic.yaml to what the model allows (Ollama: num_predict "
-            "in its Modelfile), or shorten minutes_per_lecture")
+        return (
+            f"the answer did not fit in {sent or used:,} tokens: raise llm.max_tokens (now "
+            f"{limit:,}) in topic.yaml{room}, or shorten minutes_per_lecture"
+        )
+    return (
+        f"the server cut the answer off at {used:,} tokens, its own limit for {model}: "
+        "set llm.max_tokens in topic.yaml to what the model allows (Ollama: num_predict "
+        "in its Modelfile), or shorten minutes_per_lecture"
+    )

@@ -20,8 +20,13 @@ from pipeline.providers import retry
 from pipeline.providers.llm import LLMProvider, Reply, catalog, servers
 from pipeline.providers.llm.servers import Window
 
-ADAPTABLE = {"temperature": None, "top_p": None, "reasoning_effort": None,
-             "max_tokens": "max_completion_tokens", "max_completion_tokens": "max_tokens"}
+ADAPTABLE = {
+    "temperature": None,
+    "top_p": None,
+    "reasoning_effort": None,
+    "max_tokens": "max_completion_tokens",
+    "max_completion_tokens": "max_tokens",
+}
 BILLING_URL = "https://platform.openai.com/settings/organization/billing"
 TRY_AGAIN = re.compile(r"try again in [^.]*", re.I)
 
@@ -48,8 +53,9 @@ class OpenAIProvider(LLMProvider):
     @cached_property
     def credential(self) -> secrets.Credential:
         """The server and the key for it, by the rules in pipeline.secrets (said once)."""
-        cred = secrets.credential(self.service, "llm", self.cfg.base_url,
-                                  self.cfg.api_key_env, self._env)
+        cred = secrets.credential(
+            self.service, "llm", self.cfg.base_url, self.cfg.api_key_env, self._env
+        )
         if cred.key is None and cred.official:
             raise ProviderError(
                 "no OpenAI API key and no server to talk to. Fix it one of two ways: "
@@ -57,7 +63,8 @@ class OpenAIProvider(LLMProvider):
                 f"{self.root / '.env'} (git-ignored), or (2) point Lectern at an "
                 "OpenAI-compatible server: `llm.base_url: http://127.0.0.1:11434/v1` in "
                 "topic.yaml (Ollama; it gets no key unless llm.api_key_env names one) or "
-                "OPENAI_BASE_URL in the environment")
+                "OPENAI_BASE_URL in the environment"
+            )
         secrets.announce("llm", cred)
         return cred
 
@@ -73,8 +80,13 @@ class OpenAIProvider(LLMProvider):
     @cached_property
     def client(self) -> openai.OpenAI:
         cred = self.credential  # our loop does the retries: backoff is ours, and logged
-        return openai.OpenAI(api_key=cred.key or secrets.NO_KEY, base_url=cred.url,
-                             max_retries=0, timeout=self.timeout_s, http_client=http_client())
+        return openai.OpenAI(
+            api_key=cred.key or secrets.NO_KEY,
+            base_url=cred.url,
+            max_retries=0,
+            timeout=self.timeout_s,
+            http_client=http_client(),
+        )
 
     @property
     def official(self) -> bool:
@@ -89,8 +101,9 @@ class OpenAIProvider(LLMProvider):
         if known:
             return Window(known.context, f"{self.cfg.model}'s context window")
         key = self.credential.key
-        return servers.window(self.endpoint, self.cfg.model,
-                              {"Authorization": f"Bearer {key}"} if key else None)
+        return servers.window(
+            self.endpoint, self.cfg.model, {"Authorization": f"Bearer {key}"} if key else None
+        )
 
     def window(self) -> Window | None:
         return super().window() or self._window
@@ -101,8 +114,9 @@ class OpenAIProvider(LLMProvider):
 
     # --- one call ---------------------------------------------------------------------------
 
-    def complete(self, messages: list[dict], schema: dict | None = None,
-                 max_tokens: int | None = None) -> Reply:
+    def complete(
+        self, messages: list[dict], schema: dict | None = None, max_tokens: int | None = None
+    ) -> Reply:
         """One Chat Completions call, retried on 429/5xx/timeouts with backoff."""
         args = self._args(messages, schema, max_tokens)
         policy = retry.Policy(self.cfg.max_retries, self.cfg.retry_base_s, self.cfg.retry_max_s)
@@ -119,15 +133,18 @@ class OpenAIProvider(LLMProvider):
         if cfg.temperature is not None and not reasoning:
             args["temperature"] = cfg.temperature
         elif cfg.temperature is not None:
-            self._say_once(f"llm.temperature: {cfg.model} takes only its default "
-                           "temperature, so llm.temperature was not sent")
+            self._say_once(
+                f"llm.temperature: {cfg.model} takes only its default "
+                "temperature, so llm.temperature was not sent"
+            )
         if cfg.reasoning_effort:
             args["reasoning_effort"] = cfg.reasoning_effort
         if schema is not None:
             args["response_format"] = {"type": "json_schema", "json_schema": schema}
         if max_tokens:
-            args["max_completion_tokens" if self.takes_completion_tokens else
-                 "max_tokens"] = max_tokens
+            args["max_completion_tokens" if self.takes_completion_tokens else "max_tokens"] = (
+                max_tokens
+            )
         return args
 
     @property
@@ -152,9 +169,11 @@ class OpenAIProvider(LLMProvider):
                 raise
             self._dropped[param] = ADAPTABLE[param]
             renamed = f"sent as {ADAPTABLE[param]}" if ADAPTABLE[param] else "left out"
-            self._say_once(f"the server at {secrets.host(self.endpoint)} does not take "
-                           f"'{param}' for {self.cfg.model} ({_body(e)}); it is {renamed} "
-                           "from now on")
+            self._say_once(
+                f"the server at {secrets.host(self.endpoint)} does not take "
+                f"'{param}' for {self.cfg.model} ({_body(e)}); it is {renamed} "
+                "from now on"
+            )
             return self.client.chat.completions.create(**self._adapted(args))
 
     def _adapted(self, args: dict) -> dict:
@@ -179,64 +198,92 @@ class OpenAIProvider(LLMProvider):
 
     def _gave_up(self, e: Exception, tries: int) -> str:
         if isinstance(e, openai.APITimeoutError):
-            hint = (f"raise llm.timeout_s (now {self.timeout_s:g}s) in topic.yaml or use a "
-                    "faster model")
+            hint = (
+                f"raise llm.timeout_s (now {self.timeout_s:g}s) in topic.yaml or use a faster model"
+            )
             if self.local:
-                hint = ("a local server answers one request at a time by default "
-                        "(Ollama: OLLAMA_NUM_PARALLEL), so requests wait in its queue: set "
-                        f"llm.concurrency: 1, or {hint}")
+                hint = (
+                    "a local server answers one request at a time by default "
+                    "(Ollama: OLLAMA_NUM_PARALLEL), so requests wait in its queue: set "
+                    f"llm.concurrency: 1, or {hint}"
+                )
         else:
-            hint = ("check the server, wait and run again (finished work is kept), or raise "
-                    "llm.max_retries in topic.yaml")
-        return self._scrub(f"the LLM server at {self.endpoint} failed {tries} time(s), last "
-                           f"with {_what(e)}. {hint}")
+            hint = (
+                "check the server, wait and run again (finished work is kept), or raise "
+                "llm.max_retries in topic.yaml"
+            )
+        return self._scrub(
+            f"the LLM server at {self.endpoint} failed {tries} time(s), last "
+            f"with {_what(e)}. {hint}"
+        )
 
     def _failed(self, e: openai.APIStatusError, retries: int) -> ProviderError:
         """A refused call as a message that says what to do, with its ledger status."""
         if retry.no_credit(e):
-            return ProviderError(self._scrub(
-                f"the LLM server at {self.endpoint} says the account has no credit left "
-                f"({retry.error_code(e)}: {_body(e)}). Add credit or raise the spending limit"
-                f"{' at ' + BILLING_URL if self.official else ''}, then run again: finished "
-                "work is kept, and the call was not retried"), "quota")
+            return ProviderError(
+                self._scrub(
+                    f"the LLM server at {self.endpoint} says the account has no credit left "
+                    f"({retry.error_code(e)}: {_body(e)}). Add credit or raise the spending limit"
+                    f"{' at ' + BILLING_URL if self.official else ''}, then run again: finished "
+                    "work is kept, and the call was not retried"
+                ),
+                "quota",
+            )
         if e.status_code == 429:
             wait = TRY_AGAIN.search(_body(e))
-            return ProviderError(self._scrub(
-                f"the LLM server at {self.endpoint} kept rate-limiting the calls, "
-                f"{retries + 1} time(s) (HTTP 429: {_body(e)}). "
-                f"{'The server says ' + wait[0] + '; ' if wait else ''}run again then "
-                "(finished work is kept), or lower llm.concurrency, or raise llm.max_retries"),
-                "rate_limit")
+            return ProviderError(
+                self._scrub(
+                    f"the LLM server at {self.endpoint} kept rate-limiting the calls, "
+                    f"{retries + 1} time(s) (HTTP 429: {_body(e)}). "
+                    f"{'The server says ' + wait[0] + '; ' if wait else ''}run again then "
+                    "(finished work is kept), or lower llm.concurrency, or raise llm.max_retries"
+                ),
+                "rate_limit",
+            )
         if retry.error_code(e) == "content_filter":
-            return ProviderError(self._scrub(
-                f"the LLM server at {self.endpoint} filtered the prompt out "
-                f"(content_filter: {_body(e)}); reword the text it was sent, or ask the "
-                "service to adjust its filter"), "content_filter")
+            return ProviderError(
+                self._scrub(
+                    f"the LLM server at {self.endpoint} filtered the prompt out "
+                    f"(content_filter: {_body(e)}); reword the text it was sent, or ask the "
+                    "service to adjust its filter"
+                ),
+                "content_filter",
+            )
         if e.status_code >= 500:
             return ProviderError(self._gave_up(e, retries + 1))
         return ProviderError(self._refused(e))
 
     def _refused(self, e: openai.APIStatusError) -> str:
-        hints = {401: f"the API key was refused: {secrets.key_hint(self.credential, 'llm')}",
-                 403: "the API key may not use this model: check your OpenAI project",
-                 404: self.not_found()}
+        hints = {
+            401: f"the API key was refused: {secrets.key_hint(self.credential, 'llm')}",
+            403: "the API key may not use this model: check your OpenAI project",
+            404: self.not_found(),
+        }
         param = _param_of(e)
         if e.status_code == 400 and param:
-            hint = (f"the server does not take '{param}' for {self.cfg.model}: remove the "
-                    "setting behind it from llm in topic.yaml")
+            hint = (
+                f"the server does not take '{param}' for {self.cfg.model}: remove the "
+                "setting behind it from llm in topic.yaml"
+            )
         elif retry.error_code(e) == "context_length_exceeded":
-            hint = ("the prompt and answer do not fit the model's context window: set "
-                    "llm.context_tokens to the model's real window so Lectern can plan "
-                    "for it, or pick a model with a larger one")
+            hint = (
+                "the prompt and answer do not fit the model's context window: set "
+                "llm.context_tokens to the model's real window so Lectern can plan "
+                "for it, or pick a model with a larger one"
+            )
         else:
             hint = hints.get(e.status_code, "check llm.model and llm.base_url in topic.yaml")
-        return self._scrub(f"the LLM server at {self.endpoint} refused the call "
-                           f"(HTTP {e.status_code}: {_body(e)}): {hint}")
+        return self._scrub(
+            f"the LLM server at {self.endpoint} refused the call "
+            f"(HTTP {e.status_code}: {_body(e)}): {hint}"
+        )
 
     def not_found(self) -> str:
         """What a 404 means here."""
-        return (f"no model '{self.cfg.model}' at {self.endpoint}: check llm.model and "
-                "llm.base_url in topic.yaml")
+        return (
+            f"no model '{self.cfg.model}' at {self.endpoint}: check llm.model and "
+            "llm.base_url in topic.yaml"
+        )
 
     def _scrub(self, text: str) -> str:
         for secret in self.secrets():
@@ -274,14 +321,19 @@ def _reply(resp) -> Reply:
     choice, usage = resp.choices[0], resp.usage
     msg = choice.message
     text, finish = msg.content or "", choice.finish_reason or "stop"
-    thought = (msg.model_extra or {}).get("reasoning_content") or \
-        (msg.model_extra or {}).get("reasoning")
+    thought = (msg.model_extra or {}).get("reasoning_content") or (msg.model_extra or {}).get(
+        "reasoning"
+    )
     if getattr(msg, "refusal", None):
         text, finish = msg.refusal, "refusal"
     elif not text.strip() and thought and finish != "content_filter":
         finish = "thinking"
-    return Reply(text=text, tokens_in=usage.prompt_tokens if usage else 0,
-                 tokens_out=usage.completion_tokens if usage else 0, finish_reason=finish)
+    return Reply(
+        text=text,
+        tokens_in=usage.prompt_tokens if usage else 0,
+        tokens_out=usage.completion_tokens if usage else 0,
+        finish_reason=finish,
+    )
 
 
 def _what(e: Exception) -> str:

@@ -28,9 +28,12 @@ def price(cfg: LLMConfig, endpoint: str) -> tuple[float, float]:
             f"topic.yaml llm.model: Lectern does not know what '{cfg.model}' costs at "
             f"{endpoint}, so it cannot keep budget_usd. Give its prices in topic.yaml as "
             "llm.price_in_per_mtok and llm.price_out_per_mtok (USD per million tokens, from "
-            "the provider's price page; 0 for a free server)")
-    return (given[0] if given[0] is not None else known.price_in,
-            given[1] if given[1] is not None else known.price_out)
+            "the provider's price page; 0 for a free server)"
+        )
+    return (
+        given[0] if given[0] is not None else known.price_in,
+        given[1] if given[1] is not None else known.price_out,
+    )
 
 
 def cost(cfg: LLMConfig, endpoint: str, tokens_in: int, tokens_out: int) -> float:

@@ -21,8 +21,13 @@ OLLAMA_DEFAULT_CONTEXT = 4096
 PROBE_TIMEOUT_S = 3.0
 LOCAL_NAMES = {"localhost", "host.docker.internal", "gateway.docker.internal"}
 # Keys servers use for a model's window in /v1/models entries.
-WINDOW_KEYS = ("max_model_len", "loaded_context_length", "max_context_length",
-               "context_length", "context_window")
+WINDOW_KEYS = (
+    "max_model_len",
+    "loaded_context_length",
+    "max_context_length",
+    "context_length",
+    "context_window",
+)
 
 
 @dataclass(frozen=True)
@@ -104,5 +109,6 @@ def _from_ollama(url: str, model: str) -> Window:
     told = os.environ.get("OLLAMA_CONTEXT_LENGTH", "")
     if told.isdigit():
         return Window(int(told), "OLLAMA_CONTEXT_LENGTH", ollama=True)
-    return Window(OLLAMA_DEFAULT_CONTEXT, "Ollama's default below 24 GiB of GPU memory",
-                  ollama=True)
+    return Window(
+        OLLAMA_DEFAULT_CONTEXT, "Ollama's default below 24 GiB of GPU memory", ollama=True
+    )

@@ -22,8 +22,15 @@ from pipeline.tools import ffmpeg
 
 # Voice settings that change how calls are made, never the audio: outside the cache key,
 # so changing them never pays for a sentence again.
-HOW_NOT_WHAT = {"concurrency", "max_retries", "retry_base_s", "retry_max_s", "timeout_s",
-                "base_url", "api_key_env"}
+HOW_NOT_WHAT = {
+    "concurrency",
+    "max_retries",
+    "retry_base_s",
+    "retry_max_s",
+    "timeout_s",
+    "base_url",
+    "api_key_env",
+}
 
 
 @dataclass
@@ -67,16 +74,30 @@ REGISTRY: Registry[TTSProvider] = Registry("lectern.tts", "voice.provider", "TTS
 register, names, get = REGISTRY.register, REGISTRY.names, REGISTRY.get
 
 
-def create(voice: VoiceConfig, dirs: list[Path] | None = None,
-           where: str = "topic.yaml") -> TTSProvider:
+def create(
+    voice: VoiceConfig, dirs: list[Path] | None = None, where: str = "topic.yaml"
+) -> TTSProvider:
     """An instance of the provider a course's voice config (from `where`) names."""
     return get(voice.provider, where)(voice, dirs)
 
 
 def decode_audio(data: bytes, what: str) -> Clip:
     """Decode any audio file's bytes (mp3, wav, …) to 48 kHz mono with ffmpeg."""
-    cmd = [ffmpeg(), "-hide_banner", "-loglevel", "error", "-i", "pipe:0",
-           "-ac", "1", "-ar", "48000", "-f", "f32le", "pipe:1"]
+    cmd = [
+        ffmpeg(),
+        "-hide_banner",
+        "-loglevel",
+        "error",
+        "-i",
+        "pipe:0",
+        "-ac",
+        "1",
+        "-ar",
+        "48000",
+        "-f",
+        "f32le",
+        "pipe:1",
+    ]
     proc = subprocess.run(cmd, input=data, capture_output=True, timeout=300)
     if proc.returncode != 0 or not proc.stdout:
         tail = proc.stderr.decode(errors="replace").strip()[-300:]
@@ -105,12 +126,15 @@ class CloudTTS(TTSProvider):
     def credential(self) -> secrets.Credential:
         """The server and the key for it, by the rules in pipeline.secrets (said once)."""
         v = self.voice
-        cred = secrets.credential(self.service, "voice", v.base_url, v.api_key_env,
-                                  secrets.environment())
+        cred = secrets.credential(
+            self.service, "voice", v.base_url, v.api_key_env, secrets.environment()
+        )
         if cred.key is None and cred.official:
-            raise ConfigError(f"voice.provider is {self.name} but {self.service.key_var} is "
-                              "not set: export it (or put it in the git-ignored .env), or use "
-                              "voice.provider: piper")
+            raise ConfigError(
+                f"voice.provider is {self.name} but {self.service.key_var} is "
+                "not set: export it (or put it in the git-ignored .env), or use "
+                "voice.provider: piper"
+            )
         secrets.announce("voice", cred)
         return cred
 
@@ -130,8 +154,9 @@ class CloudTTS(TTSProvider):
         _ = self.client
         v = self.voice
         try:
-            return retry.run(lambda: self._call(text),
-                             retry.Policy(v.max_retries, v.retry_base_s, v.retry_max_s))
+            return retry.run(
+                lambda: self._call(text), retry.Policy(v.max_retries, v.retry_base_s, v.retry_max_s)
+            )
         except Exception as e:  # noqa: BLE001 - every failure becomes a clear message
             raise self._explain(e) from None
 
@@ -145,5 +170,7 @@ class CloudTTS(TTSProvider):
             return specific
         if code is not None:
             return ProviderError(f"{self.label} failed (HTTP {code}): {detail}")
-        return ProviderError(f"{self.label} failed after {self.voice.max_retries} retries: "
-                             f"{type(e).__name__}: {detail}")
+        return ProviderError(
+            f"{self.label} failed after {self.voice.max_retries} retries: "
+            f"{type(e).__name__}: {detail}"
+        )

@@ -23,9 +23,13 @@ class OpenAITTS(CloudTTS):
     def identity(self) -> dict:
         """Model, voice, speed and instructions decide the audio."""
         v = self.voice
-        return {"provider": self.name, "model": v.model or DEFAULT_MODEL,
-                "voice": v.voice or DEFAULT_VOICE, "speed": v.speed,
-                "instructions": v.instructions}
+        return {
+            "provider": self.name,
+            "model": v.model or DEFAULT_MODEL,
+            "voice": v.voice or DEFAULT_VOICE,
+            "speed": v.speed,
+            "instructions": v.instructions,
+        }
 
     @cached_property
     def client(self):
@@ -34,26 +38,38 @@ class OpenAITTS(CloudTTS):
 
         cred = self.credential
         # Our own retry loop counts attempts and backs off; the SDK's would double it.
-        return OpenAI(api_key=cred.key or secrets.NO_KEY, base_url=cred.url, max_retries=0,
-                      timeout=self.voice.timeout_s)
+        return OpenAI(
+            api_key=cred.key or secrets.NO_KEY,
+            base_url=cred.url,
+            max_retries=0,
+            timeout=self.voice.timeout_s,
+        )
 
     def _call(self, text: str) -> Clip:
         v = self.voice
         extra: dict[str, str | float] = {"instructions": v.instructions} if v.instructions else {}
         if v.speed != 1.0:
             extra["speed"] = v.speed
-        resp = self.client.audio.speech.create(model=v.model or DEFAULT_MODEL,
-                                               voice=v.voice or DEFAULT_VOICE, input=text,
-                                               response_format="wav", **extra)
+        resp = self.client.audio.speech.create(
+            model=v.model or DEFAULT_MODEL,
+            voice=v.voice or DEFAULT_VOICE,
+            input=text,
+            response_format="wav",
+            **extra,
+        )
         return decode_audio(resp.content, "OpenAI TTS")
 
     def _describe(self, code: int | None, detail: str) -> ProviderError | None:
         if code in (401, 403):
-            return ProviderError(f"OpenAI TTS refused the call (HTTP {code}): "
-                                 f"{secrets.key_hint(self.credential, 'voice')}")
+            return ProviderError(
+                f"OpenAI TTS refused the call (HTTP {code}): "
+                f"{secrets.key_hint(self.credential, 'voice')}"
+            )
         if code in (400, 404, 422) and "voice" in detail.lower():
             voice = self.voice.voice or DEFAULT_VOICE
-            return ProviderError(f"OpenAI TTS: voice '{voice}' is not valid (HTTP {code}: "
-                                 f"{detail}); set voice.voice in topic.yaml to a voice the "
-                                 "model offers, e.g. alloy, echo, nova, onyx, shimmer")
+            return ProviderError(
+                f"OpenAI TTS: voice '{voice}' is not valid (HTTP {code}: "
+                f"{detail}); set voice.voice in topic.yaml to a voice the "
+                "model offers, e.g. alloy, echo, nova, onyx, shimmer"
+            )
         return None

