@@ -66,7 +66,8 @@ NO_RULES_GOALS := $(NO_TOPIC_GOALS) course outline approve status why clean revi
 help:
 	@echo "make course TOPIC=example   build every stage, stopping at review checkpoints"
 	@echo "make test                   run the test suite"
-	@echo "make new TOPIC=x | status | approve STAGE=outline|drafts | clean | <stage> TOPIC=x"
+	@echo "make new TOPIC=x | status | why | approve STAGE=outline|drafts | clean | <stage> TOPIC=x"
+	@echo "make test-fast | lint | docs | golden | bench   for developing Lectern"
 
 # --- setup: Python venv + packages, and the system programs later stages need ----------
 setup: $(SETUP_STAMP)
@@ -152,8 +153,16 @@ serve: setup preview
 test: setup
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
+# What CI checks besides the tests: lint, layout, types (a ratchet), generated files.
 lint: setup
 	$(PY) -m ruff check pipeline tests bench
+	$(PY) -m ruff format --check pipeline tests bench
+	scripts/mypy-ratchet
+	$(LECTERN) docs --check
+
+# The quick loop: everything but the whole-course builds (`make test` runs them too).
+test-fast: setup
+	$(PY) -m pytest -q -m "not slow" $(PYTEST_ARGS)
 
 bench: setup
 	$(PY) -m bench

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 import zipfile
 
+import pytest
+
 from tests.conftest import make
 from tests.e2e.declared import check_every_stage
 
@@ -21,6 +23,7 @@ def stage_calls(output: str) -> list[tuple[str, str]]:
     ]
 
 
+@pytest.mark.slow
 def test_course_builds_everything_offline_then_reruns_only_what_changed(mk_project, tmp_path):
     first = make(mk_project, "-j2", "course", "TOPIC=example", timeout=1200)
     assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
