@@ -216,7 +216,7 @@ def test_a_window_too_small_for_one_lecture_stops_with_the_exact_fix(course_for,
     assert len(server.requests) == asked  # nothing sent that could not fit
     msg = str(err.value)
     assert f"{one // 2:,}-token context window of llama3.1:8b" in msg
-    assert "OLLAMA_CONTEXT_LENGTH=" in msg and "ollama serve" in msg
+    assert "PARAMETER num_ctx 8192" in msg and "ollama create" in msg
 
 
 def test_vllm_and_lm_studio_windows_are_read_from_their_models_list(course_for, server):

@@ -334,7 +334,7 @@ class Session:
         model, said = self.cfg.model, " ".join(reply.text.split())[:500]
         if reply.finish_reason == "refusal":
             why = (
-                f'{model} refused: "{said}". Nothing was written. Reword what it was '
+                f'{model} refused: "{said}" Nothing was written. Reword what it was '
                 "asked (the topic, outline or lecture), or pick another llm.model"
             )
         elif reply.finish_reason == "content_filter":

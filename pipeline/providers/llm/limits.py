@@ -43,7 +43,15 @@ def check_fits(provider: LLMProvider, what: str, messages: list[dict], out_token
 
 def _fix(window: Window, needed: int) -> str:
     size = 1 << max(needed - 1, 1).bit_length()  # the next power of two that fits
+    if window.ollama and "num_ctx" in window.source:  # a Modelfile's num_ctx comes first
+        size = max(size, 8192)
+        return (
+            f"give the model a larger window: its Modelfile sets num_ctx; make a copy with "
+            f"`PARAMETER num_ctx {size}` (`ollama create NAME -f Modelfile`), use that as "
+            f"llm.model and set llm.context_tokens: {size} in topic.yaml"
+        )
     if window.ollama:
+        size = max(size, 8192)  # never less than Ollama's own default
         return (
             f"give the model a larger window: restart Ollama as "
             f"`OLLAMA_CONTEXT_LENGTH={size} ollama serve` (it needs the GPU memory), then "
