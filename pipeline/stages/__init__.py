@@ -12,7 +12,7 @@ table in docs/ARCHITECTURE.md. Adding a stage is one entry here and one module.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -62,6 +62,18 @@ class Stage:
         """Stamp every output as made from `key` (call once all are written)."""
         for path in self.outputs(course, item):
             stamps.record(course.out, path, key)
+
+    def pending(self, course, items: list, force: bool, bar=None) -> Iterator:
+        """(item, key) for each item whose outputs are not current (all with `force`); a
+        current one is touched for Make and counted on the progress `bar`."""
+        for item in items:
+            self.require(course, item)
+            key = self.key(course, item)
+            if not force and self.fresh(course, item, key):
+                if bar is not None:
+                    bar.step(f"{item} (up to date)")
+                continue
+            yield item, key
 
     def require(self, course, item: str | None = None) -> None:
         """Stop with the command that makes it when a file this stage reads is missing."""

@@ -63,12 +63,7 @@ def run(course: Course, only: list[str] | None = None, force: bool = False) -> N
     """Build the deck of every lecture whose script, theme or titles changed."""
     ids = course.lecture_ids(only)
     progress = log.Progress("decks", len(ids))
-    for lecture_id in ids:
-        STAGE.require(course, lecture_id)
-        k = STAGE.key(course, lecture_id)
-        if not force and STAGE.fresh(course, lecture_id, k):
-            progress.step(f"{lecture_id} (up to date)")
-            continue
+    for lecture_id, k in STAGE.pending(course, ids, force, progress):
         n = make_deck(course, lecture_id)
         STAGE.record(course, lecture_id, k)
         progress.step(f"{lecture_id} ({n} slides)")

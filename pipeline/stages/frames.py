@@ -36,12 +36,7 @@ def run(course: Course, only: list[str] | None = None, force: bool = False) -> N
     progress = log.Progress("frames", len(ids))
     profile = tempfiles.folder(None, "lo-profile")
     try:
-        for lecture_id in ids:
-            STAGE.require(course, lecture_id)
-            k = STAGE.key(course, lecture_id)
-            if not force and STAGE.fresh(course, lecture_id, k):
-                progress.step(f"{lecture_id} (up to date)")
-                continue
+        for lecture_id, k in STAGE.pending(course, ids, force, progress):
             n = make_frames(course, lecture_id, profile)
             STAGE.record(course, lecture_id, k)
             progress.step(f"{lecture_id} ({n} frames)")

@@ -362,13 +362,10 @@ def run(course: Course, only: list[str] | None = None, force: bool = False) -> d
     """Narrate lectures whose inputs changed; return what was done (for tests and bench)."""
     provider = provider_for(course)
     todo = []
-    for lecture_id in course.lecture_ids(only):
-        STAGE.require(course, lecture_id)
-        k = STAGE.key(course, lecture_id)
-        if force or not STAGE.fresh(course, lecture_id, k):
-            plan = plan_lecture(course, lecture_id, provider)
-            _check_speakable(course, lecture_id, plan, provider)
-            todo.append((lecture_id, plan, k))
+    for lecture_id, k in STAGE.pending(course, course.lecture_ids(only), force):
+        plan = plan_lecture(course, lecture_id, provider)
+        _check_speakable(course, lecture_id, plan, provider)
+        todo.append((lecture_id, plan, k))
     if not todo:
         info("narration: up to date")
         return {"synthesized": 0, "seconds": 0.0, "lectures": {}}

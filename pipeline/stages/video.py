@@ -140,12 +140,7 @@ def run(course: Course, only: list[str] | None = None, force: bool = False) -> d
     """Render lectures whose inputs changed; return per-lecture stats."""
     ids = course.lecture_ids(only)
     bar, done = Progress("video", len(ids)), {}
-    for lecture_id in ids:
-        STAGE.require(course, lecture_id)
-        k = STAGE.key(course, lecture_id)
-        if not force and STAGE.fresh(course, lecture_id, k):
-            bar.step(f"{lecture_id} up to date")
-            continue
+    for lecture_id, k in STAGE.pending(course, ids, force, bar):
         with _cache_lock(course, fcntl.LOCK_SH):
             done[lecture_id] = render_lecture(course, lecture_id, k)
         bar.step(lecture_id)
