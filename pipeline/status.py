@@ -17,6 +17,8 @@ from pipeline.errors import LecternError
 from pipeline.stages import REGISTRY, Stage
 
 UP_TO_DATE, STALE, MISSING = "up to date", "stale", "missing"
+# States with nothing to explain: made from what is there now, or the person's own file.
+CURRENT = (UP_TO_DATE, "written by hand", "edited by hand")
 
 
 @dataclass
@@ -76,7 +78,7 @@ def why(course: Course, lecture: str | None = None) -> str:
             if lecture and not _concerns(course, stage, item, lecture):
                 continue
             c = cell(course, stage, item)
-            if c.state != UP_TO_DATE:
+            if c.state not in CURRENT:
                 name = f"{stage.name} {item}" if item else stage.name
                 detail = f": {'; '.join(c.reasons)}" if c.reasons else ""
                 lines.append(f"{name}: {c.state}{detail}")
