@@ -10,7 +10,14 @@ import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from pipeline.secrets import key_env_problem
 from pipeline.yamlsrc import load_with_lines, validate
@@ -25,6 +32,11 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+# The ids that name a course's files (outline.yaml uses the same patterns).
+SECTION_ID = r"^\d{2}-[a-z0-9]+(-[a-z0-9]+)*$"
+LECTURE_ID = r"^\d{2}-\d{2}-[a-z0-9]+(-[a-z0-9]+)*$"
+
+
 class LectureSpec(Strict):
     """A lecture of a section in the outline you write yourself."""
 
@@ -37,6 +49,7 @@ class LectureSpec(Strict):
     )
     id: str | None = Field(
         default=None,
+        pattern=LECTURE_ID,
         description=(
             "The lecture's id, which names every file made for it (lectures/ID.md, "
             "slides/ID.md, the video…): `SS-LL-slug` starting with its section's number, "
@@ -89,6 +102,7 @@ class SectionSpec(Strict):
     )
     id: str | None = Field(
         default=None,
+        pattern=SECTION_ID,
         description=(
             "The section's id, `NN-slug` (e.g. `01-basics`); its lectures' ids start with "
             "its number. Unset: the id already at this position in outline.yaml, else one "
@@ -98,6 +112,15 @@ class SectionSpec(Strict):
     lectures: list[LectureSpec] = Field(
         min_length=1, description=("The section's lectures, in order (at least one).")
     )
+
+    @model_validator(mode="after")
+    def _lecture_ids_in_section(self) -> SectionSpec:
+        for lec in self.lectures:
+            if self.id and lec.id and not lec.id.startswith(self.id[:3]):
+                raise ValueError(
+                    f"lecture id '{lec.id}' must start with '{self.id[:3]}', its section's number"
+                )
+        return self
 
 
 class Server(Strict):

@@ -8,12 +8,13 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from pipeline import config
 from pipeline.config import Strict
 from pipeline.errors import ConfigError
 from pipeline.yamlsrc import load_with_lines, located, validate
 
-SECTION_ID = re.compile(r"^\d{2}-[a-z0-9]+(-[a-z0-9]+)*$")
-LECTURE_ID = re.compile(r"^\d{2}-\d{2}-[a-z0-9]+(-[a-z0-9]+)*$")
+SECTION_ID = re.compile(config.SECTION_ID)
+LECTURE_ID = re.compile(config.LECTURE_ID)
 
 
 class Lecture(Strict):

@@ -144,3 +144,16 @@ def test_theme_file_is_found_as_the_decks_find_it(project):
         assert cover.palette(course.theme)["accent"] == "#" + accent
         assert pictures.card_style(course.theme)[0]["accent"] == accent
         assert "#" + accent.lower() in course.theme.colors()
+
+
+def test_lecture_ids_written_in_topic_yaml_are_checked_where_they_are_written(tmp_path):
+    path = tmp_path / "topic.yaml"
+    head = 'title: "T"\nauthor: "A"\noutline:\n  - title: S\n    id: 01-s\n    lectures:\n'
+    path.write_text(head + "      - title: L\n        id: Bad Id\n")
+    with pytest.raises(ConfigError) as err:
+        load_topic(path)
+    assert f"{path}:8: outline.0.lectures.0.id: string should match pattern" in str(err.value)
+    path.write_text(head + "      - title: L\n        id: 02-01-l\n")
+    with pytest.raises(ConfigError) as err:
+        load_topic(path)
+    assert "lecture id '02-01-l' must start with '01-', its section's number" in str(err.value)
