@@ -9,6 +9,7 @@ over what it returns.
 
 from __future__ import annotations
 
+import html
 import re
 import textwrap
 from collections.abc import Iterator
@@ -95,15 +96,24 @@ def stamp(t: float, sep: str = ".") -> str:
 def to_vtt(cues: list[Cue]) -> str:
     """A WebVTT file."""
     body = "".join(
-        f"{stamp(c.start)} --> {stamp(c.end)}\n" + "\n".join(c.lines) + "\n\n" for c in cues
+        f"{stamp(c.start)} --> {stamp(c.end)}\n" + "\n".join(map(vtt_text, c.lines)) + "\n\n"
+        for c in cues
     )
     return "WEBVTT\n\n" + body
+
+
+def vtt_text(line: str) -> str:
+    """A caption line as WebVTT cue text: '&' and '<' would start an entity or a tag, and
+    '-->' a new cue, so they are written as character references (players show them)."""
+    return line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def to_srt(cues: list[Cue]) -> str:
     """A SubRip file."""
     return "".join(
-        f"{n}\n{stamp(c.start, ',')} --> {stamp(c.end, ',')}\n" + "\n".join(c.lines) + "\n\n"
+        f"{n}\n{stamp(c.start, ',')} --> {stamp(c.end, ',')}\n"
+        + "\n".join(line.replace("-->", "→") for line in c.lines)  # SRT has no escapes
+        + "\n\n"
         for n, c in enumerate(cues, 1)
     )
 
@@ -139,7 +149,7 @@ def _read_block(doc: WebVTT, no: int, block: list[str]) -> None:
         if "-->" in line:
             cue = _timing(doc, no + i, line.strip())
         elif cue is not None:
-            cue.lines.append(line)
+            cue.lines.append(html.unescape(line))  # as players show it
         elif "-->" not in (block[i + 1] if i + 1 < len(block) else ""):  # not an identifier
             doc.stray.append((no + i, f"cue '{line}' has no 'start --> end' line"))
             return

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import subprocess
+
 import pytest
 
-from pipeline.captions import parse_vtt, problems, read_vtt
+from pipeline import tools
+from pipeline.captions import Cue, parse_vtt, problems, read_vtt, to_srt, to_vtt
 from pipeline.errors import InputError
 from pipeline.udemy import vtt
 
@@ -58,3 +61,27 @@ def test_lecterns_cue_shape_is_stricter_than_udemys(tmp_path):
     found = " | ".join(problems(read_vtt(text).cues, 3.0))
     assert "cue 1 needs 1-2 lines of at most 42" in found and "cue 2 starts before" in found
     assert _udemy(tmp_path, text) == []  # overlapping, long cues: Udemy takes them
+
+
+def test_cue_text_webvtt_forbids_is_escaped_and_ffmpeg_reads_it_back(tmp_path):
+    line = "x = a --> b & <tag>"  # a caption of code: an arrow, an ampersand, a tag
+    cues = [Cue(0.0, 1.5, [line]), Cue(1.5, 3.0, ["fine"])]
+    text = to_vtt(cues)
+    assert "x = a --&gt; b &amp; &lt;tag&gt;" in text
+    doc = read_vtt(text)
+    assert (
+        doc.errors == [] and doc.stray == [] and [c.lines for c in doc.cues] == [[line], ["fine"]]
+    )
+    assert _udemy(tmp_path, text) == []
+    path = tmp_path / "code.vtt"
+    path.write_text(text, encoding="utf-8")
+    srt = subprocess.run(
+        [tools.ffmpeg(), "-v", "error", "-i", str(path), "-f", "srt", "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    blocks = [b.split("\n") for b in srt.strip().split("\n\n")]
+    assert [b[2:] for b in blocks] == [[line], ["fine"]]  # two cues, the text as written
+    ours = to_srt(cues)
+    assert ours.count("-->") == 2 and "x = a → b & <tag>" in ours
