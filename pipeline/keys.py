@@ -87,11 +87,12 @@ class Derived:
 
 
 Part = File | Setting | Derived
+CODE = "Lectern's code for this stage"  # the part a stage's version sets
 
 
 def compute(parts: tuple[Part, ...], version: int, course, item: str | None) -> Key:
     """The key of an output made from `parts` by code at `version`."""
-    values: dict[str, object] = {"Lectern's code for this stage": version}
+    values: dict[str, object] = {CODE: version}
     for part in parts:
         if isinstance(part, Setting):
             values.update(part.leaves(course))

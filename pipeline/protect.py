@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pipeline import stamps
 from pipeline.fsutil import atomic_write_text, sha256_bytes, sha256_file
-from pipeline.keys import Key
+from pipeline.keys import CODE, Key
 
 WRITTEN, UNCHANGED, PROPOSED, DELETED = "written", "unchanged", "proposed", "deleted"
 
@@ -93,9 +93,20 @@ def is_current(course_dir: Path, path: Path, key: Key) -> bool:
         if entry is None or ("parts" not in entry and not _owned(path, entry)):
             data[rel] = {**(entry or {"written": None}), **_source(key)}
         elif entry.get("source") != key.digest:
-            return False
+            if _owned(path, entry) or not only_code_changed(entry, key):
+                return False
+            data[rel] = {**entry, **_source(key)}  # a person's text is not made by our code
     stamps.touch(path)
     return True
+
+
+def only_code_changed(entry: dict, key: Key) -> bool:
+    """Whether a file's inputs are the same and only Lectern's code for its stage moved on:
+    no reason to propose (or pay for) a new version of a file a person wrote or edited."""
+    old = dict(entry.get("parts") or {})
+    new = dict(key.parts)
+    old.pop(CODE, None), new.pop(CODE, None)
+    return bool(old) and old == new
 
 
 def _source(key: Key) -> dict:

@@ -6,7 +6,7 @@ import json
 
 from pipeline import protect
 from pipeline.course import Course
-from pipeline.keys import Key
+from pipeline.keys import CODE, Key
 from pipeline.stages import scripts
 
 
@@ -91,3 +91,17 @@ def test_edited_script_survives_lecture_change(project, monkeypatch):
     assert slides.read_text() == original
     proposed = protect.proposed_path(slides).read_text()
     assert "## [bullets] One more idea" in proposed
+
+
+def test_a_new_lectern_version_alone_proposes_nothing_for_a_persons_file(tmp_path):
+    course_dir = tmp_path / "c"
+    mine, made = course_dir / "slides" / "a.md", course_dir / "slides" / "b.md"
+    old = Key("k1", {CODE: "v1", "the lecture": "l1"})
+    protect.write(course_dir, mine, "v1\n", old)
+    protect.write(course_dir, made, "v1\n", old)
+    mine.write_text("my careful edit\n")
+    newer = Key("k2", {CODE: "v2", "the lecture": "l1"})
+    assert protect.is_current(course_dir, mine, newer)  # kept, and now recorded as current
+    assert not protect.is_current(course_dir, made, newer)  # ours: made again by the new code
+    lecture_changed = Key("k3", {CODE: "v2", "the lecture": "l2"})
+    assert not protect.is_current(course_dir, mine, lecture_changed)
