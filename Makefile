@@ -58,15 +58,16 @@ force_flag = $(if $(call forced,$1),$(SPACE)--force)
 # Goals that need no course; every other goal (a stage, course, status…) needs TOPIC.
 NO_TOPIC_GOALS := help setup test test-fast bench lint golden docs new
 # Goals that need no per-lecture rules (course runs its stages in sub-makes).
-NO_RULES_GOALS := $(NO_TOPIC_GOALS) course outline approve status why clean revise \
-	estimate costs preview serve
+NO_RULES_GOALS := $(NO_TOPIC_GOALS) course outline approve status why check-script clean \
+	revise estimate costs preview serve
 .PHONY: help setup test test-fast bench lint golden docs new course bundles approve status \
-	why clean revise estimate costs preview serve
+	why check-script clean revise estimate costs preview serve
 
 help:
 	@echo "make course TOPIC=example   build every stage, stopping at review checkpoints"
 	@echo "make test                   run the test suite"
-	@echo "make new TOPIC=x | status | why | approve STAGE=outline|drafts | clean | <stage> TOPIC=x"
+	@echo "make new TOPIC=x | status | why | check-script | approve STAGE=outline|drafts|scripts"
+	@echo "make clean TOPIC=x | <stage> TOPIC=x"
 	@echo "make test-fast | lint | docs | golden | bench   for developing Lectern"
 
 # --- setup: Python venv + packages, and the system programs later stages need ----------
@@ -123,13 +124,16 @@ new: setup
 	@$(LECTERN) new '$(TOPIC)'
 
 approve: setup
-	@$(LECTERN) approve $(TOPIC) $(STAGE)
+	@$(LECTERN) approve $(TOPIC) $(STAGE)$(call force_flag,approve)
 
 status: setup
 	@$(LECTERN) status $(TOPIC)
 
 why: setup
 	@$(LECTERN) why $(TOPIC)$(if $(LECTURE), --lecture $(LECTURE))
+
+check-script: setup
+	@$(LECTERN) check-script $(TOPIC)$(if $(LECTURE), --lecture $(LECTURE))
 
 clean: setup
 	@$(LECTERN) clean $(TOPIC)

@@ -98,10 +98,11 @@ def checkpoint(topic: str, stage: str) -> None:
 
 @cli.command()
 @click.argument("topic")
-@click.argument("stage", type=click.Choice(["outline", "drafts"]), metavar="STAGE")
-def approve(topic: str, stage: str) -> None:
+@click.argument("stage", type=click.Choice(["outline", "drafts", "scripts"]), metavar="STAGE")
+@click.option("--force", is_flag=True, help="Approve files that still hold placeholders.")
+def approve(topic: str, stage: str, force: bool) -> None:
     """Record that you reviewed and approved STAGE's files."""
-    click.echo(_call("pipeline.review:approve", Course.load(topic), stage))
+    click.echo(_call("pipeline.review:approve", Course.load(topic), stage, force))
 
 
 @cli.command()
@@ -162,6 +163,14 @@ def revise(topic: str, lectures: tuple) -> None:
 def check_video(path: Path) -> None:
     """Verify an MP4 meets Lectern's (and Udemy's) video rules."""
     click.echo(_call("pipeline.checks.video:report", path))
+
+
+@cli.command("check-script")
+@click.argument("topic")
+@click.option("--lecture", default=None, help="Only this lecture.")
+def check_script(topic: str, lecture: str | None) -> None:
+    """List what of each lecture is on no slide, said twice, or held on one slide too long."""
+    click.echo(_call("pipeline.checks.script:report", Course.load(topic), lecture))
 
 
 @cli.command("check-udemy")

@@ -6,13 +6,16 @@ import getpass
 import os
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
-from pipeline import yamlsrc
-from pipeline.course import Course
+from pipeline import placeholders, yamlsrc
 from pipeline.errors import CheckpointPending, InputError
 from pipeline.fsutil import atomic_write_text, sha256_file
+
+if TYPE_CHECKING:  # the stage registry reads approvals, and a course loads the registry
+    from pipeline.course import Course
 
 HEADER = (
     "# Review approvals, written by `make approve`. Each entry records who approved\n"
@@ -22,9 +25,11 @@ HEADER = (
 
 
 def reviewed_files(course: Course, stage: str) -> list[Path]:
-    """The files a person reads at a checkpoint."""
+    """The files a person reads at a checkpoint (or approves with placeholders)."""
     if stage == "outline":
         return [course.outline_path]
+    if stage == "scripts":
+        return [course.slides_path(lec.id) for lec in course.outline.lectures]
     return [course.lecture_path(lec.id) for lec in course.outline.lectures]
 
 
@@ -35,9 +40,10 @@ def load(course: Course) -> dict:
     return yamlsrc.load(course.approvals_path) or {}
 
 
-def approve(course: Course, stage: str) -> str:
-    """Record approval of a stage's files; refuse when there is nothing to approve, or
-    when the outline has mistakes (an approved outline must be one the stages can read)."""
+def approve(course: Course, stage: str, force: bool = False) -> str:
+    """Record approval of a stage's files; refuse when there is nothing to approve, when
+    the outline has mistakes (an approved outline must be one the stages can read), or
+    when a file still holds a placeholder, unless `force`."""
     if course.outline_path.exists():
         _ = course.outline  # raises with every mistake, each with its line
     files = reviewed_files(course, stage)
@@ -48,6 +54,8 @@ def approve(course: Course, stage: str) -> str:
             f"nothing to approve for '{stage}' yet: {_rel(course, missing[0])} "
             f"does not exist. Run `make {target} TOPIC={course.slug}` first"
         )
+    if not force:
+        _refuse_placeholders(course, stage, files)
     data = load(course)
     data[stage] = {
         "approved_by": os.environ.get("LECTERN_USER") or _user(),
@@ -57,6 +65,38 @@ def approve(course: Course, stage: str) -> str:
     atomic_write_text(course.approvals_path, HEADER + yaml.safe_dump(data, sort_keys=False))
     where = _rel(course, course.approvals_path)
     return f"approved {stage}: {len(files)} file(s) recorded in {where}"
+
+
+def _refuse_placeholders(course: Course, stage: str, files: list[Path]) -> None:
+    found = [p for f in files for p in placeholders.find(f)]
+    if found:
+        raise InputError(
+            f"not approved: {len(found)} placeholder(s) are still in the {stage}:\n"
+            f"{placeholders.report(found, course.root)}\n"
+            f"{placeholders.FIX}, then approve again; to publish them as they are: "
+            f"`make approve TOPIC={course.slug} STAGE={stage} FORCE=1`"
+        )
+
+
+def accepted(course: Course, path: Path) -> bool:
+    """Whether a person approved this file as it is now (for placeholders they kept)."""
+    rel, digest = _rel(course, path), sha256_file(path)
+    return any(
+        (record or {}).get("files", {}).get(rel) == digest for record in load(course).values()
+    )
+
+
+def unaccepted_placeholders(course: Course, path: Path) -> list[placeholders.Placeholder]:
+    """The placeholders in a file that no approval covers. A slide script may repeat the
+    ones its lecture was approved with (manual mode derives them from it)."""
+    found = placeholders.find(path)
+    if not found or accepted(course, path):
+        return []
+    lecture = course.lecture_path(path.stem)
+    if path.parent.name == "slides" and lecture.exists() and accepted(course, lecture):
+        kept = {p.phrase for p in placeholders.find(lecture)}
+        found = [p for p in found if p.phrase not in kept]
+    return found
 
 
 def _user() -> str:

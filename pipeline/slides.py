@@ -13,7 +13,7 @@ from pipeline.errors import InputError
 from pipeline.fsutil import read_text
 from pipeline.paths import SearchPath, check_image, find
 
-KINDS = ("title", "bullets", "code", "image", "columns", "quote", "summary")
+KINDS = ("title", "bullets", "code", "image", "columns", "quote", "table", "summary")
 DIRECTIVES = {
     "title": {"subtitle"},
     "bullets": set(),
@@ -21,12 +21,15 @@ DIRECTIVES = {
     "image": {"image", "caption"},
     "columns": {"left", "right"},
     "quote": {"by"},
+    "table": {"caption"},
     "summary": set(),
 }
 COMMON_DIRECTIVES = {"pause"}
 HEADING = re.compile(r"^##\s+\[(?P<kind>[^\]]*)\]\s*(?P<title>.*)$")
 DIRECTIVE = re.compile(r"^@(?P<key>[a-z-]+):\s*(?P<value>.*)$")
+COMMENT = re.compile(r"<!--.*?-->", re.S)
 BULLET = re.compile(r"^(?P<indent>\s*)[-*]\s+(?P<text>.+)$")
+TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")  # |---|:--:|
 MAX_PAUSE = 60.0  # seconds; longer silence is a mistake (and 1e9 s would not fit in memory)
 
 
@@ -59,6 +62,7 @@ class Slide:
     right: list[Bullet] = field(default_factory=list)
     quote: str = ""
     by: str = ""
+    rows: list[list[str]] = field(default_factory=list)  # a table's, the header first
     pause: float = 0.0
 
 
@@ -93,12 +97,37 @@ def parse_text(
     """Parse slide-script text."""
     cur = _Cursor(Path(path))
     search = SearchPath.within(search)
-    slides = [
-        _parse_slide(chunk, start, cur, search, allow_empty_notes) for chunk, start in _split(text)
-    ]
+    chunks = _split(without_comments(text))
+    slides = [_parse_slide(chunk, start, cur, search, allow_empty_notes) for chunk, start in chunks]
     if not slides:
         raise cur.fail(1, "no slides found; start a slide with `## [bullets] Title`")
     return slides
+
+
+def without_comments(text: str) -> str:
+    """The text without HTML comments (notes to self are never shown or spoken); code
+    blocks keep theirs, and every line keeps its number."""
+    out, prose, fenced = [], [], False
+
+    def flush() -> None:
+        if not prose:
+            return
+        joined = "\n".join(prose)
+        out.extend(COMMENT.sub(lambda m: "\n" * m.group().count("\n"), joined).split("\n"))
+        prose.clear()
+
+    for line in text.split("\n"):
+        if line.strip().startswith("```"):
+            if not fenced:
+                flush()
+            fenced = not fenced
+            out.append(line)
+        elif fenced:
+            out.append(line)
+        else:
+            prose.append(line)
+    flush()
+    return "\n".join(out)
 
 
 def _split(text: str) -> list[tuple[list[str], int]]:
@@ -201,6 +230,10 @@ def _parse_body(
         if slide.kind == "quote":
             text_lines.append(stripped.lstrip("> ").strip())
             continue
+        if slide.kind == "table" and stripped.startswith("|"):
+            if not TABLE_RULE.match(stripped):
+                slide.rows.append(table_cells(stripped))
+            continue
         raise cur.fail(
             no,
             f"unexpected text on a `{slide.kind}` slide: '{stripped[:40]}'. "
@@ -275,11 +308,23 @@ def _check_complete(slide: Slide, quote: str, cur: _Cursor) -> None:
         "image": (slide.image, "an `@image: path`"),
         "columns": (slide.left or slide.right, "`@left:`/`@right:` columns with items"),
         "quote": (quote, "the quote text"),
+        "table": (slide.rows, "a table: `| header | … |`, `|---|…|`, then its rows"),
     }
     if slide.kind in need and not need[slide.kind][0]:
         raise cur.fail(
             slide.line, f"`{slide.kind}` slide '{slide.title}' needs {need[slide.kind][1]}"
         )
+
+
+def table_cells(line: str) -> list[str]:
+    """The cells of a `| a | b |` line (`\\|` is a bar inside a cell)."""
+    inner = line.strip().removeprefix("|").removesuffix("|")
+    return [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", inner)]
+
+
+def table_line(cells: list[str]) -> str:
+    """A row as a `| a | b |` line."""
+    return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
 
 
 def render_text(slides: list[Slide], course_dir: Path | None = None) -> str:
@@ -300,6 +345,7 @@ def _render_slide(s: Slide, course_dir: Path | None) -> str:
         img = Path(s.image)
         rel = img.relative_to(course_dir) if course_dir and img.is_relative_to(course_dir) else img
         out.append(f"@image: {rel}")
+        out += [f"@caption: {s.caption}"] if s.caption else []
     for side in ("left", "right"):
         if getattr(s, f"{side}_title") or getattr(s, side):
             out.append(f"@{side}: {getattr(s, f'{side}_title')}")
@@ -307,6 +353,12 @@ def _render_slide(s: Slide, course_dir: Path | None) -> str:
     if s.kind == "quote":
         out.append(s.quote)
         out += [f"@by: {s.by}"] if s.by else []
+    if s.kind == "table" and s.rows:
+        width = max(len(r) for r in s.rows)
+        rows = [r + [""] * (width - len(r)) for r in s.rows]
+        out += [table_line(rows[0]), table_line(["---"] * width)]
+        out += [table_line(r) for r in rows[1:]]
+        out += [f"@caption: {s.caption}"] if s.caption else []
     if s.pause:
         out.append(f"@pause: {s.pause:g}")
     out += ["", "Note:", s.note, ""]

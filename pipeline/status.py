@@ -10,13 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline import protect, review, stamps
+from pipeline import keys, protect, review, stamps
 from pipeline.config import STAGES_WITH_REVIEW
 from pipeline.course import Course
 from pipeline.errors import LecternError
 from pipeline.stages import REGISTRY, Stage
 
-UP_TO_DATE, STALE, MISSING = "up to date", "stale", "missing"
+UP_TO_DATE, STALE, MISSING, PLACEHOLDER = "up to date", "stale", "missing", "placeholder"
 # States with nothing to explain: made from what is there now, or the person's own file.
 CURRENT = (UP_TO_DATE, "written by hand", "edited by hand")
 
@@ -39,8 +39,11 @@ def table(course: Course) -> str:
             "Waiting for review: " + ", ".join(waiting) + f". Approve with "
             f"`make approve TOPIC={course.slug} STAGE={waiting[0]}`."
         )
-    if any(row[1:].count(STALE) for t in tables for row in t[1:]):
+    cells = [c for t in tables for row in t[1:] for c in row[1:]]
+    if STALE in cells:
         parts.append(f"Why something is stale: `make why TOPIC={course.slug}`.")
+    if PLACEHOLDER in cells:
+        parts.append(f"Placeholders to replace, with file:line: `make why TOPIC={course.slug}`.")
     return "\n\n".join(parts)
 
 
@@ -110,10 +113,15 @@ def _source_cell(course: Course, stage: Stage, item: str | None, path: Path) -> 
     state = protect.state(course.dir, path)
     if state in ("missing", "deleted"):
         return Cell(MISSING if state == "missing" else "deleted by hand", [])
+    found = review.unaccepted_placeholders(course, path)
+    if found:
+        return Cell(PLACEHOLDER, [p.where(course.root) for p in found])
     entry = protect.Manifest(course.dir).read().get(protect.Manifest(course.dir).rel(path), {})
     old = "parts" not in entry and state != "generated"  # adopted as is (protect.is_current)
     compared = _compare(course, stage, item, entry.get("parts"), entry.get("source"))
-    if compared.state != UP_TO_DATE and entry.get("source") and not old:
+    # only Lectern's code moved on: a person's own text stays theirs (protect.is_current)
+    mine = state != "generated" and compared.reasons == [_said(keys.CODE)]
+    if compared.state != UP_TO_DATE and entry.get("source") and not old and not mine:
         return compared
     if stage.name in STAGES_WITH_REVIEW and _rel(course, path) in _safe_pending(course, stage.name):
         return Cell("waiting for review", [])
@@ -138,7 +146,7 @@ def _said(part: str) -> str:
     """A changed part as a person reads it."""
     if part.startswith("no record"):
         return part
-    if part == "Lectern's code for this stage":
+    if part == keys.CODE:
         return "Lectern's code for this stage changed"
     return f"{part} changed"
 

@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 import markdown
 from lxml import etree
 
+from pipeline import lecturemd
 from pipeline.book.sanitize import EPUB_NS, XHTML, XML_LANG, fragment, x
 from pipeline.errors import InputError
 
-EXTENSIONS = ["tables", "fenced_code", "footnotes", "codehilite", "sane_lists"]
+EXTENSIONS = lecturemd.extensions("footnotes", "codehilite")
 EXT_CONFIG = {
     "codehilite": {"guess_lang": False, "css_class": "codehilite"},
     "footnotes": {"BACKLINK_TITLE": "Back to the text of note %d"},

@@ -5,21 +5,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PIL import Image
+from pptx.dml.color import RGBColor
 from pptx.util import Emu
 
 from pipeline.deck import pptxutil as px
 from pipeline.deck.code import text_of
 from pipeline.deck.fit import HEIGHT_SAFETY, Para, block_height, para_size, shrink_to_fit
-from pipeline.deck.layout import Box
+from pipeline.deck.layout import EMU_PER_PT, Box
 from pipeline.deck.plan import (
     CAPTION_H,
     CODE_PAD,
     INDENT,
+    TABLE_PAD,
     Page,
     bullet_gap,
     bullet_paras,
     bullets_box,
     code_box,
+    column_widths,
+    row_heights,
+    table_box,
 )
 from pipeline.theme.model import Theme, mix
 
@@ -325,6 +330,40 @@ def draw_quote(ctx: Ctx, slide, page: Page) -> None:
         put(ctx, p, f"\u2014 {s.by}", "body", by, col(ctx, "muted"))
 
 
+def draw_table(ctx: Ctx, slide, page: Page) -> None:
+    """A native table: an accent header row, banded body rows, every cell at one size."""
+    heading(ctx, slide, page)
+    box = table_box(ctx, page.slide)
+    widths = column_widths(ctx, page.slide.rows, box.w, page.size)  # same on every page
+    heights = row_heights(ctx, page.rows, widths, page.size)
+    frame = slide.shapes.add_table(
+        len(page.rows), len(widths), *(Emu(v) for v in Box(box.x, box.y, box.w, sum(heights)).emu())
+    )
+    frame.name = "Table"
+    table = frame.table
+    for i, w in enumerate(widths):
+        table.columns[i].width = Emu(round(w * EMU_PER_PT))
+    for r, (row, h) in enumerate(zip(page.rows, heights, strict=True)):
+        table.rows[r].height = Emu(round(h * EMU_PER_PT))
+        for c in range(len(widths)):
+            _cell(ctx, table.cell(r, c), row[c] if c < len(row) else "", r, page.size)
+    if page.slide.caption:
+        below = Box(box.x, box.y + sum(heights) + 8, box.w, CAPTION_H - 8)
+        caption(ctx, slide, below, page.slide.caption, "left")
+
+
+def _cell(ctx: Ctx, cell, text: str, row: int, size: float) -> None:
+    """One table cell: its fill, margins and text."""
+    fill = "accent" if row == 0 else ("panel" if row % 2 == 0 else "background")
+    cell.fill.solid()
+    cell.fill.fore_color.rgb = RGBColor.from_string(col(ctx, fill))
+    for side in ("margin_left", "margin_right", "margin_top", "margin_bottom"):
+        setattr(cell, side, Emu(round(TABLE_PAD * EMU_PER_PT)))
+    p = px.paragraph(cell.text_frame, first=True)
+    color = col(ctx, "title_text") if row == 0 else col(ctx, "text")
+    put(ctx, p, text or " ", "body", size, color, bold=row == 0)
+
+
 def draw_title(ctx: Ctx, slide, page: Page) -> None:
     """The lecture's opening slide: course, lecture title, section and subtitle."""
     if ctx.template is not None:
@@ -342,5 +381,6 @@ DRAW = {
     "image": draw_image,
     "columns": draw_columns,
     "quote": draw_quote,
+    "table": draw_table,
     "summary": draw_summary,
 }

@@ -11,7 +11,15 @@ import math
 from dataclasses import dataclass, field, replace
 
 from pipeline.deck import code as codemod
-from pipeline.deck.fit import Para, fit_size, fits, shrink_to_fit
+from pipeline.deck.fit import (
+    HEIGHT_SAFETY,
+    WIDTH_SAFETY,
+    Para,
+    fit_size,
+    fits,
+    para_height,
+    shrink_to_fit,
+)
 from pipeline.deck.layout import Box
 from pipeline.slides import Bullet, Slide
 from pipeline.speech.sentences import split_sentences
@@ -20,6 +28,8 @@ INDENT = (30.0, 66.0)  # left indent of bullet levels 0 and 1, points
 SUB_SCALE = 0.85
 CODE_PAD = 18.0  # inside the code panel
 CAPTION_H = 30.0
+TABLE_PAD = 6.0  # cell margin, points
+TABLE_SCALE = 0.8  # a table's text starts smaller than body text
 
 
 @dataclass
@@ -33,15 +43,20 @@ class Page:
     parts: int = 1
     bullets: list[Bullet] = field(default_factory=list)
     code: list[codemod.Line] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)  # a table's, its header first
     size: float = 0.0
 
 
 def plan(ctx, slide: Slide, index: int) -> list[Page]:
     """The pages one script slide needs."""
+    if slide.kind == "title" and slide.subtitle.strip() == ctx.info.section.strip():
+        slide = replace(slide, subtitle="")  # the title slide shows the section already
     if slide.kind in ("bullets", "summary"):
         return plan_bullets(ctx, slide, index)
     if slide.kind == "code":
         return plan_code(ctx, slide, index)
+    if slide.kind == "table":
+        return plan_table(ctx, slide, index)
     return [Page(slide, index, slide.note)]
 
 
@@ -179,6 +194,75 @@ def _split_code(lines: list[codemod.Line], per_page: int) -> list[list[codemod.L
         chunks.append(lines[:cut])
         lines = lines[cut:]
     return chunks + [lines] if lines else chunks
+
+
+def table_box(ctx, slide: Slide) -> Box:
+    """Where a table goes: the body, less the caption."""
+    body = ctx.layout.body
+    return Box(body.x, body.y, body.w, body.h - (CAPTION_H if slide.caption else 0))
+
+
+def column_widths(ctx, rows: list[list[str]], width: float, size: float) -> list[float]:
+    """Each column's width at a text size: wide enough for its longest word (no word is
+    broken while the table can help it), the rest shared by how much each column wraps."""
+    n = max(len(r) for r in rows)
+    cells = [[(r[i] if i < len(r) else "", j == 0) for j, r in enumerate(rows)] for i in range(n)]
+    least = [
+        max(_width(ctx, w, b, size) for c, b in col for w in c.split() or [""]) for col in cells
+    ]
+    whole = [max(_width(ctx, c, b, size) for c, b in col) for col in cells]
+    if sum(least) >= width:
+        return [width * w / sum(least) for w in least]
+    spare = width - sum(least)
+    wants = [max(w - m, 0.0) for w, m in zip(whole, least, strict=True)]
+    if sum(wants) <= spare:  # every cell fits on one line: share out what is left evenly
+        extra = (spare - sum(wants)) / n
+        return [w + extra for w in whole]
+    return [m + spare * want / sum(wants) for m, want in zip(least, wants, strict=True)]
+
+
+def _width(ctx, text: str, bold: bool, size: float) -> float:
+    """The column width that holds `text` on one line (as row_heights wraps it)."""
+    return ctx.theme.measurer("body", bold).width(text, size) / WIDTH_SAFETY + TABLE_PAD * 2
+
+
+def row_heights(ctx, rows: list[list[str]], widths: list[float], size: float) -> list[float]:
+    """Each row's height at a text size: its tallest wrapped cell, with the cell margins."""
+    pad = TABLE_PAD * 2
+    return [
+        max(
+            para_height(ctx.theme, Para(cell, bold=r == 0), size, w - pad)
+            for cell, w in zip(row, widths, strict=False)
+        )
+        + pad
+        for r, row in enumerate(rows)
+    ]
+
+
+def table_fits(ctx, rows: list[list[str]], widths: list[float], size: float, box: Box) -> bool:
+    return sum(row_heights(ctx, rows, widths, size)) <= box.h * HEIGHT_SAFETY
+
+
+def plan_table(ctx, slide: Slide, index: int) -> list[Page]:
+    """Shrink the table to fit; below the minimum size, continue its rows on more pages,
+    each with the header."""
+    sizes, box = ctx.theme.spec.sizes, table_box(ctx, slide)
+    size = sizes.body * TABLE_SCALE
+    while size >= sizes.body_min:
+        widths = column_widths(ctx, slide.rows, box.w, size)
+        if table_fits(ctx, slide.rows, widths, size, box):
+            return [Page(slide, index, slide.note, rows=slide.rows, size=size)]
+        size -= 1
+    size = sizes.body_min
+    widths = column_widths(ctx, slide.rows, box.w, size)
+    header, chunks = slide.rows[:1], [[]]
+    for row in slide.rows[1:]:
+        if chunks[-1] and not table_fits(ctx, header + chunks[-1] + [row], widths, size, box):
+            chunks.append([])
+        chunks[-1].append(row)
+    return _pages(
+        slide, index, [{"rows": header + c, "size": size} for c in chunks], [len(c) for c in chunks]
+    )
 
 
 def _pages(slide: Slide, index: int, contents: list[dict], weights: list[int]) -> list[Page]:

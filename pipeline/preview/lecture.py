@@ -9,10 +9,11 @@ from urllib.parse import quote
 import markdown
 from markdown.extensions.toc import slugify
 
+from pipeline import lecturemd
 from pipeline import slides as slide_format
 from pipeline.book import sanitize
 from pipeline.errors import LecternError
-from pipeline.preview.html import bullets, esc, href, lecture_page, page
+from pipeline.preview.html import bullets, esc, href, lecture_page, page, table
 from pipeline.preview.media import LectureMedia, lecture_media
 from pipeline.preview.sources import mark
 
@@ -118,7 +119,7 @@ def _draft(course, lecture_id: str, page_dir: Path) -> str:
         )
     body = markdown.markdown(
         path.read_text(encoding="utf-8"),
-        extensions=["fenced_code", "tables", "footnotes", "codehilite", "toc"],
+        extensions=lecturemd.extensions("footnotes", "codehilite", "toc"),
         extension_configs={
             "codehilite": {"guess_lang": False},
             "toc": {"baselevel": 2, "slugify": lambda v, sep: "draft-" + slugify(v, sep)},
@@ -184,6 +185,9 @@ def _script_body(s, page_dir: Path) -> str:
             f'<div class="columns"><div><h4>{esc(s.left_title)}</h4>{_nested(s.left)}'
             f"</div><div><h4>{esc(s.right_title)}</h4>{_nested(s.right)}</div></div>"
         )
+    if s.kind == "table" and s.rows:
+        cells = [[esc(c) for c in row] for row in s.rows]
+        parts.append(table(cells[0], cells[1:]))
     if s.kind == "quote":
         by = f"<footer>— {esc(s.by)}</footer>" if s.by else ""
         parts.append(f"<blockquote><p>{esc(s.quote)}</p>{by}</blockquote>")

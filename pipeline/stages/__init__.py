@@ -17,12 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pipeline import keys, locks, stamps, tempfiles
+from pipeline import keys, locks, placeholders, review, stamps, tempfiles
 from pipeline.errors import InputError
 from pipeline.keys import Derived, File, Part, Setting
 
 Grain = Literal["course", "section", "lecture"]
 FACTS = "pipeline.stages.facts"
+WRITTEN = ("{C}/lectures/", "{C}/slides/")  # prose a person writes: placeholders hide there
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,28 @@ class Stage:
             yield item, key
 
     def require(self, course, item: str | None = None) -> None:
-        """Stop with the command that makes it when a file this stage reads is missing."""
+        """Stop with the command that makes it when a file this stage reads is missing,
+        and with file:line when a lecture or slide script it reads holds a placeholder."""
+        self._require_files(course, item)
+        paths = [p for t in self._written() for p in keys.expand(t, course, item, self.grain)]
+        self.refuse_placeholders(course, paths)
+
+    def refuse_placeholders(self, course, paths: list[Path]) -> None:
+        """Stop with file:line when one of these files holds a placeholder nobody approved."""
+        found = [p for path in paths for p in review.unaccepted_placeholders(course, path)]
+        if found:
+            raise InputError(
+                f"{self.name} stopped: placeholders are still in the text:\n"
+                f"{placeholders.report(found, course.root)}\n"
+                f"{placeholders.FIX}; to publish them as they are: "
+                f"`make approve TOPIC={course.slug} STAGE={_approved_as(found[0])} FORCE=1`"
+            )
+
+    def _written(self) -> list[str]:
+        """The read templates that name a person's prose (lectures, slide scripts)."""
+        return [t for part in self.reads for t in part.files() if t.startswith(WRITTEN)]
+
+    def _require_files(self, course, item: str | None) -> None:
         for part in self.reads:
             if isinstance(part, File) and not keys.resolve(part.path, course, item).exists():
                 maker = next((s.name for s in REGISTRY if part.path in s.writes), None)
@@ -96,6 +118,11 @@ class Stage:
 
     def module(self):
         return importlib.import_module(f"pipeline.stages.{self.name}")
+
+
+def _approved_as(found: placeholders.Placeholder) -> str:
+    """The approval that accepts a placeholder in this file."""
+    return "scripts" if found.path.parent.name == "slides" else "drafts"
 
 
 def _llm(prompt: str) -> tuple[Part, ...]:
@@ -155,7 +182,7 @@ REGISTRY: tuple[Stage, ...] = (
         "lecture",
         ("{C}/slides/{ID}.md",),
         (File("{C}/lectures/{ID}.md", "the lecture"), *TITLES[1:], *_llm("script")),
-        2,
+        3,
         "the slide script: slides and what the voice says",
         review="drafts",
     ),
@@ -191,7 +218,7 @@ REGISTRY: tuple[Stage, ...] = (
             Setting("language"),
             Setting("theme"),
         ),
-        3,
+        4,
         "a PowerPoint deck per lecture, fitted to the theme",
     ),
     Stage(

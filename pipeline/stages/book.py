@@ -37,6 +37,7 @@ def source_facts(course: Course, _item: str | None = None) -> str:
 
 def run(course: Course, only=None, force: bool = False) -> Path:
     """Build, validate and stamp the EPUB unless its inputs are unchanged."""
+    STAGE.require(course)
     src, k = sources.load(course), STAGE.key(course)
     out = course.epub_path
     if not force and STAGE.fresh(course, None, k):

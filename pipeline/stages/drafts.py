@@ -3,7 +3,7 @@ scaffold the person fills in)."""
 
 from __future__ import annotations
 
-from pipeline import log, protect, review, stages
+from pipeline import log, placeholders, protect, review, stages
 from pipeline.course import Course
 from pipeline.models import Lecture
 
@@ -64,13 +64,11 @@ def scaffold(lecture: Lecture) -> str:
     lines = [
         f"# {lecture.title}",
         "",
-        "<!-- Write this lecture as book prose. It becomes a chapter section of the",
-        "     e-book, and the slide script is derived from its headings, lists,",
-        "     code blocks and paragraphs. Delete this comment when done. -->",
+        placeholders.SCAFFOLD_NOTE,
         "",
     ]
     if lecture.objectives:
         lines += ["<!-- Objectives: " + "; ".join(lecture.objectives) + " -->", ""]
     for point in lecture.key_points or ["Introduction"]:
-        lines += [f"## {point}", "", "TODO: write this part.", ""]
+        lines += [f"## {point}", "", placeholders.TODO_LINE, ""]
     return "\n".join(lines)

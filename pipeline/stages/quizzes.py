@@ -15,6 +15,7 @@ def run(course: Course, only: list[str] | None = None, force: bool = False) -> N
     for section in course.outline.sections:
         if only and section.id not in only:
             continue
+        STAGE.require(course, section.id)
         path, k = STAGE.target(course, section.id), STAGE.key(course, section.id)
         if protect.deleted_by_hand(course.dir, path, force):
             log.outcome(course, path, protect.DELETED)

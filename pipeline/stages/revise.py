@@ -13,7 +13,7 @@ import re
 
 import click
 
-from pipeline import estimate, log, protect
+from pipeline import estimate, log, placeholders, protect
 from pipeline.course import Course
 from pipeline.errors import ConfigError
 from pipeline.fsutil import read_text
@@ -21,7 +21,7 @@ from pipeline.providers.llm import calls
 from pipeline.stages import drafts, drafts_llm
 
 INLINE = re.compile(r"<!--\s*revise:\s*(.*?)\s*-->", re.S | re.I)
-SECTION = re.compile(r"^##\s+(review comments|revise)\s*$", re.I | re.M)
+SECTION = placeholders.REVIEW_COMMENTS
 
 
 def comments(text: str) -> list[str]:

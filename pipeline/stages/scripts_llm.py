@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from pipeline import estimate, log, slides, stages
+from pipeline import coverage, estimate, log, slides, stages
 from pipeline.course import Course
 from pipeline.fsutil import read_text
 from pipeline.providers.llm import calls
@@ -83,8 +83,23 @@ def to_script(course: Course, lecture_id: str, answer: str) -> str:
     section = course.outline.section_of(lecture_id).title
     text = slides.render_text([_slide(p, section) for p in plan.slides])
     # The parser is the judge: anything it rejects goes back to the model.
-    slides.parse_text(text, course.slides_path(lecture_id), course.image_dirs)
+    parsed = slides.parse_text(text, course.slides_path(lecture_id), course.image_dirs)
+    _check_coverage(read_text(course.lecture_path(lecture_id)), parsed, text + "\n")
     return text + "\n"
+
+
+def _check_coverage(lecture: str, parsed: list[Slide], text: str) -> None:
+    """The lecture kept whole (pipeline/coverage.py): a paragraph or code block left out,
+    or narration said twice, goes back to the model; the script is kept if no repair
+    mends it (it is valid, and `lectern check-script` lists what it lacks)."""
+    found = [f for f in coverage.check(lecture, parsed) if f.kind in coverage.ENFORCED]
+    if found:
+        said = "; ".join(str(f) for f in found[:8])
+        raise calls.Incomplete(
+            f"the script does not keep the lecture whole: {said}. Narrate every paragraph "
+            "once, in order, and put every code block on a code slide as written",
+            text,
+        )
 
 
 def _check(plan: ScriptPlan) -> None:

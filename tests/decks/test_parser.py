@@ -50,8 +50,8 @@ def test_missing_image_names_line_and_where_it_looked(tmp_path):
 
 
 def test_unknown_kind(tmp_path):
-    msg = _fail("## [table] Data\n\nNote:\nHi.\n", tmp_path)
-    assert "01-01-x.md:1:" in msg and "unknown slide kind 'table'" in msg
+    msg = _fail("## [chart] Data\n\nNote:\nHi.\n", tmp_path)
+    assert "01-01-x.md:1:" in msg and "unknown slide kind 'chart'" in msg
 
 
 def test_note_line_inside_code_is_code_not_narration(tmp_path):
@@ -76,3 +76,16 @@ def test_second_code_block_is_an_error(tmp_path):
         "## [code] Two\n```python\na = 1\n```\n```python\nb = 2\n```\n\nNote:\nX.\n", tmp_path
     )
     assert "01-01-x.md:5:" in msg and "one code block" in msg
+
+
+def test_html_comments_are_not_spoken_or_shown_but_code_keeps_them(tmp_path):
+    text = (
+        "## [bullets] P\n- one <!-- check this -->\n<!--\n- hidden\n-->\n\n"
+        "Note:\nSay this. <!-- revise: shorter -->\n<!-- Delete this comment\n"
+        "when done. -->\nAnd this.\n\n---\n\n"
+        "## [code] Markup\n```html\n<p><!-- kept --></p>\n```\n\nNote:\nA comment in HTML.\n"
+    )
+    bullets, code = parse_text(text, tmp_path / "s.md")
+    assert [b.text for b in bullets.bullets] == ["one"]
+    assert bullets.note == "Say this. And this."
+    assert code.code == "<p><!-- kept --></p>"

@@ -69,6 +69,21 @@ def test_pages_without_media_show_script_draft_and_quiz(course):
     assert "Rewrite a simple accumulator loop as a comprehension" in outline
 
 
+def test_table_slide_shows_every_cell(course):
+    path = course.slides_path(LEC)
+    table = (
+        "## [table] Loop or comprehension\n"
+        "| Task | Use |\n|---|---|\n| Build a list | a comprehension |\n"
+    )
+    note = "Note:\nPick the comprehension when you build a list.\n"
+    path.write_text(path.read_text() + f"\n---\n\n{table}\n{note}")
+    build(course)
+    page = (preview(course) / f"lecture-{LEC}.html").read_text()
+    assert page.count('<li class="slide"') == 8
+    box = page[page.index("Loop or comprehension") :]
+    assert '<th scope="col">Task</th>' in box and "<td>a comprehension</td>" in box
+
+
 def test_media_is_linked_not_copied_and_no_link_is_broken(course):
     fakemedia.make_frames(course, LEC)
     fakemedia.make_narration(course, LEC)

@@ -35,6 +35,15 @@ class Unusable(ValueError):
     """An answer that parsed but cannot be used; the message is sent back to the model."""
 
 
+class Incomplete(Unusable):
+    """An answer that is usable but breaks a rule worth a repair: it is sent back while
+    repairs remain, then kept (with a warning) rather than paid for and thrown away."""
+
+    def __init__(self, message: str, value: Any) -> None:
+        super().__init__(message)
+        self.value = value
+
+
 def prompt(name: str, **values: Any) -> list[dict]:
     """Chat messages from pipeline/prompts/<name>.md (`[system]` and `[user]` parts)."""
     text = resources.files("pipeline").joinpath(f"prompts/{name}.md").read_text("utf-8")
@@ -181,6 +190,7 @@ class Session:
     ) -> Any:
         """Call until the answer is usable (bounded repairs), cache it, and return it."""
         convo, limit, tries, problem = list(messages), self._first_limit(), 0, ""
+        kept: tuple[Reply, Any] | None = None  # the last answer that is usable as it is
         while tries <= self.cfg.repair_attempts:
             tries += 1
             limits.check_fits(self.provider, f"{stage} {item}", convo, limit or expect_out)
@@ -191,6 +201,8 @@ class Session:
             if found is None:
                 self._store(key, reply, stage, item)
                 return value
+            if isinstance(value, Incomplete):
+                kept = (reply, value.value)
             problem = found
             if reply.finish_reason == "length":
                 more = limits.next_limit(self.provider, limit, reply.tokens_out)
@@ -201,6 +213,10 @@ class Session:
                 {"role": "assistant", "content": reply.text[:20000]},
                 {"role": "user", "content": _feedback(problem)},
             ]
+        if kept is not None:
+            log.warn(f"{stage} {item}: kept the model's last answer as it is: {problem}")
+            self._store(key, kept[0], stage, item)
+            return kept[1]
         raise self._gave_up(stage, item, tries, reply, problem, limit)
 
     def _gave_up(
@@ -236,7 +252,7 @@ class Session:
             return None
         try:
             entry = json.loads(path.read_text(encoding="utf-8"))
-            value = parse(entry["text"])
+            value = _parse_kept(parse, entry["text"])
         except (ValueError, KeyError, ValidationError, LecternError):
             return None  # unreadable, or validation got stricter since: ask again
         self._ledger(stage, item, entry["tokens_in"], entry["tokens_out"], 0.0, 0.0, "cache")
@@ -354,8 +370,17 @@ class Session:
         return f"{stage} {item}: {why} (in {self.course.topic_path})"
 
 
+def _parse_kept(parse: Callable[[str], Any], text: str) -> Any:
+    """A stored answer's value; one kept although incomplete stays kept (never re-bought)."""
+    try:
+        return parse(text)
+    except Incomplete as e:
+        return e.value
+
+
 def _try_parse(reply: Reply, parse: Callable[[str], Any]) -> tuple[Any, str | None]:
-    """(value, None) when usable, else (None, what is wrong) for the model to fix."""
+    """(value, None) when usable, else (None, what is wrong) for the model to fix; an
+    Incomplete answer comes back as the exception, which holds its usable value."""
     if reply.finish_reason == "length":
         return None, (
             f"the answer was cut off at the length limit after {reply.tokens_out} "
@@ -363,6 +388,8 @@ def _try_parse(reply: Reply, parse: Callable[[str], Any]) -> tuple[Any, str | No
         )
     try:
         return parse(reply.text), None
+    except Incomplete as e:
+        return e, str(e)
     except json.JSONDecodeError as e:
         return None, f"the answer is not valid JSON ({e.msg} at line {e.lineno})"
     except ValidationError as e:

@@ -7,8 +7,11 @@ import json
 import re
 
 from pipeline import estimate
+from pipeline.derive import derive
 from pipeline.providers.llm import LLMProvider, Reply
+from pipeline.slides import Bullet, Slide
 
+MAX_BULLETS = 8  # the script schema's limit
 LECTURE_ID = re.compile(r"\b\d{2}-\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*\b")
 
 
@@ -99,43 +102,33 @@ def _lecture_body(user: str) -> str:
 
 
 def _script(user: str) -> dict:
+    """The script a careful model writes: every part of the lecture on a slide, once
+    (Lectern's own derivation, in the model's JSON shape)."""
     body = _lecture_body(user)
     m = re.search(r"^# (.+)$", body, flags=re.M)
     title = m[1].strip() if m else _field(user, "Lecture title", "Lecture")
-    heads = re.findall(r"^## (.+)$", body, flags=re.M)[:5] or [title]
-    slide = dict(bullets=[], code="", language="", quote="", by="")
-    out = [
-        {
-            **slide,
-            "kind": "title",
-            "title": title,
-            "note": f"Welcome. In this lecture we look at {title}.",
-        }
-    ]
-    for h in heads:
-        out.append(
-            {
-                **slide,
-                "kind": "bullets",
-                "title": h,
-                "bullets": [
-                    {"text": f"What {h} means", "level": 0},
-                    {"text": "a small example", "level": 1},
-                ],
-                "note": f"Let us talk about {h}. We start with what it means, then see "
-                "a small example you can try yourself.",
-            }
-        )
-    out.append(
-        {
-            **slide,
-            "kind": "summary",
-            "title": "Summary",
-            "bullets": [{"text": h, "level": 0} for h in heads],
-            "note": "To sum up, " + "; ".join(heads) + ".",
-        }
-    )
-    return {"slides": out}
+    return {"slides": [_planned(s) for s in derive(body, title)]}
+
+
+def _planned(s: Slide) -> dict:
+    """One derived slide as a SlidePlan; tables and images, which the model's kinds lack,
+    become bullets."""
+    bullets = s.bullets or [Bullet(" · ".join(r)) for r in s.rows] or [Bullet(s.caption or s.title)]
+    kind = s.kind if s.kind in ("title", "bullets", "code", "quote", "summary") else "bullets"
+    return {
+        "kind": kind,
+        "title": s.title,
+        "bullets": [
+            {"text": b.text, "level": b.level}
+            for b in (bullets if kind in ("bullets", "summary") else [])[:MAX_BULLETS]
+            if b.text
+        ],
+        "code": s.code,
+        "language": (s.language or "text") if kind == "code" else "",
+        "quote": s.quote,
+        "by": s.by,
+        "note": s.note,
+    }
 
 
 def _quiz(user: str) -> dict:
