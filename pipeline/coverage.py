@@ -13,13 +13,13 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from pipeline.estimate import speaking_seconds
 from pipeline.lecturemd import Block, blocks
 from pipeline.slides import Slide
 from pipeline.speech.sentences import split_sentences
 
 COVERED = 0.5  # share of a part's words that must be on its slides
 SAME_SENTENCE_WORDS = 6  # a sentence this long said on two slides is said twice
-WORDS_PER_MINUTE = 150  # a calm narration pace
 LONGEST_STILL = 90  # seconds one slide may stay on screen while the voice goes on
 ENFORCED = ("paragraph", "code", "repeated")  # what an LLM's script is sent back for
 WORD = re.compile(r"\w{4,}|\d+")
@@ -90,7 +90,7 @@ def too_long(script: list[Slide], pages: list[int] | None = None) -> list[Findin
     out = []
     for n, s in enumerate(script, 1):
         shown = pages.count(n) if pages else 1
-        seconds = len(s.note.split()) / WORDS_PER_MINUTE * 60 / max(shown, 1)
+        seconds = speaking_seconds(s.note) / max(shown, 1)
         if seconds > LONGEST_STILL:
             out.append(
                 Finding(

@@ -21,7 +21,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.coverage import LONGEST_STILL, WORDS_PER_MINUTE
+from pipeline.coverage import LONGEST_STILL
+from pipeline.estimate import WORDS_PER_MINUTE
 from pipeline.lecturemd import Block, blocks
 from pipeline.slides import Bullet, Slide
 from pipeline.speech.sentences import split_sentences
