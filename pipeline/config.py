@@ -463,6 +463,15 @@ class VideoConfig(Strict):
         default=1080,
         description=("Frame height: 1080 is 1920×1080, 720 is 1280×720 (30 frames a second)."),
     )
+    builds: bool = Field(
+        default=True,
+        description=(
+            "Slides build with the voice: bullets, table rows and columns appear, and code "
+            "lines are highlighted, as the narration reaches them (`[>]` markers in a note "
+            "place them; else the sentence that introduces each). `off`: still slides; "
+            "`@build: off` does the same for one slide."
+        ),
+    )
     captions: Literal["sidecar", "burn"] = Field(
         default="sidecar",
         description=(

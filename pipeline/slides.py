@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline import builds
 from pipeline.errors import InputError
 from pipeline.fsutil import read_text
 from pipeline.paths import SearchPath, check_image, find
@@ -16,13 +17,13 @@ from pipeline.paths import SearchPath, check_image, find
 KINDS = ("title", "bullets", "code", "image", "columns", "quote", "table", "summary")
 DIRECTIVES = {
     "title": {"subtitle"},
-    "bullets": set(),
-    "code": {"line-numbers", "caption"},
+    "bullets": {"build"},
+    "code": {"line-numbers", "caption", "highlight", "build"},
     "image": {"image", "caption"},
-    "columns": {"left", "right"},
+    "columns": {"left", "right", "build"},
     "quote": {"by"},
-    "table": {"caption"},
-    "summary": set(),
+    "table": {"caption", "build"},
+    "summary": {"build"},
 }
 COMMON_DIRECTIVES = {"pause"}
 HEADING = re.compile(r"^##\s+\[(?P<kind>[^\]]*)\]\s*(?P<title>.*)$")
@@ -64,6 +65,9 @@ class Slide:
     by: str = ""
     rows: list[list[str]] = field(default_factory=list)  # a table's, the header first
     pause: float = 0.0
+    build: bool = True  # `@build: off`: the slide is shown whole from the start
+    highlight: list[list[int]] = field(default_factory=list)  # code: lines of each step
+    marks: list[int] = field(default_factory=list)  # where `[>]` markers were in the note
 
 
 @dataclass
@@ -162,7 +166,8 @@ def _parse_slide(
     slide = Slide(kind=kind, title=title, line=line_no)
     body, note, note_line = _split_note(lines[first + 1 :], line_no + 1, cur)
     _parse_body(slide, body, cur, search)
-    slide.note = note
+    slide.note, slide.marks, specs = builds.take_marks(note)
+    _check_steps(slide, specs, cur, note_line or line_no)
     if not note and not allow_empty:
         raise cur.fail(
             note_line or line_no,
@@ -257,13 +262,60 @@ def _directive(
     elif key == "image":
         slide.image = _find_image(value, no, cur, search)
     elif key == "line-numbers":
-        slide.line_numbers = value.lower() in ("on", "yes", "true", "1")
+        slide.line_numbers = _switch(value, key, no, cur)
+    elif key == "build":
+        slide.build = _switch(value, key, no, cur)
+    elif key == "highlight":
+        slide.highlight = [_lines(part, no, cur) for part in value.split(",")]
     elif key in ("left", "right"):
         setattr(slide, f"{key}_title", value)
         return key
     else:
         setattr(slide, {"subtitle": "subtitle", "caption": "caption", "by": "by"}[key], value)
     return None
+
+
+def _switch(value: str, key: str, no: int, cur: _Cursor) -> bool:
+    """on/off (yes/no, true/false)."""
+    if value.lower() in ("on", "yes", "true", "1"):
+        return True
+    if value.lower() in ("off", "no", "false", "0"):
+        return False
+    raise cur.fail(no, f"@{key} is `on` or `off`, not '{value}'")
+
+
+def _lines(text: str, no: int, cur: _Cursor) -> list[int]:
+    """Line numbers such as `3-4` (one step of `@highlight: 1, 3-4, 6`)."""
+    try:
+        return builds.ranges(text)
+    except ValueError:
+        raise cur.fail(
+            no,
+            f"'{text.strip()}' is not a line or a range of lines: e.g. `@highlight: 1, 3-4`",
+        ) from None
+
+
+def _check_steps(slide: Slide, specs: list[str], cur: _Cursor, no: int) -> None:
+    """`[>]` markers only where a slide builds, one per step; code lines that exist."""
+    if not slide.build:
+        slide.marks = []  # the slide shows whole: its markers place nothing
+    if slide.marks and slide.kind not in builds.KINDS:
+        raise cur.fail(no, f"a `{slide.kind}` slide has no build steps: remove its [>] markers")
+    if any(specs):
+        if slide.highlight:
+            raise cur.fail(no, "give the lines either in @highlight or in the markers, not both")
+        slide.highlight = [_lines(spec, no, cur) for spec in specs]
+    count = len(slide.code.split("\n"))
+    if slide.kind == "code" and any(n > count for g in slide.highlight for n in g):
+        raise cur.fail(no, f"@highlight names a line after the last ({count}) of the code")
+    steps = len(builds.groups(slide))
+    if slide.marks and len(slide.marks) != steps:
+        raise cur.fail(
+            no,
+            f"slide '{slide.title}' has {steps} build steps but {len(slide.marks)} [>] "
+            "markers in its note: put one [>] where each step should appear, or none to "
+            "let Lectern place them at the sentences that introduce them",
+        )
 
 
 def _pause(value: str, no: int, cur: _Cursor) -> float:
@@ -340,6 +392,8 @@ def _render_slide(s: Slide, course_dir: Path | None) -> str:
     if s.kind == "code":
         out += [f"@caption: {s.caption}"] if s.caption else []
         out += ["@line-numbers: on"] if s.line_numbers else []
+        if s.highlight and not s.marks:
+            out.append("@highlight: " + ", ".join(map(_lines_text, s.highlight)))
         out += [f"```{s.language}", s.code, "```"]
     if s.image is not None:
         img = Path(s.image)
@@ -361,5 +415,18 @@ def _render_slide(s: Slide, course_dir: Path | None) -> str:
         out += [f"@caption: {s.caption}"] if s.caption else []
     if s.pause:
         out.append(f"@pause: {s.pause:g}")
-    out += ["", "Note:", s.note, ""]
+    out += [] if s.build or s.kind not in builds.KINDS else ["@build: off"]
+    specs = [_lines_text(g) for g in s.highlight] if s.kind == "code" and s.highlight else []
+    out += ["", "Note:", builds.with_marks(s.note, s.marks, specs), ""]
     return "\n".join(out)
+
+
+def _lines_text(lines: list[int]) -> str:
+    """[3, 4, 6] as '3-4, 6'."""
+    runs: list[list[int]] = []
+    for n in lines:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else f"{r[0]}" for r in runs)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 
@@ -88,6 +89,9 @@ class ThemeSpec(Strict):
     sizes: Sizes
     margins: Margins
     code_style: str = "one-dark"
+    # How slides build with the voice: parts `appear` one at a time, or all are shown
+    # and the one the voice is on is in `focus` (the others dimmed).
+    build: Literal["appear", "focus"] = "appear"
 
 
 @dataclass

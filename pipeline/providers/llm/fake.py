@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 
-from pipeline import estimate
+from pipeline import builds, estimate
 from pipeline.derive import derive
 from pipeline.providers.llm import LLMProvider, Reply
 from pipeline.slides import Bullet, Slide
@@ -127,8 +127,14 @@ def _planned(s: Slide) -> dict:
         "language": (s.language or "text") if kind == "code" else "",
         "quote": s.quote,
         "by": s.by,
-        "note": s.note,
+        "note": _marked(s) if kind in ("bullets", "summary") else s.note,
     }
+
+
+def _marked(s: Slide) -> str:
+    """The note with a [>] marker where each level-0 bullet is introduced (as asked)."""
+    items = builds.groups(Slide("bullets", s.title, 0, bullets=s.bullets[:MAX_BULLETS]))
+    return builds.with_marks(s.note, builds.align(items, s.note)) if len(items) > 1 else s.note
 
 
 def _quiz(user: str) -> dict:
