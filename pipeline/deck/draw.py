@@ -8,6 +8,8 @@ from PIL import Image
 from pptx.dml.color import RGBColor
 from pptx.util import Emu
 
+from pipeline import builds
+from pipeline.builds import State
 from pipeline.deck import pptxutil as px
 from pipeline.deck.code import text_of
 from pipeline.deck.fit import HEIGHT_SAFETY, Para, block_height, para_size, shrink_to_fit
@@ -29,6 +31,7 @@ from pipeline.deck.plan import (
 from pipeline.theme.model import Theme, mix
 
 BULLET_CHARS = ("\u2022", "\u2013")  # • for points, – for sub-points
+DIM = 0.3  # how much of its colour a dimmed item keeps
 CHECK = "\u2713"  # ✓ on the summary slide
 SYMBOL_FONT = "DejaVu Sans"  # has • – ✓ “ in every install
 
@@ -45,16 +48,17 @@ class Info:
 
 @dataclass
 class Ctx:
-    """Everything drawing needs."""
+    """Everything drawing needs; `state`: the build state drawn (None: the whole slide)."""
 
     theme: Theme
     layout: object
     info: Info
     prs: object
     template: object | None = None
+    state: State | None = None
 
 
-def put(ctx: Ctx, p, text: str, role: str, size: float, color: str, **style):
+def put(ctx: Ctx, p, text: str, role: str, size: float, color: str | None, **style):
     """A run in a theme font (CJK courses get the CJK family for every script)."""
     return px.run(
         p,
@@ -66,6 +70,28 @@ def put(ctx: Ctx, p, text: str, role: str, size: float, color: str, **style):
         ea_family=ctx.theme.cjk,
         **style,
     )
+
+
+def tone(ctx: Ctx, group: int | None, color: str, behind: str, mode: str = "") -> str | None:
+    """An item's colour in the state drawn: None while it is hidden, dimmed while the
+    voice is on another (focus, and code highlights), else its own."""
+    state, mode = ctx.state, mode or ctx.theme.spec.build
+    if state is None or group is None:
+        return color
+    if mode == "appear" and group not in state.shown:
+        return None
+    if mode != "appear" and state.current is not None and group != state.current:
+        return mix(behind, color, DIM)
+    return color
+
+
+def put_item(ctx: Ctx, p, text: str, size: float, color: str, shade: str | None, **style):
+    """A run of a build item: in its shade, or there but invisible while it is hidden
+    (the text stays, so the layout is the whole slide's in every state)."""
+    run = put(ctx, p, text, "body", size, shade or color, **style)
+    if shade is None:
+        px.transparent(run)
+    return run
 
 
 def col(ctx: Ctx, name: str) -> str:
@@ -142,13 +168,19 @@ def write_bullets(ctx: Ctx, slide, page: Page, chars, pct: int) -> None:
     kind = page.slide.kind
     tf = px.textbox(slide, bullets_box(ctx, kind), "Body")
     paras = bullet_paras(page.bullets, bullet_gap(kind))
+    group = builds.group_of_bullets(page.slide.bullets)[page.first :]
+    behind = col(ctx, "panel" if kind == "summary" else "background")
     for i, (b, para) in enumerate(zip(page.bullets, paras, strict=True)):
         size = para_size(para, page.size)
         p = px.paragraph(tf, first=i == 0, before_pt=para.before * size)
         color = col(ctx, "accent") if b.level == 0 else col(ctx, "muted")
         hang = INDENT[0] if b.level == 0 else INDENT[1] - INDENT[0]
-        px.bullet(p, chars[b.level], color, INDENT[b.level], hang, SYMBOL_FONT, pct)
-        put(ctx, p, b.text, "body", size, col(ctx, "text"))
+        mark = tone(ctx, group[i], color, behind)
+        # a hidden bullet is a space: LibreOffice draws bullets opaque whatever their alpha
+        char = chars[b.level] if mark else " "
+        px.bullet(p, char, mark or color, INDENT[b.level], hang, SYMBOL_FONT, pct)
+        text = col(ctx, "text")
+        put_item(ctx, p, b.text, size, text, tone(ctx, group[i], text, behind))
 
 
 def draw_summary(ctx: Ctx, slide, page: Page) -> None:
@@ -173,10 +205,15 @@ def draw_code(ctx: Ctx, slide, page: Page) -> None:
     px.rounded(slide, panel, col(ctx, "code_background"), 12, name="CodePanel")
     language_tag(ctx, slide, panel, page.slide.language)
     tf = px.textbox(slide, Box(inner.x, inner.y, inner.w, text_h), "Code")
+    steps = builds.code_steps(page.slide) if ctx.state is not None else []
+    behind = col(ctx, "code_background")
     for i, line in enumerate(page.code):
         p = px.paragraph(tf, first=i == 0)
+        number = page.code_lines[i] if i < len(page.code_lines) else 0
+        group = next((g for g, lines in enumerate(steps) if number in lines), -1)
         for tok in line or []:
-            put(ctx, p, tok.text, "code", page.size, tok.color, bold=tok.bold, italic=tok.italic)
+            shade = tone(ctx, group, tok.color, behind, mode="highlight")
+            put(ctx, p, tok.text, "code", page.size, shade, bold=tok.bold, italic=tok.italic)
         if not text_of(line):  # an empty paragraph would take a default 18 pt height
             put(ctx, p, " ", "code", page.size, col(ctx, "code_text"))
     if page.slide.caption:
@@ -263,7 +300,13 @@ def draw_columns(ctx: Ctx, slide, page: Page) -> None:
     ):
         px.rounded(slide, card, col(ctx, "panel"), 14, name=f"{name}Card")
         px.rect(slide, Box(card.x, card.y, card.w, 5), col(ctx, "accent"), name=f"{name}Bar")
-        write_column(ctx, slide, box, title, bullets, size, name)
+        write_column(ctx, slide, box, title, bullets, size, name, column_group(page, name))
+
+
+def column_group(page: Page, name: str) -> int:
+    """The build group of a column: the left is the first (the right, if it is alone)."""
+    s = page.slide
+    return 0 if name == "Left" or not (s.left_title or s.left) else 1
 
 
 def column_paras(title: str, bullets) -> list[Para]:
@@ -275,29 +318,29 @@ def column_paras(title: str, bullets) -> list[Para]:
     return head + items
 
 
-def write_column(ctx: Ctx, slide, box: Box, title: str, bullets, size: float, name: str) -> None:
+def write_column(
+    ctx: Ctx, slide, box: Box, title: str, bullets, size: float, name: str, group: int
+) -> None:
     """One column's text."""
     tf = px.textbox(slide, box, name)
-    first = True
+    first, behind = True, col(ctx, "panel")
     if title:
         p = px.paragraph(tf, first=True)
-        put(ctx, p, title, "heading", size, col(ctx, "accent"), bold=True)
+        shade = tone(ctx, group, col(ctx, "accent"), behind)
+        run = put(ctx, p, title, "heading", size, shade or col(ctx, "accent"), bold=True)
+        if shade is None:
+            px.transparent(run)
         first = False
     for b, para in zip(bullets, column_paras(title, bullets)[1 if title else 0 :], strict=True):
         s = para_size(para, size)
         p = px.paragraph(tf, first=first, before_pt=para.before * s)
         first = False
         hang = INDENT[0] if b.level == 0 else INDENT[1] - INDENT[0]
-        px.bullet(
-            p,
-            BULLET_CHARS[b.level],
-            col(ctx, "accent" if b.level == 0 else "muted"),
-            INDENT[b.level],
-            hang,
-            SYMBOL_FONT,
-            110,
-        )
-        put(ctx, p, b.text, "body", s, col(ctx, "text"))
+        color = col(ctx, "accent" if b.level == 0 else "muted")
+        mark = tone(ctx, group, color, behind)
+        char = BULLET_CHARS[b.level] if mark else " "
+        px.bullet(p, char, mark or color, INDENT[b.level], hang, SYMBOL_FONT, 110)
+        put_item(ctx, p, b.text, s, col(ctx, "text"), tone(ctx, group, col(ctx, "text"), behind))
 
 
 def draw_quote(ctx: Ctx, slide, page: Page) -> None:
@@ -345,14 +388,15 @@ def draw_table(ctx: Ctx, slide, page: Page) -> None:
         table.columns[i].width = Emu(round(w * EMU_PER_PT))
     for r, (row, h) in enumerate(zip(page.rows, heights, strict=True)):
         table.rows[r].height = Emu(round(h * EMU_PER_PT))
+        group = page.first + r - 1 if r else None  # the header is shown from the start
         for c in range(len(widths)):
-            _cell(ctx, table.cell(r, c), row[c] if c < len(row) else "", r, page.size)
+            _cell(ctx, table.cell(r, c), row[c] if c < len(row) else "", r, page.size, group)
     if page.slide.caption:
         below = Box(box.x, box.y + sum(heights) + 8, box.w, CAPTION_H - 8)
         caption(ctx, slide, below, page.slide.caption, "left")
 
 
-def _cell(ctx: Ctx, cell, text: str, row: int, size: float) -> None:
+def _cell(ctx: Ctx, cell, text: str, row: int, size: float, group: int | None) -> None:
     """One table cell: its fill, margins and text."""
     fill = "accent" if row == 0 else ("panel" if row % 2 == 0 else "background")
     cell.fill.solid()
@@ -361,7 +405,9 @@ def _cell(ctx: Ctx, cell, text: str, row: int, size: float) -> None:
         setattr(cell, side, Emu(round(TABLE_PAD * EMU_PER_PT)))
     p = px.paragraph(cell.text_frame, first=True)
     color = col(ctx, "title_text") if row == 0 else col(ctx, "text")
-    put(ctx, p, text or " ", "body", size, color, bold=row == 0)
+    put_item(
+        ctx, p, text or " ", size, color, tone(ctx, group, color, col(ctx, fill)), bold=row == 0
+    )
 
 
 def draw_title(ctx: Ctx, slide, page: Page) -> None:

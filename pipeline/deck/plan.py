@@ -22,7 +22,7 @@ from pipeline.deck.fit import (
 )
 from pipeline.deck.layout import Box
 from pipeline.slides import Bullet, Slide
-from pipeline.speech.sentences import split_sentences
+from pipeline.speech.sentences import sentence_spans
 
 INDENT = (30.0, 66.0)  # left indent of bullet levels 0 and 1, points
 SUB_SCALE = 0.85
@@ -45,6 +45,9 @@ class Page:
     code: list[codemod.Line] = field(default_factory=list)
     rows: list[list[str]] = field(default_factory=list)  # a table's, its header first
     size: float = 0.0
+    at: int = 0  # where its narration starts in the script slide's note
+    first: int = 0  # the index (in the script slide) of its first bullet or table row
+    code_lines: list[int] = field(default_factory=list)  # each code line's line in the script
 
 
 def plan(ctx, slide: Slide, index: int) -> list[Page]:
@@ -168,17 +171,22 @@ def plan_code(ctx, slide: Slide, index: int) -> list[Page]:
     size = sizes.code
     while size >= sizes.code_min:
         if code_fits(ctx, lines, size, box):
-            return [Page(slide, index, slide.note, code=lines, size=size)]
+            numbers = list(range(1, len(lines) + 1))
+            return [Page(slide, index, slide.note, code=lines, size=size, code_lines=numbers)]
         size -= 1
     size = sizes.code_min
     m = ctx.theme.measurer("code")
     max_chars = max(int(box.w * 0.96 / m.width("M", size)), 8)
-    wrapped = [w for ln in lines for w in codemod.wrap(ln, max_chars, ctx.theme.spec.colors.muted)]
+    muted = ctx.theme.spec.colors.muted
+    parts = [(n, w) for n, ln in enumerate(lines, 1) for w in codemod.wrap(ln, max_chars, muted)]
     per_page = max(int(box.h * 0.97 / m.line_height(size)), 1)
-    chunks = _split_code(wrapped, per_page)
-    return _pages(
-        slide, index, [{"code": c, "size": size} for c in chunks], [len(c) for c in chunks]
-    )
+    chunks = _split_code([w for _, w in parts], per_page)
+    starts = [sum(len(c) for c in chunks[:i]) for i in range(len(chunks))]
+    contents = [
+        {"code": c, "size": size, "code_lines": [n for n, _ in parts[s : s + len(c)]]}
+        for c, s in zip(chunks, starts, strict=True)
+    ]
+    return _pages(slide, index, contents, [len(c) for c in chunks])
 
 
 def _split_code(lines: list[codemod.Line], per_page: int) -> list[list[codemod.Line]]:
@@ -267,26 +275,34 @@ def plan_table(ctx, slide: Slide, index: int) -> list[Page]:
 
 def _pages(slide: Slide, index: int, contents: list[dict], weights: list[int]) -> list[Page]:
     """Continuation pages sharing the slide's narration in proportion to their content."""
-    notes = split_note(slide.note, weights)
-    n = len(contents)
+    notes = split_note_at(slide.note, weights)
+    n, firsts = len(contents), [sum(weights[:i]) for i in range(len(weights))]
     return [
-        Page(replace(slide), index, note, part=i, parts=n, **content)
-        for i, (content, note) in enumerate(zip(contents, notes, strict=True), 1)
+        Page(replace(slide), index, note, part=i, parts=n, at=at, first=first, **content)
+        for i, (content, (note, at), first) in enumerate(
+            zip(contents, notes, firsts, strict=True), 1
+        )
     ]
 
 
 def split_note(note: str, weights: list[int]) -> list[str]:
-    """Split narration at sentence ends so each page gets a share proportional to weight.
+    """Split narration at sentence ends so each page gets a share proportional to weight."""
+    return [text for text, _ in split_note_at(note, weights)]
+
+
+def split_note_at(note: str, weights: list[int]) -> list[tuple[str, int]]:
+    """Each page's share of the narration, and where it starts in the note.
 
     Every page gets at least one sentence while there are sentences to go round.
     """
-    sentences = split_sentences(note)  # as narration splits them, so frames and voice agree
+    spans = sentence_spans(note)  # as narration splits them, so frames and voice agree
     n, total, out, start = len(weights), sum(weights) or 1, [], 0
     for i in range(n):
-        end = round(sum(weights[: i + 1]) / total * len(sentences))
-        end = min(max(end, start + 1), len(sentences))
-        cap = len(sentences) - (n - 1 - i)  # leave one sentence for each later page
-        end = len(sentences) if i == n - 1 else (min(end, cap) if cap > start else end)
-        out.append(" ".join(sentences[start:end]))
+        end = round(sum(weights[: i + 1]) / total * len(spans))
+        end = min(max(end, start + 1), len(spans))
+        cap = len(spans) - (n - 1 - i)  # leave one sentence for each later page
+        end = len(spans) if i == n - 1 else (min(end, cap) if cap > start else end)
+        text = " ".join(note[a:b] for a, b in spans[start:end])
+        out.append((text, spans[start][0] if start < len(spans) else len(note)))
         start = end
     return out

@@ -89,6 +89,14 @@ def run(
     return r
 
 
+def transparent(r) -> None:
+    """Make a run's text fully transparent: it still takes its place in the layout."""
+    fill = r._r.get_or_add_rPr().find(qn("a:solidFill"))
+    clr = fill.find(qn("a:srgbClr")) if fill is not None else None
+    if clr is not None:
+        etree.SubElement(clr, qn("a:alpha"), val="0")
+
+
 def bullet(
     p, char: str, color: str, indent_pt: float, hang_pt: float, family: str, size_pct: int = 100
 ) -> None:

@@ -75,11 +75,13 @@ def make_deck(course: Course, lecture_id: str) -> int:
     titles = _titles(course, lecture_id)
     info = Info(t.title, titles["section"], titles["lecture"], t.language)
     script = parse(course, lecture_id)
-    data, mapping = build(script, course.theme, info)
-    jsonfile.write(mapping_path(course, lecture_id), DeckMap(slides=mapping))
-    atomic_write_bytes(STAGE.target(course, lecture_id), data)
-    _warn_thin_parts(course, lecture_id, script, mapping)
-    return len(mapping)
+    deck = build(script, course.theme, info, course.topic.video.builds)
+    target, mapping_file, states = STAGE.outputs(course, lecture_id)
+    atomic_write_bytes(states, deck.states)
+    jsonfile.write(mapping_file, DeckMap(slides=deck.slides, frames=deck.frames))
+    atomic_write_bytes(target, deck.pptx)
+    _warn_thin_parts(course, lecture_id, script, deck.slides)
+    return len(deck.slides)
 
 
 def _warn_thin_parts(

@@ -45,30 +45,47 @@ def run(course: Course, only: list[str] | None = None, force: bool = False) -> N
 
 
 def make_frames(course: Course, lecture_id: str, profile: Path) -> int:
-    """Convert one deck; move PDF and PNGs into place; write frames.json last."""
-    deck, dest = course.deck_path(lecture_id), course.frames_dir(lecture_id)
+    """Convert the deck (for its PDF) and its build states (for the frames) in one
+    LibreOffice run; move PDF and PNGs into place; write frames.json last."""
+    deck, mapping, states = stages.stage("decks").outputs(course, lecture_id)
+    dest = course.frames_dir(lecture_id)
     dest.mkdir(parents=True, exist_ok=True)
     work = tempfiles.folder(dest.parent, lecture_id)
+    frames, count = _deck_frames(mapping), len(Presentation(str(deck)).slides)
+    stepped = states.exists() and len(frames) > count
     try:
         shutil.copyfile(deck, work / "deck.pptx")
-        pdf = to_pdf(work / "deck.pptx", profile)
-        pngs = to_png(pdf, work)
-        check_frames(deck, pngs)
-        names = install(pngs, pdf, dest)
+        if stepped:
+            shutil.copyfile(states, work / "states.pptx")
+        decks = [work / "deck.pptx", *([work / "states.pptx"] if stepped else [])]
+        pdfs = to_pdf(decks, profile)
+        pngs = to_png(pdfs[-1], work)
+        check_frames(states if stepped else deck, pngs)
+        names = install(pngs, pdfs[0], dest)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    frames = frames if stepped or len(frames) == count else []
+    pages = [p for p, _ in frames] or list(range(1, count + 1))
+    slides = script_slides(course, lecture_id, count)
     index = FrameIndex(
         size=SIZE,
         frames=names,
         pdf="deck.pdf",
-        script_slide=script_slides(course, lecture_id, len(names)),
+        script_slide=[slides[p - 1] for p in pages],
+        page=pages if frames else None,
+        at=[a for _, a in frames] if frames else None,
     )
     jsonfile.write(STAGE.target(course, lecture_id), index)
     return len(names)
 
 
-def to_pdf(pptx: Path, profile: Path) -> Path:
-    """LibreOffice headless: PPTX → PDF beside it, with a private profile."""
+def _deck_frames(mapping: Path) -> list[tuple[int, int]]:
+    """The build states decks/ID.json lists (deck slide, narration offset)."""
+    return jsonfile.read(DeckMap, mapping, "decks").frames if mapping.exists() else []
+
+
+def to_pdf(decks: list[Path], profile: Path) -> list[Path]:
+    """LibreOffice headless: each PPTX → a PDF beside it, in one run, private profile."""
     cmd = [
         tools.soffice(),
         f"-env:UserInstallation={profile.as_uri()}",
@@ -78,17 +95,18 @@ def to_pdf(pptx: Path, profile: Path) -> Path:
         "--convert-to",
         "pdf",
         "--outdir",
-        str(pptx.parent),
-        str(pptx),
+        str(decks[0].parent),
+        *map(str, decks),
     ]
-    tools.run(cmd, f"converting {pptx.name} to PDF", timeout=SOFFICE_TIMEOUT)
-    pdf = pptx.with_suffix(".pdf")
-    if not pdf.exists():
-        raise LecternError(
-            f"LibreOffice made no PDF from {pptx.name}; open the deck in Impress "
-            f"to see whether it is damaged, then run {remake(pptx, 'decks frames')}"
-        )
-    return pdf
+    names = " and ".join(d.name for d in decks)
+    tools.run(cmd, f"converting {names} to PDF", timeout=SOFFICE_TIMEOUT * len(decks))
+    for pptx in decks:
+        if not pptx.with_suffix(".pdf").exists():
+            raise LecternError(
+                f"LibreOffice made no PDF from {pptx.name}; open the deck in Impress "
+                f"to see whether it is damaged, then run {remake(pptx, 'decks frames')}"
+            )
+    return [d.with_suffix(".pdf") for d in decks]
 
 
 def to_png(pdf: Path, work: Path) -> list[Path]:
@@ -143,7 +161,7 @@ def install(pngs: list[Path], pdf: Path, dest: Path) -> list[str]:
 
 
 def script_slides(course: Course, lecture_id: str, count: int) -> list[int]:
-    """The script slide each frame shows (from the deck's mapping; else one to one)."""
+    """The script slide each deck slide shows (from the deck's mapping; else one to one)."""
     path = stages.stage("decks").outputs(course, lecture_id)[1]  # the deck's slide map
     if path.exists():
         mapping = jsonfile.read(DeckMap, path, "decks").slides

@@ -23,16 +23,18 @@ LONG = (
 
 
 def script() -> str:
-    """Title, six two-line bullets (shrink), fourteen long bullets (split), 40 lines of code."""
+    """Title, six two-line bullets (shrink), fourteen long bullets (split), 40 lines of code;
+    none builds (`@build: off`), so each deck slide is one frame."""
     shrink = "\n".join(f"- Point {i}: {LONG}" for i in range(6))
     split = "\n".join(
         f"- Item {i}: {LONG} and then some more words to make it longer" for i in range(14)
     )
     code = "\n".join(f"total_{i} = sum(x * {i} for x in range({i}))" for i in range(40))
+    off = "@build: off\n"  # these slides test fitting, not steps
     return (
-        f"## [title] Fitting text\n\nNote:\nHello.\n\n---\n\n## [bullets] Shrunk\n{shrink}"
-        f"\n\nNote:\nSix points.\n\n---\n\n## [bullets] Continued\n{split}\n\nNote:\n"
-        "One. Two. Three. Four. Five. Six.\n\n---\n\n## [code] Long listing\n```python\n"
+        f"## [title] Fitting text\n\nNote:\nHello.\n\n---\n\n## [bullets] Shrunk\n{off}{shrink}"
+        f"\n\nNote:\nSix points.\n\n---\n\n## [bullets] Continued\n{off}{split}\n\nNote:\n"
+        f"One. Two. Three. Four. Five. Six.\n\n---\n\n## [code] Long listing\n{off}```python\n"
         f"{code}\n```\n\nNote:\nFirst. Second. Third.\n"
     )
 
