@@ -70,10 +70,22 @@ def cues_for(spans, duration: float) -> list[Cue]:
     """Every sentence's cues on the video timeline, ordered, clipped inside the video."""
     cues = []
     for span in spans:
-        for s in span.sentences:
-            text = s.get("caption") or s.get("text") or ""
-            cues += sentence_cues(text, s["start"] + span.shift, s["end"] + span.shift)
+        for text, start, end in whole_sentences(span.sentences):
+            cues += sentence_cues(text, start + span.shift, end + span.shift)
     return _tidy(cues, duration)
+
+
+def whole_sentences(lines: list[dict]) -> list[tuple[str, float, float]]:
+    """(caption, start, end) per sentence: a sentence the narration cut at a build step
+    (`joined` lines) is captioned whole, as if it had not been cut."""
+    out: list[tuple[str, float, float]] = []
+    for s in lines:
+        text = s.get("caption") or s.get("text") or ""
+        if s.get("joined") and out:
+            out[-1] = (f"{out[-1][0]} {text}", out[-1][1], s["end"])
+        else:
+            out.append((text, s["start"], s["end"]))
+    return out
 
 
 def _tidy(cues: list[Cue], duration: float) -> list[Cue]:

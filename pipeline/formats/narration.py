@@ -16,6 +16,8 @@ class Sentence(Strict):
     caption: str = ""
     start: float
     end: float
+    at: int | None = None  # where it starts in the slide's note (build steps start there)
+    joined: bool = False  # it goes on with the line before: one sentence cut at a [>] marker
 
 
 class SlideTiming(Strict):

@@ -29,16 +29,30 @@ BREAKS = (". ", "; ", ": ", ", ", " — ", " – ", " (", " ")
 
 def split_sentences(note: str) -> list[str]:
     """The note's sentences, as written."""
+    return [note[a:b] for a, b in sentence_spans(note)]
+
+
+def sentence_spans(note: str) -> list[tuple[int, int]]:
+    """Where each sentence of the note starts and ends (stripped of spaces)."""
     out, start = [], 0
     for m in END_RE.finditer(note):
         end = m.end(1) if m.group(1) else m.end(3)
         last_word = note[start:end].split()[-1].lower() if note[start:end].split() else ""
         if last_word in NO_BREAK:
             continue
-        out.append(note[start:end].strip())
+        out.append(_stripped(note, start, end))
         start = m.end()
-    out.append(note[start:].strip())
-    return [s for s in out if s]
+    out.append(_stripped(note, start, len(note)))
+    return [(a, b) for a, b in out if b > a]
+
+
+def _stripped(text: str, a: int, b: int) -> tuple[int, int]:
+    """The span a..b without the spaces at either end."""
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return a, b
 
 
 def fit(text: str, limit: int, spoken: Callable[[str], str]) -> list[str]:

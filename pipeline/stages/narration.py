@@ -31,10 +31,11 @@ from pipeline.providers.tts import TTSProvider, create
 from pipeline.slides import parse_file
 from pipeline.speech import master as m
 from pipeline.speech.normalize import normalize
-from pipeline.speech.sentences import fit, split_sentences
+from pipeline.speech.sentences import fit, sentence_spans
 
 # Mastered slides are cached by their content and this: bump it when mastering changes.
-MASTERING = 3
+MASTERING = 4
+JOIN_PAUSE = 0.12  # seconds between the two halves of a sentence cut at a [>] marker
 _WORKER: dict[str, TTSProvider] = {}  # the provider a pool worker (or this process) uses
 
 
@@ -45,6 +46,8 @@ class Line:
     caption: str  # as written in the note
     text: str  # as spoken, after normalisation
     clip: str  # cache key of its audio
+    at: int = 0  # where it starts in the note (a build step may start there)
+    joined: bool = False  # it goes on with the sentence before it (cut at a [>] marker)
 
 
 @dataclass
@@ -83,6 +86,9 @@ def plan_lecture(course: Course, lecture_id: str, provider: TTSProvider) -> list
     """Split every slide's note into spoken lines with their cache keys."""
     path = course.slides_path(lecture_id)
     slides = parse_file(path, course.image_dirs, allow_empty_notes=True)
+    if not course.topic.video.builds:
+        for s in slides:
+            s.marks = []  # no build steps: nothing to cut the sentences at
     ident = provider.identity()
     return [_plan_slide(course, path, i, s, provider, ident) for i, s in enumerate(slides, 1)]
 
@@ -93,11 +99,17 @@ def _plan_slide(
     """One slide's plan; an empty note is an error unless narration.empty_note is pause."""
     cfg = course.topic.narration
     plan = SlidePlan(index, slide.title, slide.line, max(0.0, slide.pause))
-    for sentence in split_sentences(slide.note):
-        for piece in fit(sentence, provider.max_chars, lambda s: normalize(s, cfg.lexicon)):
+    for at, text, joined in _parts(slide.note, slide.marks):
+        for n, piece in enumerate(
+            fit(text, provider.max_chars, lambda s: normalize(s, cfg.lexicon))
+        ):
             spoken = normalize(piece, cfg.lexicon)
             if any(ch.isalnum() for ch in spoken):  # a lone "…" or "—" has nothing to say
-                plan.lines.append(Line(piece, spoken, hash_json({"tts": ident, "text": spoken})))
+                clip = hash_json({"tts": ident, "text": spoken})
+                found = slide.note.find(piece, at)  # fit's pieces are the note's own text
+                at = found if found >= 0 else at
+                plan.lines.append(Line(piece, spoken, clip, at, joined and n == 0))
+                at += len(piece)
     if not plan.lines and cfg.empty_note == "error":
         raise InputError(
             f"{path}:{slide.line}: slide {index} '{slide.title}' has no narration "
@@ -105,6 +117,18 @@ def _plan_slide(
             "`narration: {empty_note: pause}` in topic.yaml for a silent slide"
         )
     return plan
+
+
+def _parts(note: str, marks: list[int]) -> list[tuple[int, str, bool]]:
+    """The note's sentences, each cut where a `[>]` marker falls inside it: (where it
+    starts, its text, whether it goes on with the sentence before)."""
+    out = []
+    for a, b in sentence_spans(note):
+        cuts = [a, *(m for m in marks if a < m < b), b]
+        for n, (x, y) in enumerate(zip(cuts, cuts[1:], strict=False)):
+            if note[x:y].strip():
+                out.append((x, note[x:y].strip(), n > 0))
+    return out
 
 
 def _check_speakable(
@@ -225,11 +249,19 @@ def slide_audio(course: Course, slide: SlidePlan, memo: dict) -> tuple[np.ndarra
     cfg, parts, sentences = course.topic.narration, [], []
     pos = _add_gap(parts, cfg.lead_in if slide.index == 1 else 0)
     for j, line in enumerate(slide.lines):
-        pos += _add_gap(parts, cfg.sentence_pause if j else 0)
+        gap = JOIN_PAUSE if line.joined else cfg.sentence_pause
+        pos += _add_gap(parts, gap if j else 0)
         audio = _load(course, line.clip, memo)
         parts.append(audio)
         sentences.append(
-            {"text": line.text, "caption": line.caption, "start": pos, "end": pos + len(audio)}
+            {
+                "text": line.text,
+                "caption": line.caption,
+                "start": pos,
+                "end": pos + len(audio),
+                "at": line.at,
+                "joined": line.joined,
+            }
         )
         pos += len(audio)
     _add_gap(parts, (0 if slide.lines else cfg.empty_note_seconds) + cfg.slide_pause + slide.pause)
@@ -238,10 +270,13 @@ def slide_audio(course: Course, slide: SlidePlan, memo: dict) -> tuple[np.ndarra
 
 def mastered_path(course: Course, lecture_id: str, slide: SlidePlan) -> tuple[Path, str]:
     """Where a slide's mastered audio is cached, and the key of its content."""
+    plan = asdict(slide)
+    for line in plan["lines"]:
+        line.pop("at")  # where a line sits in the note does not change its sound
     k = hash_json(
         {
             "v": MASTERING,
-            "slide": asdict(slide),
+            "slide": plan,
             "cfg": course.topic.narration.model_dump(exclude={"lexicon"}),
         }
     )

@@ -90,11 +90,12 @@ def target(course: Course, lecture_id: str) -> Path:
 
 def frame_facts(course: Course, lecture_id: str) -> dict:
     """Each frame's name and hash, and the script slide it shows."""
-    index = stages.stage("frames").target(course, lecture_id)
-    names, script_slide = _frame_names(index) if index.exists() else ([], None)
+    path = stages.stage("frames").target(course, lecture_id)
+    index = _frame_index(path) if path.exists() else None
     return {
-        "frames": [[n, file_hash(index.parent / n)] for n in names],
-        "script_slide": script_slide,
+        "frames": [[n, file_hash(path.parent / n)] for n in (index.frames if index else [])],
+        "script_slide": index.script_slide if index else None,
+        "states": [index.page, index.at] if index and index.page else None,
     }
 
 
@@ -104,9 +105,9 @@ def sound_facts(course: Course, lecture_id: str) -> list | None:
     npath, wav, _ = stages.stage("narration").outputs(course, lecture_id)
     if not npath.exists() or not wav.exists():
         return None
-    index = stages.stage("frames").target(course, lecture_id)
-    script_slide = _frame_names(index)[1] if index.exists() else None
-    doc = timeline.per_frame(timeline.load_narration(npath), script_slide)
+    path = stages.stage("frames").target(course, lecture_id)
+    index = _frame_index(path) if path.exists() else None
+    doc = timeline.per_page(timeline.load_narration(npath), index)
     return audio.span_keys(wav, plan_spans(course, doc))
 
 
@@ -334,23 +335,24 @@ def load_inputs(course: Course, lecture_id: str) -> Inputs:
     fjson = fdir / "frames.json"
     if not fjson.exists():
         raise InputError(f"{fjson}: frames not found; run `make frames TOPIC={course.slug}`")
-    names, script_slide = _frame_names(fjson)
-    frames = [fdir / n for n in names]
+    index = _frame_index(fjson)
+    frames = [fdir / n for n in index.frames]
     for f in frames:
         if not f.exists():
             raise InputError(
                 f"{f}: listed in {fjson.name} but missing; run {remake(fjson, 'frames')}"
             )
     npath = adir / "narration.json"
-    doc = timeline.per_frame(timeline.load_narration(npath), script_slide)
-    _match(course, frames, doc, npath)
+    doc = timeline.per_page(timeline.load_narration(npath), index)
+    pages = index.page or []
+    firsts = [frames[pages.index(p)] for p in sorted(set(pages))]  # a frame per deck slide
+    _match(course, firsts or frames, doc, npath)
     return Inputs(frames, doc, npath, adir / "narration.wav")
 
 
-def _frame_names(path: Path) -> tuple[list[str], list[int] | None]:
-    """Frame file names, and the script slide each shows (None: one frame per slide)."""
-    index = jsonfile.read(FrameIndex, path, "frames")
-    return index.frames, index.script_slide
+def _frame_index(path: Path) -> FrameIndex:
+    """frames.json: the frames, and the script slide and build state each shows."""
+    return jsonfile.read(FrameIndex, path, "frames")
 
 
 def _match(course: Course, frames: list[Path], doc: dict, npath: Path) -> None:
@@ -406,26 +408,41 @@ def picture_pieces(
     extra = {"enc": asdict(enc), "wm": mark}
     out = []
     for span in spans:
-        burn = cfg.captions == "burn"
-        parts = _caption_parts(span, cues) if burn else [(span.start, span.end, [])]
-        base = _base(course, lecture_id, inp, span, size, stats)
-        for start, end, lines in parts:
-            n = timeline.frame_at(end) - timeline.frame_at(start)
-            if n > 0:
-                out.append((_picture(base, lines, size, wm, cfg.watermark_opacity, extra), n))
+        for a, b, frame in _states(span, inp.frames):
+            base = _base(course, lecture_id, span.kind, frame, size, stats)
+            burn = cfg.captions == "burn"
+            for start, end, lines in _caption_parts(a, b, cues) if burn else [(a, b, [])]:
+                n = timeline.frame_at(end) - timeline.frame_at(start)
+                if n > 0:
+                    out.append((_picture(base, lines, size, wm, cfg.watermark_opacity, extra), n))
     return out
 
 
-def _base(
-    course: Course, lecture_id: str, inp: Inputs, span: Span, size: tuple[int, int], stats: Stats
-) -> tuple[dict, Path | None, object]:
-    """A span's underlying picture: (identity, PNG if usable as is, drawer)."""
+def _states(span: Span, frames: list[Path]) -> list[tuple[float, float, Path | None]]:
+    """The pictures of a span and when each shows: a slide's build states in turn (its
+    frame alone when it does not build); a card has no frame."""
     if span.kind != "slide":
+        return [(span.start, span.end, None)]
+    shown = span.states or [(span.start, span.index - 1)]
+    ends = [t for t, _ in shown[1:]] + [span.end]
+    last = len(frames) - 1
+    return [(t, end, frames[min(i, last)]) for (t, i), end in zip(shown, ends, strict=True)]
+
+
+def _base(
+    course: Course,
+    lecture_id: str,
+    kind: str,
+    frame: Path | None,
+    size: tuple[int, int],
+    stats: Stats,
+) -> tuple[dict, Path | None, object]:
+    """A picture to show: (identity, PNG if usable as is, drawer)."""
+    if frame is None:
         palette, fonts = _pictures().card_style(course.theme)
-        title, sub = _card_text(course, lecture_id)[span.kind]
+        title, sub = _card_text(course, lecture_id)[kind]
         ident = {"card": [title, sub, palette, fonts, size]}
         return ident, None, lambda: _pictures().card(size, title, sub, palette, fonts)
-    frame = inp.frames[span.index - 1] if span.index <= len(inp.frames) else inp.frames[-1]
     actual = _image_size(frame)
     if actual != CONTRACT_SIZE:
         msg = (
@@ -479,15 +496,9 @@ def _picture(
     return Picture(k, draw=make)
 
 
-def _caption_parts(span: Span, cues: list) -> list[tuple[float, float, list[str]]]:
-    """Split a span where burned captions appear and disappear."""
-    cuts = sorted(
-        {
-            span.start,
-            span.end,
-            *(t for c in cues for t in (c.start, c.end) if span.start < t < span.end),
-        }
-    )
+def _caption_parts(start: float, end: float, cues: list) -> list[tuple[float, float, list[str]]]:
+    """Split a stretch of the timeline where burned captions appear and disappear."""
+    cuts = sorted({start, end, *(t for c in cues for t in (c.start, c.end) if start < t < end)})
     parts = []
     for a, b in zip(cuts, cuts[1:], strict=False):
         mid = (a + b) / 2

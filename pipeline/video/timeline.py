@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.formats import jsonfile
+from pipeline.formats.frames import FrameIndex
 from pipeline.formats.narration import Narration
 
 FPS = 30
@@ -28,6 +29,8 @@ class Span:
     index: int = 0  # slide number (1-based) for slides
     audio: tuple[float, float] | None = None  # narration seconds it plays; None = silence
     sentences: list[dict] = field(default_factory=list)
+    # the pictures it shows: (video time it starts, frame index, 0-based), in order
+    states: list[tuple[float, int]] = field(default_factory=list)
 
     @property
     def shift(self) -> float:
@@ -50,15 +53,71 @@ def load_narration(path: Path) -> dict:
     return jsonfile.read(Narration, path, "narration").model_dump()
 
 
-def per_frame(doc: dict, script_slide: list[int] | None) -> dict:
-    """Narration with one slide entry per frame.
+def per_page(doc: dict, frames: FrameIndex | None) -> dict:
+    """Narration with one slide entry per deck slide, and the frames it shows.
 
-    A script slide too long for one deck slide becomes several frames (continuation
-    slides, see frames.json's `script_slide`); its narration is shared among them, cut
-    at sentence starts in proportion (the deck splits its notes the same way).
+    A script slide too long for one deck slide continues on more (frames.json's
+    `script_slide`); its narration is cut where each deck slide's share of the note
+    starts (`at`). A deck slide that builds shows a frame per state, each from the
+    moment the voice reaches where its state starts in the note.
     """
-    if not script_slide:
+    if frames is None or not frames.script_slide:
         return doc
+    if frames.page is None or frames.at is None or not _located(doc):
+        return _per_frame(doc, frames.script_slide)  # made before build steps
+    by_slide = {int(s["index"]): s for s in doc["slides"]}
+    out = []
+    for page in sorted(set(frames.page)):
+        shown = [i for i, p in enumerate(frames.page) if p == page]
+        slide = by_slide.get(frames.script_slide[shown[0]])
+        if slide is None:
+            break  # no narration for it (the video stage names what to run)
+        out.append({**slide, "frames": [[i, time_at(slide, frames.at[i])] for i in shown]})
+    return {**doc, "slides": _cut_pages(out)}
+
+
+def _located(doc: dict) -> bool:
+    """Whether every spoken line says where it starts in its note."""
+    return all(located(s) for s in doc["slides"])
+
+
+def located(slide: dict) -> bool:
+    """Whether each of a slide's spoken lines says where it starts in the note."""
+    return all(x.get("at") is not None for x in slide.get("sentences", []))
+
+
+def _cut_pages(pages: list[dict]) -> list[dict]:
+    """Each deck slide from its first frame's time to the next one's (or its slide's end),
+    numbered 1, 2, …; the sentences go where they start."""
+    out = []
+    for n, page in enumerate(pages):
+        nxt = pages[n + 1] if n + 1 < len(pages) else None
+        first = n == 0 or pages[n - 1]["index"] != page["index"]
+        start = float(page["start"]) if first else page["frames"][0][1]
+        same = nxt is not None and nxt["index"] == page["index"]
+        end = nxt["frames"][0][1] if nxt is not None and same else float(page["end"])
+        sentences = [x for x in page.get("sentences", []) if start <= float(x["start"]) < end]
+        frames = [[i, min(max(t, start), end)] for i, t in page["frames"]]
+        frames[0][1] = start
+        out.append(
+            {"index": n + 1, "start": start, "end": end, "sentences": sentences, "frames": frames}
+        )
+    return out
+
+
+def time_at(slide: dict, at: int) -> float:
+    """When the voice reaches a point of the note: the start of the line that starts
+    there, or a share of the line it falls inside (by characters)."""
+    lines = [x for x in slide.get("sentences", []) if int(x["at"]) <= at]
+    if not lines or at == 0:
+        return float(slide["start"])
+    x = lines[-1]
+    share = min(1.0, (at - int(x["at"])) / max(len(x.get("caption") or x["text"]), 1))
+    return float(x["start"]) + share * (float(x["end"]) - float(x["start"]))
+
+
+def _per_frame(doc: dict, script_slide: list[int]) -> dict:
+    """Narration with one slide entry per frame, cut at sentence starts in proportion."""
     out = []
     for slide in doc["slides"]:
         out += _split(slide, script_slide.count(int(slide.get("index", 0))))
@@ -90,14 +149,18 @@ def plan(doc: dict, intro: float = 0.0, outro: float = 0.0, min_slide: float = 2
     for n, slide in enumerate(doc["slides"], 1):
         a, b = float(slide["start"]), float(slide["end"])
         length = b - a if b - a >= 0.5 / FPS else min_slide  # empty narration: still readable
+        shift = t - a
+        index = int(slide.get("index", n))
+        shown = slide.get("frames") or [[index - 1, a]]
         spans.append(
             Span(
                 "slide",
                 t,
                 t + length,
-                int(slide.get("index", n)),
+                index,
                 (a, b),
                 slide.get("sentences") or [],
+                [(float(at) + shift, int(i)) for i, at in shown],
             )
         )
         t += length
