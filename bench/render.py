@@ -1,6 +1,7 @@
-"""Render benchmark: a 5-minute, 34-slide lecture with real Piper narration, two ways.
+"""Render benchmark: a 5-minute, 34-slide lecture with real Piper narration, each slide in two
+build states (68 pictures), two ways.
 
-1. the naive MoviePy baseline (ImageClip per slide with its audio, concatenate_videoclips,
+1. the naive MoviePy baseline (ImageClip per state with its audio, concatenate_videoclips,
    write_videofile at 30 fps, libx264 + aac);
 2. Lectern's render stage as `make video` runs it (cold cache: no segments, chunks or
    template), then again after one slide's picture changed, and after one slide's
@@ -63,24 +64,30 @@ def write_script(root: Path, edit_slide: int | None = None) -> None:
 
 
 def write_frames(root: Path, edit_slide: int | None = None) -> None:
-    """1920x1080 slide pictures drawn with Pillow (the frames stage needs LibreOffice)."""
+    """1920x1080 pictures of each slide's two build states (its first point, then both),
+    drawn with Pillow (the frames stage needs LibreOffice); the second state starts with
+    the note's second sentence, as frames.json says."""
     out = root / "output/example/frames" / LECTURE
     out.mkdir(parents=True, exist_ok=True)
     big, small = ImageFont.truetype(FONT, 90), ImageFont.truetype(FONT, 48)
-    names = []
+    names, pages, at = [], [], []
     for n in range(1, SLIDES + 1):
-        img = Image.new("RGB", (1920, 1080), "white")
-        d = ImageDraw.Draw(img)
-        d.rectangle((0, 0, 1920, 180), fill=(30, 27, 75))
-        title = "edited" if n == edit_slide else "comprehensions"
-        d.text((100, 40), f"Point {n}: {title}", font=big, fill="white")
-        for i, line in enumerate(note(n).split(". ")):
-            d.text((120, 300 + 90 * i), "• " + line[:60], font=small, fill=(30, 41, 59))
-        names.append(f"slide-{n:03d}.png")
-        img.save(out / names[-1])
-    (out / "frames.json").write_text(
-        json.dumps({"size": [1920, 1080], "frames": names, "pdf": "deck.pdf"})
-    )
+        lines = note(n).split(". ")
+        for state in (1, 2):
+            img = Image.new("RGB", (1920, 1080), "white")
+            d = ImageDraw.Draw(img)
+            d.rectangle((0, 0, 1920, 180), fill=(30, 27, 75))
+            title = "edited" if n == edit_slide else "comprehensions"
+            d.text((100, 40), f"Point {n}: {title}", font=big, fill="white")
+            for i, line in enumerate(lines[:state]):
+                d.text((120, 300 + 90 * i), "• " + line[:60], font=small, fill=(30, 41, 59))
+            names.append(f"slide-{len(names) + 1:03d}.png")
+            img.save(out / names[-1])
+            pages.append(n)
+            at.append(0 if state == 1 else len(lines[0]) + 2)
+    index = {"size": [1920, 1080], "frames": names, "pdf": "deck.pdf"}
+    index |= {"script_slide": pages, "page": pages, "at": at}
+    (out / "frames.json").write_text(json.dumps(index))
 
 
 def setup(edit_slide: int | None = None) -> None:
@@ -112,12 +119,13 @@ def baseline(out: Path) -> None:
     doc = json.loads((audio_dir / "narration.json").read_text())
     voice = AudioFileClip(str(audio_dir / "narration.wav"))
     frames = ROOT / "output/example/frames" / LECTURE
-    clips = [
-        ImageClip(str(frames / f"slide-{s['index']:03d}.png"))
-        .with_duration(s["end"] - s["start"])
-        .with_audio(voice.subclipped(s["start"], min(s["end"], voice.duration)))
-        for s in doc["slides"]
-    ]
+    clips = []
+    for s in doc["slides"]:  # two states a slide: the second from its second sentence on
+        cuts = [s["start"], s["sentences"][1]["start"], s["end"]]
+        for state, (a, b) in enumerate(zip(cuts, cuts[1:], strict=False)):
+            picture = frames / f"slide-{2 * s['index'] - 1 + state:03d}.png"
+            clip = ImageClip(str(picture)).with_duration(b - a)
+            clips.append(clip.with_audio(voice.subclipped(a, min(b, voice.duration))))
     concatenate_videoclips(clips).write_videofile(
         str(out),
         fps=30,
@@ -210,7 +218,8 @@ def main() -> None:
     doc = json.loads((ROOT / "output/example/audio" / LECTURE / "narration.json").read_text())
     seconds = doc["duration"]
     print(
-        f"render bench: {len(doc['slides'])} slides, {seconds:.1f} s of Piper narration, "
+        f"render bench: {len(doc['slides'])} slides in {2 * len(doc['slides'])} build states, "
+        f"{seconds:.1f} s of Piper narration, "
         f"{os.cpu_count()} CPUs; Lectern's times are the median of {RUNS} runs"
     )
     base = measure("baseline")

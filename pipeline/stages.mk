@@ -6,7 +6,7 @@ outline_OUT = $(C)/outline.yaml
 drafts_OUT = $(foreach L,$(LECTURES),$(C)/lectures/$(L).md)
 scripts_OUT = $(foreach L,$(LECTURES),$(C)/slides/$(L).md)
 quizzes_OUT = $(foreach L,$(SECTIONS),$(C)/quizzes/$(L).yaml)
-decks_OUT = $(foreach L,$(LECTURES),$(O)/decks/$(L).pptx $(O)/decks/$(L).json)
+decks_OUT = $(foreach L,$(LECTURES),$(O)/decks/$(L).pptx $(O)/decks/$(L).json $(O)/decks/$(L).states.pptx)
 frames_OUT = $(foreach L,$(LECTURES),$(O)/frames/$(L)/frames.json $(O)/frames/$(L)/deck.pdf)
 narration_OUT = $(foreach L,$(LECTURES),$(O)/audio/$(L)/narration.json $(O)/audio/$(L)/narration.wav $(O)/audio/$(L)/narration.txt)
 video_OUT = $(foreach L,$(LECTURES),$(O)/video/$(L).mp4 $(O)/video/$(L).vtt $(O)/video/$(L).srt)
@@ -43,14 +43,14 @@ $(foreach L,$(SECTIONS),$(eval $(call quizzes_rule,$(L))))
 
 decks: setup $(decks_OUT)
 define decks_rule
-$(O)/decks/$(1).pptx $(O)/decks/$(1).json &: $(C)/slides/$(1).md $(wildcard $(C)/images/*) $(wildcard assets/images/*) $(wildcard assets/themes/*/*) $(C)/topic.yaml $(C)/outline.yaml $(CODE) $(call force_dep,decks)
+$(O)/decks/$(1).pptx $(O)/decks/$(1).json $(O)/decks/$(1).states.pptx &: $(C)/slides/$(1).md $(wildcard $(C)/images/*) $(wildcard assets/images/*) $(wildcard assets/themes/*/*) $(C)/topic.yaml $(C)/outline.yaml $(CODE) $(call force_dep,decks)
 	$$(LECTERN) decks $$(TOPIC) --lecture $(1)$$(call force_flag,decks)
 endef
 $(foreach L,$(LECTURES),$(eval $(call decks_rule,$(L))))
 
 frames: setup $(frames_OUT)
 define frames_rule
-$(O)/frames/$(1)/frames.json $(O)/frames/$(1)/deck.pdf &: $(O)/decks/$(1).pptx $(O)/decks/$(1).json $(CODE) $(call force_dep,frames)
+$(O)/frames/$(1)/frames.json $(O)/frames/$(1)/deck.pdf &: $(O)/decks/$(1).pptx $(O)/decks/$(1).json $(O)/decks/$(1).states.pptx $(CODE) $(call force_dep,frames)
 	$$(LECTERN) frames $$(TOPIC) --lecture $(1)$$(call force_flag,frames)
 endef
 $(foreach L,$(LECTURES),$(eval $(call frames_rule,$(L))))

@@ -141,7 +141,7 @@ def _fix_images(nodes: list, base: Path, page_dir: Path) -> None:
 def _slide_list(course, slides, error: str, media: LectureMedia, page_dir: Path) -> str:
     """Every slide: its frame (or script), narration text and audio."""
     out = f'<p class="error">{esc(error)}</p>' if error else ""
-    count = max(len(slides), len(media.frames))
+    count = max(len(slides), max(media.shown, default=0))
     items = [
         _slide(i, slides[i - 1] if i <= len(slides) else None, media, page_dir)
         for i in range(1, count + 1)
@@ -162,14 +162,30 @@ def _slide(i: int, slide, media: LectureMedia, page_dir: Path) -> str:
 
 def _visual(i: int, slide, title: str, media: LectureMedia, page_dir: Path) -> str:
     """The rendered frame when frames exist, else the slide as the script describes it."""
-    if i <= len(media.frames):
-        src = href(page_dir, media.frames[i - 1])
+    pictures = media.shown.get(i, [])
+    if pictures:
+        src = href(page_dir, pictures[-1].path)  # the slide whole: its last state
         w, h = media.frame_size
         return (
             f'<figure><a href="{src}"><img src="{src}" alt="Slide {i}: {esc(title)}" '
             f'width="{w}" height="{h}" loading="lazy"></a></figure>'
+            + (_states(i, pictures, media, page_dir) if len(pictures) > 1 else "")
         )
     return f'<div class="script-box">{_script_body(slide, page_dir)}</div>' if slide else ""
+
+
+def _states(i: int, pictures: list, media: LectureMedia, page_dir: Path) -> str:
+    """The slide's build states in turn, each with when the voice reaches it."""
+    w, h = (v // 6 for v in media.frame_size)
+    items = []
+    for n, p in enumerate(pictures, 1):
+        src = href(page_dir, p.path)
+        when = f"{p.seconds // 60:.0f}:{p.seconds % 60:04.1f}" if p.seconds is not None else "?"
+        items.append(
+            f'<li><a href="{src}"><img src="{src}" alt="Slide {i}, state {n}" width="{w}" '
+            f'height="{h}" loading="lazy"></a><span class="meta">{n} · {when}</span></li>'
+        )
+    return f'<ol class="states" aria-label="Build states">{"".join(items)}</ol>'
 
 
 def _script_body(s, page_dir: Path) -> str:

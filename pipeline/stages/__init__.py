@@ -205,7 +205,7 @@ REGISTRY: tuple[Stage, ...] = (
     Stage(
         "decks",
         "lecture",
-        ("{O}/decks/{ID}.pptx", "{O}/decks/{ID}.json"),
+        ("{O}/decks/{ID}.pptx", "{O}/decks/{ID}.json", "{O}/decks/{ID}.states.pptx"),
         (
             File("{C}/slides/{ID}.md", "the slide script"),
             Derived(
@@ -217,9 +217,10 @@ REGISTRY: tuple[Stage, ...] = (
             *TITLES,
             Setting("language"),
             Setting("theme"),
+            Setting("video.builds"),
         ),
-        4,
-        "a PowerPoint deck per lecture, fitted to the theme",
+        5,
+        "a PowerPoint deck per lecture, fitted to the theme, its slides building with the voice",
     ),
     Stage(
         "frames",
@@ -228,9 +229,10 @@ REGISTRY: tuple[Stage, ...] = (
         (
             File("{O}/decks/{ID}.pptx", "the deck"),
             File("{O}/decks/{ID}.json", "the deck's slide mapping"),
+            File("{O}/decks/{ID}.states.pptx", "the deck's build states"),
         ),
-        1,
-        "LibreOffice's 1920×1080 picture of each slide, and the PDF",
+        2,
+        "LibreOffice's 1920×1080 picture of each slide's build states, and the PDF",
     ),
     Stage(
         "narration",
@@ -240,8 +242,13 @@ REGISTRY: tuple[Stage, ...] = (
             "{O}/audio/{ID}/narration.wav",
             "{O}/audio/{ID}/narration.txt",
         ),
-        (File("{C}/slides/{ID}.md", "the slide script"), Setting("voice"), Setting("narration")),
-        4,
+        (
+            File("{C}/slides/{ID}.md", "the slide script"),
+            Setting("voice"),
+            Setting("narration"),
+            Setting("video.builds"),
+        ),
+        5,
         "each slide's note spoken and mastered to -16 LUFS",
     ),
     Stage(
