@@ -154,8 +154,11 @@ serve: setup preview
 	$(LECTERN) serve $(TOPIC)
 
 # --- development -----------------------------------------------------------------------
+# A worker per core, each taking whole test files (they share expensive fixtures): the
+# whole-course build runs beside the rest instead of after it.
+TEST_WORKERS ?= auto
 test: setup
-	$(PY) -m pytest -q $(PYTEST_ARGS)
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # What CI checks besides the tests: lint, layout, types (a ratchet), generated files.
 lint: setup
