@@ -1,7 +1,10 @@
 """Captions from narration timings: WebVTT (Udemy's format) and SRT, and the one WebVTT reader.
 
-A cue holds at most 2 lines of at most 42 characters; a longer sentence is split into
-several cues whose times share the sentence's span in proportion to their length.
+A cue holds at most 2 lines of at most 42 characters; a longer sentence is split at word
+boundaries into cues of about equal length whose times share the sentence's span in
+proportion to their characters. Cues are made readable within each slide: one shown for
+under MIN_SECONDS or faster than MAX_CPS first borrows the silence before the next cue,
+then joins a neighbour when the joined text still fits a cue and reads better.
 `read_vtt` parses a .vtt file into cues (with their lines) and what is not WebVTT in it;
 Lectern's own rules (`parse_vtt`, `problems`) and Udemy's (pipeline.udemy.vtt) are checks
 over what it returns.
@@ -10,6 +13,7 @@ over what it returns.
 from __future__ import annotations
 
 import html
+import math
 import re
 import textwrap
 from collections.abc import Iterator
@@ -19,6 +23,8 @@ from pipeline.errors import InputError
 
 MAX_CHARS = 42
 MAX_LINES = 2
+MIN_SECONDS = 0.8  # a shorter cue is gone before it is read
+MAX_CPS = 20.0  # characters per second a viewer can read
 TIME = r"(?:(\d+):)?([0-5]\d):([0-5]\d)\.(\d{3})"
 TIMING = re.compile(rf"^{TIME}[ \t]+-->[ \t]+{TIME}(?:[ \t].*)?$")  # settings may follow
 HEADER = re.compile(r"^WEBVTT([ \t].*)?$")
@@ -54,11 +60,62 @@ def wrap(text: str) -> list[list[str]]:
     return [lines[i : i + MAX_LINES] for i in range(0, len(lines), MAX_LINES)]
 
 
-def sentence_cues(text: str, start: float, end: float) -> list[Cue]:
-    """Cues for one sentence, its time shared out by character count."""
-    groups = wrap(text)
-    weights = [sum(len(x) for x in g) for g in groups]
+def chars(lines: list[str]) -> int:
+    """Characters a viewer reads in a cue: its text without the line breaks."""
+    return sum(len(x) for x in lines)
+
+
+def cps(cue: Cue) -> float:
+    """A cue's reading speed in characters per second."""
+    span = cue.end - cue.start
+    return chars(cue.lines) / span if span > 0 else math.inf
+
+
+def too_short(cue: Cue) -> bool:
+    """Whether a cue leaves the screen before it can be read (to the millisecond)."""
+    return round(cue.end - cue.start, 3) < MIN_SECONDS
+
+
+def too_fast(cue: Cue) -> bool:
+    """Whether a cue must be read faster than MAX_CPS (to a tenth, as it is reported:
+    millisecond times shift a cue's speed by hundredths)."""
+    return round(cps(cue), 1) > MAX_CPS
+
+
+def split(text: str) -> list[list[str]]:
+    """A sentence's cues, as even in length as fits, so none is a short tail."""
+    greedy = wrap(text)
+    words = text.split()
+    for n in (len(greedy), len(greedy) + 1):
+        groups = [wrap(" ".join(part)) for part in _even(words, n)]
+        if all(len(g) == 1 for g in groups):
+            return [g[0] for g in groups]
+    return greedy  # a word too long for a cue: cut where the wrapper cuts it
+
+
+def _even(words: list[str], n: int) -> list[list[str]]:
+    """Words in n runs of about equal characters, each share taken afresh from what is left."""
+    parts: list[list[str]] = []
+    rest = words
+    for left in range(n, 1, -1):
+        take = _take(rest, sum(len(w) + 1 for w in rest) / left)
+        parts, rest = [*parts, rest[:take]], rest[take:]
+    return [*parts, rest]
+
+
+def _take(words: list[str], share: float) -> int:
+    """How many words come nearest `share` characters and still fit one cue (leaving one)."""
+    fits = [j for j in range(1, len(words)) if len(wrap(" ".join(words[:j]))) == 1]
+    return min(fits, key=lambda j: abs(len(" ".join(words[:j])) + 1 - share), default=1)
+
+
+def sentence_cues(text: str, start: float, end: float, room: float = 0.0) -> list[Cue]:
+    """Cues for one sentence, its time shared out by character count; one read faster
+    than MAX_CPS also shares the silence after it, up to `room`."""
+    groups = split(text)
+    weights = [chars(g) for g in groups]
     total, cues, t = sum(weights) or 1, [], start
+    end = max(end, min(room, start + total / MAX_CPS))
     for group, weight in zip(groups, weights, strict=True):
         nxt = t + (end - start) * weight / total
         cues.append(Cue(t, nxt, group))
@@ -70,9 +127,82 @@ def cues_for(spans, duration: float) -> list[Cue]:
     """Every sentence's cues on the video timeline, ordered, clipped inside the video."""
     cues = []
     for span in spans:
-        for text, start, end in whole_sentences(span.sentences):
-            cues += sentence_cues(text, start + span.shift, end + span.shift)
+        limit = round(min(span.end, duration), 3)  # a video may end half a frame early
+        cues += readable(_slide_cues(span, limit), limit)
     return _tidy(cues, duration)
+
+
+def _slide_cues(span, limit: float) -> list[Cue]:
+    """One slide's sentence cues on the video timeline, each sentence free to run on
+    until the next one starts (or the slide's `limit`)."""
+    said = [
+        (text, round(a + span.shift, 3), round(b + span.shift, 3))
+        for text, a, b in whole_sentences(span.sentences)
+    ]
+    rooms = [a for _, a, _ in said[1:]] + [limit] if said else []  # a silent slide: none
+    return [
+        c
+        for (text, a, b), room in zip(said, rooms, strict=True)
+        for c in sentence_cues(text, a, b, room)
+    ]
+
+
+def readable(cues: list[Cue], limit: float) -> list[Cue]:
+    """One slide's cues (all before `limit`) made as readable as they can be: joined
+    while a join helps, then each lengthened into the silence after it."""
+    cues = list(cues)
+    while (best := _best_join(cues, limit)) is not None:
+        cues[best : best + 2] = [_joined(cues[best], cues[best + 1])]
+    return [_lengthened(c, _room(cues, i, limit)) for i, c in enumerate(cues)]
+
+
+def _best_join(cues: list[Cue], limit: float) -> int | None:
+    """The neighbour pair whose join makes unreadable cues read best (None: no join helps)."""
+    best, most = None, 1e-9
+    for i in range(len(cues) - 1):
+        if (gain := _join_gain(cues, i, limit)) > most:
+            best, most = i, gain
+    return best
+
+
+def _join_gain(cues: list[Cue], i: int, limit: float) -> float:
+    """How much less unreadable cues i and i+1 are as one (0: they do not fit one cue)."""
+    room = _room(cues, i + 1, limit)
+    before = _badness(cues[i], cues[i + 1].start) + _badness(cues[i + 1], room)
+    joined = _joined(cues[i], cues[i + 1])
+    return before - _badness(joined, room) if before > 0 and joined.lines else 0.0
+
+
+def _joined(a: Cue, b: Cue) -> Cue:
+    """Two cues as one (with no lines when their text does not fit one cue)."""
+    groups = wrap(" ".join([*a.lines, *b.lines]))
+    return Cue(a.start, b.end, groups[0] if len(groups) == 1 else [])
+
+
+def _room(cues: list[Cue], i: int, limit: float) -> float:
+    """The latest a cue may end: when the next one starts, or the slide's limit."""
+    return cues[i + 1].start if i + 1 < len(cues) else limit
+
+
+def _need(cue: Cue) -> float:
+    """The seconds a cue needs on screen to be read."""
+    return max(MIN_SECONDS, chars(cue.lines) / MAX_CPS)
+
+
+def _lengthened(cue: Cue, room: float) -> Cue:
+    """The cue kept on screen as long as it needs, if the silence after it allows."""
+    want = math.ceil((cue.start + _need(cue)) * 1000 - 1e-6) / 1000  # whole ms, not under
+    return Cue(cue.start, max(cue.end, min(want, room)), cue.lines)
+
+
+def _badness(cue: Cue, room: float) -> float:
+    """How far a cue, once lengthened, stays too short or too fast (0: readable)."""
+    span = _lengthened(cue, room)
+    span_s = span.end - span.start
+    if span_s <= 0:
+        return math.inf
+    short = max(0.0, MIN_SECONDS - span_s) / MIN_SECONDS
+    return short + max(0.0, chars(cue.lines) / span_s - MAX_CPS) / MAX_CPS
 
 
 def whole_sentences(lines: list[dict]) -> list[tuple[str, float, float]]:

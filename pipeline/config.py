@@ -397,6 +397,15 @@ class NarrationConfig(Strict):
             "first; captions keep the written word."
         ),
     )
+    reviewed_terms: list[str] = Field(
+        default=[],
+        description=(
+            "Technical terms (acronyms, identifiers, words the voice's dictionary lacks) you "
+            "have listened to on the preview's terms page and found said right, e.g. "
+            "`[JSON, pytest]`: the Udemy check stops listing them. Written as in the notes, "
+            "case-sensitive; a term said wrong belongs in `lexicon` instead."
+        ),
+    )
     sentence_pause: float = Field(
         default=0.35, ge=0, le=5, description=("Seconds of quiet between two sentences of a slide.")
     )
@@ -625,6 +634,22 @@ class UdemyConfig(Strict):
         description=(
             "What students need before they start: Udemy's Requirements list (`lectern "
             "check-udemy` wants at least one; an LLM writing the page starts from these)."
+        ),
+    )
+    max_still_seconds: float = Field(
+        default=20.0,
+        gt=0,
+        description=(
+            "The longest a rendered lecture may show the same picture, in seconds, "
+            "measured from its MP4 (`lectern check-udemy`'s visual dynamics rule)."
+        ),
+    )
+    median_still_seconds: float = Field(
+        default=8.0,
+        gt=0,
+        description=(
+            "The most the median time between picture changes may be, in seconds, in "
+            "each rendered lecture (the same rule)."
         ),
     )
 

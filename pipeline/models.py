@@ -26,6 +26,7 @@ class Lecture(Strict):
     objectives: list[str] = []
     key_points: list[str] = []
     key_terms: list[str] = []
+    intro: bool = False  # the course's introduction, when it is not the first lecture
 
 
 class Section(Strict):

@@ -12,6 +12,7 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 [ -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || missing+=(fonts-noto-cjk)
 [ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
 [ -d /usr/share/fonts/truetype/liberation2 ] || missing+=(fonts-liberation2)
+[ -e /usr/share/dict/words ] || missing+=(wamerican)  # the pronunciation review's word list
 
 [ ${#missing[@]} -eq 0 ] && exit 0
 

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from ebooklib import epub
+from lxml import etree
 
-from pipeline.book import matter
+from pipeline.book import a11y, matter
 from pipeline.book.css import stylesheet
 from pipeline.book.images import compress, embedded_name
 from pipeline.book.matter import TocEntry, labels
@@ -133,13 +134,11 @@ def keywords_for(course: Course) -> list[str]:
 
 
 def _front_matter(b: Builder) -> None:
-    """Cover, title page, copyright page (the contents page is inserted later)."""
+    """Cover image, title page, copyright page (the contents page is inserted later)."""
     t, lab = b.topic, labels(b.lang)
+    # The cover is the cover-image item and <meta name="cover"> only: Kindle's guidelines
+    # say it must not also be an HTML page in the content (it would show twice).
     b.book.set_cover("images/cover.jpg", b.cover_jpeg, create_page=False)
-    img = matter.el("img", src="images/cover.jpg", alt=t.title)
-    wrapper = matter.el("div", class_="cover")
-    wrapper.append(img)
-    b.add_page("cover.xhtml", lab["cover"], [wrapper], "cover", guide="cover")
     b.add_page(
         "title.xhtml",
         t.title,
@@ -253,9 +252,11 @@ def _contents(b: Builder) -> None:
     lab = labels(b.lang)
     item = b.add_page("contents.xhtml", lab["contents"], matter.contents_page(b.lang, b.toc), None)
     b.spine.remove(item)
-    b.spine.insert(3, item)
+    after = next(i for i, p in enumerate(b.spine) if p.file_name == "copyright.xhtml") + 1
+    b.spine.insert(after, item)
     # Landmarks in reading order: the contents page comes right after the copyright page.
-    b.book.guide.insert(2, {"type": "toc", "href": "contents.xhtml", "title": lab["contents"]})
+    at = next(i for i, g in enumerate(b.book.guide) if g["href"] == "copyright.xhtml") + 1
+    b.book.guide.insert(at, {"type": "toc", "href": "contents.xhtml", "title": lab["contents"]})
 
 
 def _finish(b: Builder, out: Path) -> None:
@@ -277,10 +278,11 @@ def _finish(b: Builder, out: Path) -> None:
     b.book.add_item(nav)
     b.book.add_item(epub.EpubNcx())
     b.book.spine = b.spine
+    _accessibility(b)
     # Zipped in memory, then written at once: on a full disk ebooklib would leave a zip
     # half-closed (and a traceback at exit); atomic_write_bytes says how much is needed.
     buf = io.BytesIO()
-    epub.write_epub(
+    writer = Writer(
         buf,
         b.book,
         {
@@ -289,7 +291,30 @@ def _finish(b: Builder, out: Path) -> None:
             "landmark_title": labels(b.lang)["landmarks"],
         },
     )
+    writer.process()
+    writer.write()
     atomic_write_bytes(out, buf.getvalue())
+
+
+def _accessibility(b: Builder) -> None:
+    """schema.org accessibility metadata that follows from the pages in the spine."""
+    found = a11y.facts([p.content for p in b.spine])
+    for prop, value, attrs in a11y.metadata(found, b.lang):
+        b.book.add_metadata(None, "meta", value, {"property": prop, **attrs})
+
+
+class Writer(epub.EpubWriter):
+    """ebooklib's writer, with the NCX's dtb:depth set to the navMap's real depth."""
+
+    def _get_ncx(self):
+        """The NCX ebooklib builds, with dtb:depth counted from its navPoints."""
+        root = etree.fromstring(super()._get_ncx())
+        ncx = "{http://www.daisy.org/z3986/2005/ncx/}"
+        points = list(root.iter(f"{ncx}navPoint"))
+        # ebooklib always writes 0; readers use the depth to lay out nested entries.
+        depth = max((len(list(p.iterancestors(f"{ncx}navPoint"))) + 1 for p in points), default=0)
+        root.find(f"{ncx}head/{ncx}meta[@name='dtb:depth']").set("content", str(depth))
+        return etree.tostring(root, pretty_print=True, encoding="utf-8", xml_declaration=True)
 
 
 def _ebook_toc(entry: TocEntry, uid: str):

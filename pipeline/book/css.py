@@ -37,8 +37,6 @@ aside.footnote { font-size: 0.9em; border-top: 1px solid #888; margin-top: 2em; 
 .titlepage .author { font-size: 1.1em; }
 .titlepage .publisher { margin-top: 3em; font-size: 0.9em; }
 .copyright p { font-size: 0.85em; }
-.cover { text-align: center; margin: 0; padding: 0; }
-.cover img { max-height: 100%; }
 nav ol, .contents ol { list-style-type: none; padding-left: 0; }
 .contents ol ol { padding-left: 1.5em; }
 .review ol.questions > li { margin-bottom: 1em; }

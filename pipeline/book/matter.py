@@ -18,7 +18,6 @@ LABELS = {
         "answers": "Answer key",
         "index": "Index",
         "preface": "Preface",
-        "cover": "Cover",
         "copyright": "Copyright",
         "answer": "Answer",
         "back": "Back to the question",
@@ -37,7 +36,6 @@ LABELS = {
         "answers": "答案",
         "index": "索引",
         "preface": "前言",
-        "cover": "封面",
         "copyright": "版权",
         "answer": "答案",
         "back": "返回题目",
@@ -176,7 +174,9 @@ def answers_page(lang: str, chapters: list[tuple[int, str, str, Quiz]]) -> list:
     """The answer key: (chapter number, chapter title, chapter file, quiz) per chapter."""
     lab = labels(lang)
     sec = el("section", class_="answers")
-    sec.set(EPUB_TYPE, "answers")
+    # "answers" was an EDUPUB draft term, now gone from the vocabulary: an answer key is
+    # supplemental material after the chapters, which is what "appendix" means.
+    sec.set(EPUB_TYPE, "appendix")
     el("h1", lab["answers"], parent=sec)
     for chapter, title, href, quiz in chapters:
         el(

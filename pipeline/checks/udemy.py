@@ -7,11 +7,14 @@ Sources are checked as they are now (lecture count, landing page); files Udemy r
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image
 
+from pipeline.checks import dynamics, lectures
+from pipeline.checks.captions import captions_readable_rule
+from pipeline.checks.pronunciation import pronunciation_rule
+from pipeline.checks.rule import Rule
 from pipeline.course import Course
 from pipeline.udemy import image, landing, layout, probe, quizzes, vtt
 
@@ -20,26 +23,21 @@ MAX_TITLE, MAX_SUBTITLE, MIN_WORDS, MIN_OBJECTIVES = 60, 120, 200, 4
 MIN_IMAGE = (750, 422)
 
 
-@dataclass
-class Rule:
-    """One rule's verdict: what was measured and, when it fails, how to fix it."""
-
-    name: str
-    ok: bool
-    detail: str
-    fix: str = ""
-
-
 def check(course: Course) -> list[Rule]:
     """Every rule, in the order Udemy's review looks at them."""
     videos = _videos(course)
     page = landing.build(course)
     return [
         lectures_rule(course),
+        lectures.intro_rule(course),
         videos_present_rule(course, videos),
         duration_rule(course, videos),
+        lectures.length_rule(course, videos),
+        dynamics.dynamics_rule(course, videos),
         format_rule(course, videos),
         captions_rule(course, videos),
+        captions_readable_rule(course, videos),
+        pronunciation_rule(course),
         title_rule(page),
         subtitle_rule(page),
         description_rule(page),
@@ -245,23 +243,56 @@ def csv_rule(course: Course) -> Rule:
     )
 
 
-def report(course: Course) -> str:
+def report(course: Course, rules: list[Rule] | None = None) -> str:
     """The rules as text, ending with READY or a clear NOT READY."""
-    rules = check(course)
+    rules = check(course) if rules is None else rules
     lines = [f"Udemy check: {course.topic.title} ({course.slug})", ""]
     for r in rules:
-        lines.append(f"  {'PASS' if r.ok else 'FAIL'}  {r.name}: {r.detail}")
+        lines.append(f"  {verdict(r)}  {r.name}: {r.detail}")
         if not r.ok and r.fix:
             lines.append(f"        fix: {r.fix}")
-    failed = sum(not r.ok for r in rules)
-    lines += [
-        "",
-        f"READY for Udemy: all {len(rules)} rules pass."
-        if not failed
-        else f"NOT READY for Udemy: {failed} of {len(rules)} rules fail (the bundle is "
-        "built anyway, as a draft).",
-    ]
-    return "\n".join(lines)
+    return "\n".join([*lines, "", summary(rules)])
+
+
+def markdown(course: Course, rules: list[Rule]) -> str:
+    """The same report as output/T/udemy/CHECK.md: a table, then each fix."""
+    rows = [f"| {verdict(r)} | {_cell(r.name)} | {_cell(r.detail)} |" for r in rules]
+    fixes = [f"- **{_cell(r.name)}**: {r.fix}" for r in rules if not r.ok and r.fix]
+    return "\n".join(
+        [
+            f"# Udemy check: {course.topic.title}",
+            "",
+            f"**{summary(rules)}**",
+            "",
+            "| Verdict | Rule | Measured |",
+            "|---|---|---|",
+            *rows,
+            *(["", "## How to fix", "", *fixes] if fixes else []),
+            "",
+        ]
+    )
+
+
+def _cell(text: str) -> str:
+    """Text that stays inside one Markdown table cell."""
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def verdict(r: Rule) -> str:
+    """PASS, FAIL, or WARN for advice that does not hold the course back."""
+    return "PASS" if r.ok else ("WARN" if r.warning else "FAIL")
+
+
+def summary(rules: list[Rule]) -> str:
+    """READY, or NOT READY with how many rules fail (warnings are not rules to pass)."""
+    binding = [r for r in rules if not r.warning]
+    failed = sum(not r.ok for r in binding)
+    if not failed:
+        return f"READY for Udemy: all {len(binding)} rules pass."
+    return (
+        f"NOT READY for Udemy: {failed} of {len(binding)} rules fail (the bundle is built "
+        "anyway, as a draft)."
+    )
 
 
 def bundle_path(course: Course) -> Path:

@@ -19,8 +19,9 @@ from pathlib import Path
 import numpy as np
 
 from pipeline.errors import LecternError
-from pipeline.video import probe, timeline
+from pipeline.video import annexb, probe, slices, timeline
 from pipeline.video.audio import read_wav
+from pipeline.video.mp4 import AAC_PRIMING
 from pipeline.video.timeline import AAC_FRAME, FPS, RATE
 
 SIZES = {(1920, 1080), (1280, 720)}
@@ -62,9 +63,11 @@ def check(
         spans, tail, keep = _plan(narration_json, layout, sync, None)
     with ThreadPoolExecutor(1) as pool:  # two ffmpeg processes side by side, a core each
         reading = pool.submit(probe.packets, path, "v:0", 0)
+        keyframes = pool.submit(probe.keyframes_h264, path)  # after the packets, same core
         pcm, sound, meta = probe.audio_packets(path, keep, 1)
         video = reading.result()
     rows = _format_rules(meta) + [_faststart(path)] + _timing_rules(video, sound, tail)
+    rows += [_idr_rule(video, keyframes.result()), _priming_rule(path)]
     if layout is not None:
         rows.append(
             (
@@ -124,6 +127,7 @@ def _format_rules(meta: probe.MediaInfo) -> list[tuple[str, bool, str]]:
         ("video codec", v["codec"] == "h264", f"{v['codec']} (want h264)"),
         ("profile", v["profile"] == "High", f"{v['profile'] or 'unknown'} (want High)"),
         ("pixel format", v["pix_fmt"] == "yuv420p", f"{v['pix_fmt']} (want yuv420p)"),
+        _colour_rule(meta.colour),
         (
             "resolution",
             (v["width"], v["height"]) in SIZES,
@@ -141,6 +145,47 @@ def _format_rules(meta: probe.MediaInfo) -> list[tuple[str, bool, str]]:
         ("audio rate", a["rate"] == RATE, f"{a['rate']} Hz (want {RATE})"),
         ("audio channels", a["layout"] == "stereo", f"{a['layout']} (want stereo)"),
     ]
+
+
+def _colour_rule(colour: list[str]) -> tuple[str, bool, str]:
+    """BT.709 primaries, transfer and matrix, limited range (ffmpeg prints one name when
+    all three agree, else matrix/primaries/transfer)."""
+    return (
+        "colour",
+        "tv" in colour and "bt709" in colour,
+        f"{', '.join(colour[:2]) or 'unspecified'} (want tv, bt709: BT.709 primaries, "
+        "transfer and matrix, limited range)",
+    )
+
+
+def _idr_rule(video: list[probe.Packet], keyframes: bytes) -> tuple[str, bool, str]:
+    """Back-to-back IDR frames differ in idr_pic_id (H.264 7.4.3; OpenH264 and MP4Box
+    complain otherwise)."""
+    frames = annexb.access_units(keyframes) if keyframes else []
+    p = slices.params(*annexb.parameter_sets(frames)) if frames else None
+    ids = [slices.idr_pic_id(au.nals[-1], p)[0] for au in frames if au.key and p]
+    keys = [i for i, pk in enumerate(video) if pk.key]
+    bad = [
+        f"{video[keys[j + 1]].pts:.3f} s"
+        for j in range(min(len(keys), len(ids)) - 1)
+        if keys[j + 1] == keys[j] + 1 and ids[j] == ids[j + 1]
+    ]
+    return (
+        "idr_pic_id",
+        not bad and len(ids) == len(keys),
+        f"{len(ids)} IDR frames, {len(bad)} right after another with the same idr_pic_id"
+        + (f" (at {', '.join(bad[:5])})" if bad else ""),
+    )
+
+
+def _priming_rule(path: Path) -> tuple[str, bool, str]:
+    """The audio edit list skips the AAC encoder's priming, so sound starts at 0."""
+    skip = probe.edit_starts(path).get("soun")
+    return (
+        "audio priming",
+        skip == AAC_PRIMING,
+        f"audio edit list starts at sample {skip} (want {AAC_PRIMING}: the encoder's delay)",
+    )
 
 
 def _faststart(path: Path) -> tuple[str, bool, str]:
@@ -254,6 +299,11 @@ def _heard(path: Path, sound: list[probe.Packet], pcm: np.ndarray) -> Heard:
     """Place the packets `probe.audio_packets` decoded on the timeline (the full decode
     instead when they are not 1024 stereo samples each)."""
     pos = np.rint(np.array([p.pts for p in sound]) * RATE).astype(np.int64)
+    # the decoder trims the edit list's priming off the first packet it decodes, even when
+    # that is not the priming packet: a warm-up packet, dropped below, so pad it back
+    short = len(sound) * 2 * AAC_FRAME - pcm.size
+    if 0 < short <= 2 * AAC_FRAME:
+        pcm = np.concatenate([np.zeros(short, pcm.dtype), pcm])
     if pcm.size != len(sound) * 2 * AAC_FRAME:
         whole = probe.audio16(path, RATE, 2)  # not Lectern's kind of file
         return Heard([0], [whole], len(whole))

@@ -28,12 +28,14 @@ from pipeline.deck.plan import (
     row_heights,
     table_box,
 )
-from pipeline.theme.model import Theme, mix
+from pipeline.theme.model import Theme, mix, readable
 
 BULLET_CHARS = ("\u2022", "\u2013")  # • for points, – for sub-points
 DIM = 0.3  # how much of its colour a dimmed item keeps
 CHECK = "\u2713"  # ✓ on the summary slide
 SYMBOL_FONT = "DejaVu Sans"  # has • – ✓ “ in every install
+# python-pptx's default layouts "Title Slide" and "Title Only": a title placeholder each
+TITLE_LAYOUT, CONTENT_LAYOUT = 0, 5
 
 
 @dataclass
@@ -99,6 +101,11 @@ def col(ctx: Ctx, name: str) -> str:
     return ctx.theme.color(name)
 
 
+def small(ctx: Ctx, name: str, behind: str = "background") -> str:
+    """A theme colour for small text, darkened or lightened to read on `behind` (WCAG AA)."""
+    return readable(col(ctx, name), col(ctx, behind))
+
+
 def draw(ctx: Ctx, page: Page, number: int, total: int):
     """Add one slide for a page: content, footer and the narration as notes."""
     slide = new_slide(ctx, page.slide.kind)
@@ -115,7 +122,9 @@ def new_slide(ctx: Ctx, kind: str):
     """A slide from the template's layouts, or a blank one painted in the theme."""
     if ctx.template is not None:
         return ctx.template.new_slide(ctx.prs, kind)
-    slide = ctx.prs.slides.add_slide(ctx.prs.slide_layouts[6])
+    layout = TITLE_LAYOUT if kind == "title" else CONTENT_LAYOUT
+    slide = ctx.prs.slides.add_slide(ctx.prs.slide_layouts[layout])
+    px.only_title(slide)
     bg = "title_background" if kind == "title" else "background"
     px.background(slide, col(ctx, bg))
     return slide
@@ -132,7 +141,7 @@ def heading(ctx: Ctx, slide, page: Page) -> None:
     if ph is not None:
         ctx.template.fill_title(ph, text, size, ctx)
         return
-    tf = px.textbox(slide, box, "Title", anchor="bottom")
+    tf = px.title_frame(slide, box, "Title", anchor="bottom")
     put(ctx, px.paragraph(tf, first=True), text, "heading", size, col(ctx, "text"), bold=True)
     px.rect(slide, ctx.layout.rule, col(ctx, "accent"), name="Accent")
 
@@ -145,7 +154,7 @@ def footer(ctx: Ctx, slide, number: int, total: int) -> None:
     right = Box(box.x + box.w * 0.8, box.y, box.w * 0.2, box.h)
     fit = shrink_to_fit(ctx.theme, [Para(ctx.info.course)], left.w, box.h, size, 6)
     tf = px.textbox(slide, left, "Footer", anchor="middle")
-    put(ctx, px.paragraph(tf, first=True), ctx.info.course, "body", fit, col(ctx, "muted"))
+    put(ctx, px.paragraph(tf, first=True), ctx.info.course, "body", fit, small(ctx, "muted"))
     tf = px.textbox(slide, right, "SlideNumber", anchor="middle")
     put(
         ctx,
@@ -153,7 +162,7 @@ def footer(ctx: Ctx, slide, number: int, total: int) -> None:
         f"{number} / {total}",
         "body",
         size,
-        col(ctx, "muted"),
+        small(ctx, "muted"),
     )
 
 
@@ -232,13 +241,15 @@ def language_tag(ctx: Ctx, slide, panel: Box, language: str) -> None:
         return
     box = Box(panel.right - 160, panel.y + 4, 148, 12)
     tf = px.textbox(slide, box, "Language", anchor="top")
+    behind = col(ctx, "code_background")
     put(
         ctx,
         px.paragraph(tf, first=True, align="right"),
         language.lower(),
         "code",
         10,
-        mix(col(ctx, "code_background"), col(ctx, "code_text"), 0.55),
+        # quieter than the code, but still legible at 10 pt
+        readable(mix(behind, col(ctx, "code_text"), 0.55), behind),
     )
 
 
@@ -252,7 +263,7 @@ def caption(ctx: Ctx, slide, box: Box, text: str, align: str) -> None:
         text,
         "body",
         size,
-        col(ctx, "muted"),
+        small(ctx, "muted"),
         italic=True,
     )
 

@@ -23,6 +23,7 @@ from pipeline.deck.fit import (
 from pipeline.deck.layout import Box
 from pipeline.slides import Bullet, Slide
 from pipeline.speech.sentences import sentence_spans
+from pipeline.theme.model import readable
 
 INDENT = (30.0, 66.0)  # left indent of bullet levels 0 and 1, points
 SUB_SCALE = 0.85
@@ -154,7 +155,13 @@ def code_lines(ctx, slide: Slide) -> list[codemod.Line]:
     """Highlighted (and optionally numbered) code lines."""
     c = ctx.theme.spec.colors
     lines = codemod.highlight(slide.code, slide.language, ctx.theme.spec.code_style, c.code_text)
-    return codemod.numbered(lines, c.muted) if slide.line_numbers else lines
+    return codemod.numbered(lines, code_muted(ctx)) if slide.line_numbers else lines
+
+
+def code_muted(ctx) -> str:
+    """Line numbers and wrap marks: the muted colour, made legible on the code panel."""
+    c = ctx.theme.spec.colors
+    return readable(c.muted.upper(), c.code_background.upper())
 
 
 def code_fits(ctx, lines: list[codemod.Line], size: float, box: Box) -> bool:
@@ -177,7 +184,7 @@ def plan_code(ctx, slide: Slide, index: int) -> list[Page]:
     size = sizes.code_min
     m = ctx.theme.measurer("code")
     max_chars = max(int(box.w * 0.96 / m.width("M", size)), 8)
-    muted = ctx.theme.spec.colors.muted
+    muted = code_muted(ctx)
     parts = [(n, w) for n, ln in enumerate(lines, 1) for w in codemod.wrap(ln, max_chars, muted)]
     per_page = max(int(box.h * 0.97 / m.line_height(size)), 1)
     chunks = _split_code([w for _, w in parts], per_page)

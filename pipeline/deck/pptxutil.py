@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lxml import etree
 from pptx.dml.color import RGBColor
-from pptx.enum.shapes import MSO_SHAPE
+from pptx.enum.shapes import MSO_SHAPE, PP_PLACEHOLDER
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
@@ -40,7 +40,27 @@ def textbox(slide, box: Box, name: str, anchor: str = "top"):
     """A text box that wraps, never autofits, and has no inner margins."""
     tb = slide.shapes.add_textbox(*(Emu(v) for v in box.emu()))
     tb.name = name
-    tf = tb.text_frame
+    return _plain(tb.text_frame, anchor)
+
+
+def title_frame(slide, box: Box, name: str, anchor: str = "top"):
+    """The slide's title placeholder, placed and set up exactly like `textbox`."""
+    # a real placeholder, so screen readers and the outline see the slide's title
+    ph = slide.shapes.title
+    ph.left, ph.top, ph.width, ph.height = (Emu(v) for v in box.emu())
+    ph.name = name
+    return _plain(ph.text_frame, anchor)
+
+
+def only_title(slide) -> None:
+    """Remove every placeholder but the title (the layout's empty subtitle)."""
+    for ph in list(slide.placeholders):
+        if ph.placeholder_format.type not in (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE):
+            ph._element.getparent().remove(ph._element)
+
+
+def _plain(tf, anchor: str):
+    """Wrap, never autofit, no inner margins: what was measured is what is drawn."""
     tf.word_wrap = True
     tf.auto_size = MSO_AUTO_SIZE.NONE
     tf.margin_left = tf.margin_right = tf.margin_top = tf.margin_bottom = 0

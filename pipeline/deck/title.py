@@ -63,7 +63,8 @@ def draw_title_slide(ctx, slide, page) -> None:
     total = sum(h + gaps[b[0]] for b, _, _, h in measured)
     y = max((lay.height - total) / 2 - 8, lay.top)
     for (name, text, role, bold, _, _, color, _), _paras, size, h in measured:
-        tf = px.textbox(slide, Box(lay.side, y, width, h), name)
+        frame = px.title_frame if name == "Lecture" else px.textbox
+        tf = frame(slide, Box(lay.side, y, width, h), name)
         r = px.run(
             px.paragraph(tf, first=True),
             text,

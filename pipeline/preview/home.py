@@ -149,6 +149,18 @@ def _checks(course) -> str:
 
 
 def _check(course, module: str) -> str:
+    """One platform's rules, and the report file its stage wrote, when there is one."""
+    written = course.out / "udemy" / "CHECK.md" if module.endswith(".udemy") else None
+    note = (
+        f'<p class="meta">The last build wrote this report to <code>output/{esc(course.slug)}'
+        "/udemy/CHECK.md</code>.</p>"
+        if written and written.exists()
+        else ""
+    )
+    return note + _verdicts(course, module)
+
+
+def _verdicts(course, module: str) -> str:
     try:
         mod = importlib.import_module(module)
     except ImportError:
@@ -165,21 +177,23 @@ def _check(course, module: str) -> str:
 
 
 def _rules(rules: list) -> str:
-    """Rule verdicts (name, ok, detail, fix) as a table with a one-line summary."""
-    failed = sum(not r.ok for r in rules)
+    """Rule verdicts (name, ok, detail, fix) as a table with a one-line summary; a
+    warning is shown but is not a rule to pass."""
+    failed = sum(not r.ok and not getattr(r, "warning", False) for r in rules)
+    binding = sum(not getattr(r, "warning", False) for r in rules)
     rows = [
         [
             esc(r.name),
-            state("pass") if r.ok else state("fail"),
+            state("pass") if r.ok else state("warn" if getattr(r, "warning", False) else "fail"),
             esc(r.detail)
             + (f"<br><em>fix:</em> {esc(r.fix)}" if not r.ok and getattr(r, "fix", "") else ""),
         ]
         for r in rules
     ]
     verdict = (
-        f'<p class="notice ok">Ready: all {len(rules)} rules pass.</p>'
+        f'<p class="notice ok">Ready: all {binding} rules pass.</p>'
         if not failed
-        else f'<p class="notice">Not ready: {failed} of {len(rules)} rules fail.</p>'
+        else f'<p class="notice">Not ready: {failed} of {binding} rules fail.</p>'
     )
     return verdict + table(["rule", "verdict", "measured"], rows)
 

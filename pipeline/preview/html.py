@@ -28,6 +28,7 @@ STATE_CLASS = {
     "approved": "s-ok",
     "pass": "s-ok",
     "fail": "s-bad",
+    "warn": "s-warn",
     "stale": "s-warn",
     "waiting for review": "s-warn",
     "proposed version waiting": "s-warn",
@@ -69,7 +70,7 @@ def page(course, title: str, main: str, current: str) -> str:
 
 
 def _nav(course, current: str) -> str:
-    links = [("index.html", "Home"), ("outline.html", "Outline")]
+    links = [("index.html", "Home"), ("outline.html", "Outline"), ("terms.html", "Terms")]
     try:
         links += [(quiz_page(s.id), f"Quiz {s.id[:2]}") for s in course.outline.sections]
     except LecternError:  # a broken outline must not break the page frame

@@ -7,7 +7,7 @@ from pathlib import Path
 from pipeline import stamps
 from pipeline.errors import LecternError
 from pipeline.fsutil import atomic_write_text, sha256_bytes
-from pipeline.preview import home, lecture, quiz
+from pipeline.preview import home, lecture, quiz, terms
 from pipeline.preview.html import TEMPLATES, lecture_page, quiz_page
 
 
@@ -23,6 +23,7 @@ def pages(course) -> dict[str, str]:
         "style.css": stylesheet(),
         "index.html": home.render_home(course, d),
         "outline.html": home.render_outline(course, d),
+        terms.PAGE: terms.render(course, d),
     }
     try:
         outline = course.outline

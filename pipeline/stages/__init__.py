@@ -275,7 +275,7 @@ REGISTRY: tuple[Stage, ...] = (
             ),
             Setting("video"),
         ),
-        3,
+        4,
         "the MP4 with captions, checked before it replaces the old one",
     ),
     Stage(

@@ -13,7 +13,7 @@ import click
 from pipeline import log, secretguard, stages, tempfiles
 from pipeline.course import Course
 from pipeline.errors import LecternError
-from pipeline.fsutil import sha256_if_exists
+from pipeline.fsutil import atomic_write_text, sha256_if_exists
 from pipeline.udemy import curriculum, image, landing, layout, probe, quizzes
 
 STORED = (".mp4", ".jpg", ".pptx", ".zip")  # already compressed: deflating wastes time
@@ -50,7 +50,9 @@ def run(course: Course, only: list[str] | None = None, force: bool = False) -> N
         write_zip(bundle_dir(course), entries, zip_path, f"{course.slug}-udemy")
         STAGE.record(course, None, k)
         log.info(f"wrote output/{course.slug}/udemy/ and udemy.zip ({len(entries)} files)")
-    click.echo(checks.report(course))
+    rules = checks.check(course)
+    click.echo(checks.report(course, rules))
+    atomic_write_text(bundle_dir(course) / "CHECK.md", checks.markdown(course, rules))
 
 
 def build(course: Course) -> list[str]:

@@ -513,7 +513,9 @@ def audio_chunks(
     """Chunks placed on packet boundaries, and the end; missing chunks are handed to
     `submit` (a pool's) to encode as soon as they are found."""
     wav = audio.read_wav(inp.wav_path)
-    end = timeline.packet_at(timeline.expected_duration(spans))
+    # one packet more than the picture's length: packet 0 is the encoder's priming, which
+    # the MP4's edit list skips (mp4.aac_track), so the sound still lasts as long
+    end = timeline.packet_at(timeline.expected_duration(spans)) + 1
     music = _asset(course, course.topic.video.music, "music")
     if music:
         return _music_chunk(course, wav, spans, music, cache, stats, submit), end

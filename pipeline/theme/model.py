@@ -145,3 +145,31 @@ def mix(a: str, b: str, t: float) -> str:
     """Blend two hex colours: t=0 gives a, t=1 gives b."""
     ca, cb = (bytes.fromhex(c) for c in (a, b))
     return "".join(f"{round(x + (y - x) * t):02X}" for x, y in zip(ca, cb, strict=True))
+
+
+AA = 4.5  # WCAG AA contrast for small text
+
+
+def luminance(color: str) -> float:
+    """The WCAG relative luminance of a hex colour."""
+    lin = [c / 255 for c in bytes.fromhex(color)]
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in lin)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    """The WCAG contrast ratio of two hex colours, 1 to 21."""
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def readable(fg: str, bg: str, ratio: float = AA) -> str:
+    """`fg`, moved towards white or black (whichever reads better on `bg`) until it reaches
+    `ratio`: a theme's quiet colours stay as quiet as the contrast rule allows."""
+    far = "FFFFFF" if contrast("FFFFFF", bg) >= contrast("000000", bg) else "000000"
+    steps = 50
+    for i in range(steps + 1):
+        shade = mix(fg, far, i / steps)
+        if contrast(shade, bg) >= ratio:
+            return shade
+    return far

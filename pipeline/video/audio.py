@@ -5,7 +5,9 @@ AAC-LC packets hold 1024 samples; an encoder's packet j carries input samples
 sample lands on the packet boundary nearest the span's start (within 10.7 ms), its
 priming packet replacing the last packet of the span before, which is the pause at
 the end of a slide. So changing one slide's narration re-encodes only that slide's
-chunk, and the joined stream stays on the absolute timeline (no drift).
+chunk, and the joined stream stays on the absolute timeline (no drift). The first
+chunk keeps its priming packet: the track's packet 0 is priming, which the MP4's edit
+list skips (mp4.aac_track), so every packet is decoded after the one before it.
 """
 
 from __future__ import annotations
@@ -199,16 +201,16 @@ def adts_packets(data: bytes) -> list[bytes]:
 def join(
     chunks: list[tuple[Path, int]], end: int, loaded: dict[Path, list[bytes]] | None = None
 ) -> list[bytes]:
-    """The `end` ADTS packets of the track, from chunks placed at packet boundaries
-    (`loaded`: packets of chunks already read)."""
+    """The `end` ADTS packets of the track (priming first), from chunks placed at packet
+    boundaries (`loaded`: packets of chunks already read)."""
     loaded = {**(loaded or {}), **load([p for p, _ in chunks if p not in (loaded or {})])}
     out = []
     for i, (path, g) in enumerate(chunks):
-        stop = chunks[i + 1][1] - 1 if i + 1 < len(chunks) else end
-        first = max(g - 1, 0)
-        packets = loaded[path]
-        want = packets[first - g + 1 : stop - g + 1] if stop > first else []
-        if len(want) < stop - first:
+        # track packet g + k is the chunk's packet k (packet 0, its priming, sits where the
+        # chunk before plays its pause, one packet before the chunk's sound starts)
+        stop = chunks[i + 1][1] if i + 1 < len(chunks) else end
+        want = loaded[path][: max(stop - g, 0)]
+        if len(want) < stop - g:
             raise LecternError(
                 f"{path.name}: AAC chunk is shorter than its span; delete it and render again"
             )

@@ -9,7 +9,9 @@ tests/video/test_mp4.py checks the result against ffmpeg's own mux, packet by pa
 
 from __future__ import annotations
 
+import os
 import struct
+import time
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -23,6 +25,10 @@ MOVIE_TIMESCALE = 1000
 LIMIT_32 = 0xFFFFFFFF  # past this many bytes, chunk offsets need 64 bits (co64)
 MATRIX = struct.pack(">9I", 0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 0x40000000)
 HIGH_PROFILES = {100, 110, 122, 144}  # their avcC carries chroma format and bit depths
+EPOCH_1904 = 2082844800  # seconds from 1904-01-01 (MP4 times) to 1970-01-01 (Unix)
+AAC_PRIMING = 1024  # samples ffmpeg's native AAC encoder puts before the sound (audio.AAC)
+# BT.709 primaries, transfer and matrix, limited range: what segments.Encoding signals
+COLR = b"nclx" + struct.pack(">HHHB", 1, 1, 1, 0)
 
 
 @dataclass
@@ -37,6 +43,7 @@ class Track:
     sync: list[int] | None = None  # 1-based keyframe numbers; None: every sample
     size: tuple[int, int] = (0, 0)  # picture size (video)
     roll: bool = False  # AAC: a sample needs the one before it to decode (pre-roll)
+    skip: int = 0  # media time before the presentation starts (the AAC encoder's priming)
     offsets: list[int] = field(default_factory=list)  # chunk offsets, filled by `write`
     chunks: list[int] = field(default_factory=list)  # samples per chunk
 
@@ -82,7 +89,7 @@ def avc1(sps: bytes, pps: bytes, width: int, height: int) -> bytes:
         + bytes(32)
         + struct.pack(">Hh", 0x18, -1)
     )
-    return box(b"avc1", head, box(b"avcC", avcc))
+    return box(b"avc1", head, box(b"avcC", avcc), box(b"colr", COLR))
 
 
 def _sps_format(sps: bytes) -> tuple[int, int, int]:
@@ -145,12 +152,14 @@ def h264_track(frames: list[annexb.AccessUnit], size: tuple[int, int], fps: int)
     return Track(b"vide", avc1(sps, pps, *size), samples, fps * 512, 512, sync, size)
 
 
-def aac_track(packets: list[bytes], rate: int) -> Track:
-    """An audio track of ADTS packets (their headers become the esds)."""
+def aac_track(packets: list[bytes], rate: int, priming: int = AAC_PRIMING) -> Track:
+    """An audio track of ADTS packets (their headers become the esds); the edit list
+    skips the encoder's `priming` samples, so the sound starts at 0 with the picture."""
     if not packets:
         raise LecternError("no audio packets to write")
     samples = [p[7 if p[1] & 1 else 9 :] for p in packets]  # protection_absent: no CRC
-    return Track(b"soun", mp4a(packets[0], samples, rate, 1024), samples, rate, 1024, roll=True)
+    entry = mp4a(packets[0], samples, rate, 1024)
+    return Track(b"soun", entry, samples, rate, 1024, roll=True, skip=priming)
 
 
 # --- the file ---------------------------------------------------------------------------
@@ -160,16 +169,17 @@ def write(path: Path, tracks: list[Track], metadata: dict[str, str]) -> None:
     """Write tracks (their samples interleaved one second at a time) and metadata."""
     order = _interleave(tracks)
     ftyp = box(b"ftyp", b"isom", struct.pack(">I", 0x200), b"isomiso2avc1mp41")
-    moov = _moov(tracks, metadata)  # offsets all zero: only its size matters here
+    when = creation_time()
+    moov = _moov(tracks, metadata, when)  # offsets all zero: only its size matters here
     data = sum(int(t.sizes.sum()) for t in tracks)
     large = len(ftyp) + len(moov) + 16 + data > LIMIT_32
     if large:
-        moov = _moov(tracks, metadata, large=True)
+        moov = _moov(tracks, metadata, when, large=True)
     at = len(ftyp) + len(moov) + (16 if large else 8)
     for track, first, count in order:
         track.offsets.append(at)
         at += int(track.sizes[first : first + count].sum())
-    moov = _moov(tracks, metadata, large)
+    moov = _moov(tracks, metadata, when, large)
     head = (
         struct.pack(">I4sQ", 1, b"mdat", at - len(ftyp) - len(moov))
         if large
@@ -199,21 +209,31 @@ def _by_time(chunk: tuple) -> tuple:
     return chunk[:3]
 
 
-def _moov(tracks: list[Track], metadata: dict[str, str], large: bool = False) -> bytes:
-    """The movie box: header, one trak per track, metadata."""
-    duration = max(_movie_time(len(t.samples) * t.delta, t.timescale) for t in tracks)
+def creation_time() -> int:
+    """Now in MP4 time (seconds since 1904), or SOURCE_DATE_EPOCH when set."""
+    # the render time, as players and MediaInfo expect; SOURCE_DATE_EPOCH (the
+    # reproducible-builds convention) pins it, so a build that sets it gets the same bytes
+    # from the same inputs. Nothing caches videos by their bytes (stage keys hash inputs).
+    fixed = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    unix = int(fixed) if fixed.isdigit() else int(time.time())
+    return unix + EPOCH_1904
+
+
+def _moov(tracks: list[Track], metadata: dict[str, str], when: int, large: bool = False) -> bytes:
+    """The movie box: header, one trak per track, metadata; `when`: MP4 time."""
+    duration = max(_movie_time(_shown(t), t.timescale) for t in tracks)
     mvhd = full(
         b"mvhd",
         0,
         0,
-        struct.pack(">IIII", 0, 0, MOVIE_TIMESCALE, duration),
+        struct.pack(">IIII", when, when, MOVIE_TIMESCALE, duration),
         struct.pack(">IH", 0x10000, 0x100),
         bytes(10),
         MATRIX,
         bytes(24),
         struct.pack(">I", len(tracks) + 1),
     )
-    traks = [_trak(n, t, large) for n, t in enumerate(tracks, 1)]
+    traks = [_trak(n, t, when, large) for n, t in enumerate(tracks, 1)]
     return box(b"moov", mvhd, *traks, _udta(metadata))
 
 
@@ -223,24 +243,30 @@ def _movie_time(media: int, timescale: int) -> int:
     return -(-media * MOVIE_TIMESCALE // timescale)
 
 
-def _trak(number: int, t: Track, large: bool) -> bytes:
+def _shown(t: Track) -> int:
+    """Media time a track presents: all its samples but the skipped priming."""
+    return max(len(t.samples) * t.delta - t.skip, 0)
+
+
+def _trak(number: int, t: Track, when: int, large: bool) -> bytes:
     """One track: header, edit list, media (handler, media header, sample tables)."""
     media = len(t.samples) * t.delta
-    movie = _movie_time(media, t.timescale)
+    movie = _movie_time(_shown(t), t.timescale)
     video = t.handler == b"vide"
     tkhd = full(
         b"tkhd",
         0,
         3,
-        struct.pack(">IIII", 0, 0, number, 0),
+        struct.pack(">IIII", when, when, number, 0),
         struct.pack(">I", movie),
         bytes(8),
         struct.pack(">hhhH", 0, 0 if video else 1, 0 if video else 0x100, 0),
         MATRIX,
         struct.pack(">II", t.size[0] << 16, t.size[1] << 16),
     )
-    edts = box(b"edts", full(b"elst", 0, 0, struct.pack(">IIiI", 1, movie, 0, 0x10000)))
-    mdhd = full(b"mdhd", 0, 0, struct.pack(">IIIIHH", 0, 0, t.timescale, media, 0x55C4, 0))
+    # media_time: where in the media the presentation starts (AAC: after the priming)
+    edts = box(b"edts", full(b"elst", 0, 0, struct.pack(">IIiI", 1, movie, t.skip, 0x10000)))
+    mdhd = full(b"mdhd", 0, 0, struct.pack(">IIIIHH", when, when, t.timescale, media, 0x55C4, 0))
     name = b"VideoHandler\x00" if video else b"SoundHandler\x00"
     hdlr = full(b"hdlr", 0, 0, bytes(4), t.handler, bytes(12), name)
     header = full(b"vmhd", 0, 1, bytes(8)) if video else full(b"smhd", 0, 0, bytes(4))

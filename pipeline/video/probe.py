@@ -27,6 +27,7 @@ VIDEO = re.compile(
 AUDIO = re.compile(r"Stream #\d+:\d+.*?: Audio: (\w+)(?: \(([^)]*)\))?.*?, (\d+) Hz, ([^,]+)")
 FPS = re.compile(r", ([\d.]+) fps")
 COMMENT = re.compile(r"^\s*comment\s*:\s*(.*)$", re.M)
+COLOUR = re.compile(r": Video: .*?, \w+\(([^)]*)\)")  # yuv420p(tv, bt709, progressive)
 
 
 @dataclass
@@ -37,6 +38,7 @@ class MediaInfo:
     video: dict = field(default_factory=dict)
     audio: dict = field(default_factory=dict)
     comment: str = ""
+    colour: list[str] = field(default_factory=list)  # range, colour space, field order
 
 
 @dataclass
@@ -70,6 +72,8 @@ def parse_info(text: str, path: Path) -> MediaInfo:
     out.audio = _audio(text)
     if m := COMMENT.search(text):
         out.comment = m[1].strip()
+    if m := COLOUR.search(text):
+        out.colour = [x.strip() for x in m[1].split(",")]
     return out
 
 
@@ -254,3 +258,56 @@ def box_order(path: Path) -> list[str]:
                 break
             f.seek(size - 8, 1)
     return names
+
+
+def keyframes_h264(path: Path) -> bytes:
+    """The video's keyframes alone as an Annex-B stream (stream copy, nothing decoded)."""
+    cmd = [ffmpeg(), "-hide_banner", "-loglevel", "error", "-i", str(path), "-map", "0:v:0"]
+    cmd += ["-c", "copy", "-bsf:v", "noise=drop=not(key),h264_mp4toannexb", "-f", "h264", "-"]
+    proc = subprocess.run(cmd, capture_output=True)
+    if proc.returncode != 0:
+        raise LecternError(
+            f"{path}: ffmpeg could not read its keyframes: {proc.stderr.decode()[-300:]}"
+        )
+    return proc.stdout
+
+
+def edit_starts(path: Path) -> dict[str, int]:
+    """Each track's first edit-list media_time (its media units), by handler type."""
+    out = {}
+    for trak in _children(_moov(path), "trak"):
+        mdia = next(_children(trak, "mdia"), b"")
+        hdlr = next(_children(mdia, "hdlr"), b"")
+        elst = next(_children(next(_children(trak, "edts"), b""), "elst"), b"")
+        if hdlr and len(elst) >= 16:
+            wide = elst[0] == 1  # version 1: 64-bit duration and media_time
+            at = elst[16:24] if wide else elst[12:16]
+            out[hdlr[8:12].decode("latin-1")] = int.from_bytes(at, "big", signed=True)
+    return out
+
+
+def _moov(path: Path) -> bytes:
+    """The body of the file's moov box (empty when there is none)."""
+    with open(path, "rb") as f:
+        while len(head := f.read(8)) == 8:
+            size, skip = int.from_bytes(head[:4], "big"), 8
+            if size == 1:
+                size, skip = int.from_bytes(f.read(8), "big"), 16
+            if head[4:] == b"moov":
+                return f.read(size - skip)
+            if size < skip:  # 0: the box runs to the end of the file
+                break
+            f.seek(size - skip, 1)
+    return b""
+
+
+def _children(data: bytes, want: str):
+    """The bodies of the boxes named `want` directly inside `data`."""
+    pos = 0
+    while pos + 8 <= len(data):
+        size = int.from_bytes(data[pos : pos + 4], "big")
+        if size < 8:
+            return
+        if data[pos + 4 : pos + 8] == want.encode():
+            yield data[pos + 8 : pos + size]
+        pos += size

@@ -29,12 +29,15 @@ from typing import TYPE_CHECKING
 from pipeline import tempfiles
 from pipeline.errors import LecternError
 from pipeline.tools import ffmpeg, run
-from pipeline.video import annexb
+from pipeline.video import annexb, slices
 from pipeline.video.timeline import FPS
 
 if TYPE_CHECKING:
     from PIL import Image
 
+# the frames' own colour tags: this ffmpeg gives x264 those, not -color_primaries and
+# -color_trc (without it the SPS said matrix BT.709, primaries and transfer unspecified)
+COLOUR = "setparams=color_primaries=bt709:color_trc=bt709:colorspace=bt709:range=tv"
 MAX_SKIP_BYTES = 256  # an all-skip 1080p P slice is ~70 bytes; residual would be far more
 
 
@@ -48,8 +51,9 @@ class Encoding:
     crf: int = 20
     preset: str = "veryfast"
     # Bump when the same settings encode differently, so no old segment is reused
-    # (2: square pixels signalled whatever the PNG says).
-    version: int = 2
+    # (2: square pixels signalled whatever the PNG says; 3: BT.709 primaries and transfer
+    # signalled too, not only the matrix).
+    version: int = 3
 
     def args(self) -> list[str]:
         """libx264 options: High profile, yuv420p BT.709, closed GOP, no B-frames."""
@@ -112,7 +116,7 @@ def encode(png: Path, out: Path, enc: Encoding, frames: int | None = None) -> No
     # was encoded twice
     vf = (
         f"scale={enc.width}:{enc.height}:out_color_matrix=bt709:out_range=tv,"
-        f"format=yuv420p,setsar=1"
+        f"format=yuv420p,setsar=1,{COLOUR}"
         + (f",tpad=stop_mode=clone:stop={frames - 1}" if frames > 1 else "")
     )
     # -threads 1: one slice per frame, which annexb.access_units relies on
@@ -233,4 +237,4 @@ def frames_for(
             )
         for start in range(0, n, unit):
             out += whole[: min(unit, n - start)]  # cut short = drop the last frames
-    return out
+    return slices.renumber(out)  # two IDR frames in a row must differ in idr_pic_id

@@ -95,7 +95,7 @@ def test_pause_outside_0_to_60_seconds_is_a_located_error(tmp_path, value):
 
 def test_a_script_that_is_not_utf8_names_the_line_and_byte(built):
     good = (built / SCRIPT).read_bytes()
-    bad = good.replace(b"Welcome to the course.", b"Welcome to the caf\xe9.", 1)
+    bad = good.replace(b"Let's begin.", b"Let's begin at the caf\xe9.", 1)
     offset = bad.index(b"\xe9")
     before = (built / DECK).read_bytes()
     (built / SCRIPT).write_bytes(bad)

@@ -47,15 +47,15 @@ def test_template_masters_and_layouts_are_used(project, tmp_path):
     prs = Presentation(str(decks.STAGE.target(course, LEC)))
     texts = [sh.text_frame.text for s in prs.slides for sh in s.shapes if sh.has_text_frame]
     assert not any("Sample slide to remove" in t for t in texts)
-    assert len(prs.slides) == 7 and len(prs.slide_masters) == 1
+    assert len(prs.slides) == 8 and len(prs.slide_masters) == 1
     layouts = [s.slide_layout.name for s in prs.slides]
-    assert layouts == ["Title Slide"] + ["Title Only"] * 6
+    assert layouts == ["Title Slide"] + ["Title Only"] * 7
     assert prs.slide_master.background.fill.fore_color.rgb == RGBColor(*BRAND)
     assert prs.slides[0].shapes.title.text == "Why comprehensions?"
     assert prs.slides[1].shapes.title.text == "What you will learn"
     assert all(s.has_notes_slide and s.notes_slide.notes_text_frame.text for s in prs.slides)
     pdf = lo.to_pdfs([decks.STAGE.target(course, LEC)], tmp_path)[0]
-    assert lo.pages(pdf) == 7
+    assert lo.pages(pdf) == 8
     frame = lo.page_pixels(pdf, 2)
     assert np.abs(frame[540, 1900] - np.array(BRAND)).max() <= 3  # master background shows
     assert lo.changed(frame, np.full_like(frame, BRAND)).sum() > 20000  # and the content

@@ -108,9 +108,9 @@ def test_force_runs_stages_make_thinks_are_current(mk_project):
     assert "pipeline scripts" not in make(mk_project, "scripts", "TOPIC=example", env=env).stdout
     forced = make(mk_project, "scripts", "TOPIC=example", "FORCE=1", env=env)
     assert forced.returncode == 0, forced.stderr
-    assert forced.stdout.count("pipeline scripts example --lecture") == 6
+    assert forced.stdout.count("pipeline scripts example --lecture") == 13
     backups = list((mk_project / "courses" / "example" / ".lectern" / "backup").rglob("*"))
-    assert len([p for p in backups if p.is_file()]) == 6  # the hand-written scripts, kept
+    assert len([p for p in backups if p.is_file()]) == 13  # the hand-written scripts, kept
 
 
 def test_force_never_replaces_a_hand_written_lecture_with_a_scaffold(mk_project):

@@ -13,7 +13,11 @@ from pipeline.course import Course
 from pipeline.stages import REGISTRY, STAGES
 from tests.conftest import make
 
-SECTION_2 = ("02-01-dict-and-set-comprehensions", "02-02-nested-comprehensions")
+SECTION_2 = (
+    "02-01-dict-and-set-comprehensions",
+    "02-02-nested-comprehensions",
+    "02-03-loops-map-filter-and-speed",
+)
 
 
 def test_stages_mk_is_generated_from_the_registry():

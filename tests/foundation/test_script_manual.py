@@ -12,7 +12,7 @@ from tests.golden import assert_golden
 
 def test_golden_derived_script_for_example_lecture(project):
     course = Course.load("example")
-    lec = course.outline.lectures[1]
+    lec = course.lecture("01-02-list-comprehension-syntax")
     md = course.lecture_path(lec.id).read_text()
     text = slides.render_text(derive(md, lec.title, course.outline.section_of(lec.id).title))
     assert_golden("foundation/derived-01-02.md", text)

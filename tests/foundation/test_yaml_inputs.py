@@ -46,7 +46,7 @@ def test_duplicate_keys_are_refused_in_every_yaml_file_lectern_reads(project):
     course = Course.load("example")
     topic = project / "courses/example/topic.yaml"
     topic.write_text(topic.read_text() + "level: beginner\n")  # level: is on line 8 already
-    assert "topic.yaml:44: key 'level' appears twice in this mapping (first at line 8)" in _error(
+    assert "topic.yaml:56: key 'level' appears twice in this mapping (first at line 8)" in _error(
         load_topic, topic
     )
     quiz = project / QUIZ
@@ -126,13 +126,13 @@ def test_a_bidi_override_in_a_title_is_refused(project):
     )
     path.write_text(text)
     assert _error(load_outline, path) == (
-        f"{path}:6: sections.0.lectures.0.title: contains a right-to-left override (U+202E), "
+        f"{path}:20: sections.0.lectures.1.title: contains a right-to-left override (U+202E), "
         "which shows the text in another order than it is written; delete it (right-to-left "
         "text displays correctly without one)"
     )
     # Isolates and marks, which mixed-direction text uses, are fine.
     path.write_text(text.replace("\u202e", "\u2067").replace('?"', '\u2069?"'))
-    assert load_outline(path).sections[0].lectures[0].title.startswith("Why \u2067")
+    assert load_outline(path).sections[0].lectures[1].title.startswith("Why \u2067")
 
 
 def test_a_quiz_for_another_section_or_naming_another_sections_lecture_is_refused(project):
@@ -150,8 +150,8 @@ def test_a_quiz_for_another_section_or_naming_another_sections_lecture_is_refuse
     quiz.write_text(bad)
     assert _error(Course.load("example").quiz, "01-comprehensions") == (
         f"{quiz}:6: questions.0.lecture: '03-01-generator-expressions' is not a lecture of "
-        "section 01-comprehensions; use one of: 01-01-why-comprehensions, "
-        "01-02-list-comprehension-syntax"
+        "section 01-comprehensions; use one of: 01-00-welcome, 01-01-why-comprehensions, "
+        "01-02-list-comprehension-syntax, 01-03-functions-and-the-walrus"
     )
     # The quiz stage reports it (manual mode checks the quizzes a person wrote), and
     # leaves the person's file as it is.

@@ -92,7 +92,7 @@ def test_home_links_to_lecture_with_playing_narration_and_captions(site, page):
     page.wait_for_url(f"**/lecture-{LEC}.html")
     assert page.inner_text("h1") == "Why comprehensions?"
     images = page.locator(".slide img")
-    assert images.count() == 7
+    assert images.count() == 8
     assert images.nth(3).get_attribute("alt") == "Slide 4: The same idea as a comprehension"
     audio = page.locator("#slide-3 audio")
     start = audio.evaluate("a => a.play().then(() => a.currentTime)")
@@ -134,4 +134,4 @@ def test_every_page_loads_its_images_and_no_link_is_broken(site, page):
     page.goto((site.out / "preview" / f"lecture-{LEC}.html").as_uri())
     load_images(page)
     widths = page.evaluate("[...document.images].map(i => i.naturalWidth)")
-    assert len(widths) == 7 and all(w == 640 for w in widths)
+    assert len(widths) == 8 and all(w == 640 for w in widths)

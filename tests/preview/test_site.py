@@ -34,14 +34,19 @@ def preview(course):
 def test_cli_writes_every_page_small_and_stamped(project):
     first = run_cli(project, "preview", "example")
     assert first.returncode == 0, first.stderr
-    assert "12 files" in first.stdout and "12 changed" in first.stdout
+    assert "21 files" in first.stdout and "21 changed" in first.stdout
     folder = project / "output" / "example" / "preview"
     names = sorted(p.name for p in folder.iterdir())
     assert names == sorted(
-        ["index.html", "outline.html", "style.css"]
+        ["index.html", "outline.html", "style.css", "terms.html", "terms"]
         + [
             f"quiz-0{i}-{s}.html"
-            for i, s in [(1, "comprehensions"), (2, "beyond-lists"), (3, "generators")]
+            for i, s in [
+                (1, "comprehensions"),
+                (2, "beyond-lists"),
+                (3, "generators"),
+                (4, "lazy-toolbox"),
+            ]
         ]
         + [f"lecture-{p.stem}.html" for p in (project / "courses/example/lectures").glob("*.md")]
     )
@@ -55,7 +60,7 @@ def test_cli_writes_every_page_small_and_stamped(project):
 def test_pages_without_media_show_script_draft_and_quiz(course):
     build(course)
     page = (preview(course) / f"lecture-{LEC}.html").read_text()
-    assert page.count('<li class="slide"') == 7  # the script has 7 slides
+    assert page.count('<li class="slide"') == 8  # the script has 8 slides
     assert "The same idea as a comprehension" in page
     assert "dollars = [cents / 100 for cents in prices_in_cents]" in page
     assert "<img" not in page and "<audio" not in page and "<video" not in page
@@ -79,7 +84,7 @@ def test_table_slide_shows_every_cell(course):
     path.write_text(path.read_text() + f"\n---\n\n{table}\n{note}")
     build(course)
     page = (preview(course) / f"lecture-{LEC}.html").read_text()
-    assert page.count('<li class="slide"') == 8
+    assert page.count('<li class="slide"') == 9
     box = page[page.index("Loop or comprehension") :]
     assert '<th scope="col">Task</th>' in box and "<td>a comprehension</td>" in box
 
@@ -90,14 +95,14 @@ def test_media_is_linked_not_copied_and_no_link_is_broken(course):
     fakemedia.make_video(course, LEC)
     build(course)
     page = (preview(course) / f"lecture-{LEC}.html").read_text()
-    assert page.count(f'src="../frames/{LEC}/slide-') == 7
+    assert page.count(f'src="../frames/{LEC}/slide-') == 8
     assert 'alt="Slide 4: The same idea as a comprehension"' in page
     assert f'src="../audio/{LEC}/narration.wav#t=3.00,4.00"' in page
     assert '<track kind="captions"' in page and f"../video/{LEC}.vtt" in page
     assert not [p for p in preview(course).iterdir() if p.suffix in (".png", ".wav", ".mp4")]
     assert broken_links(preview(course)) == []
     home = (preview(course) / "index.html").read_text()
-    assert "0 min 02 s" in home and "1 of 6" in home
+    assert "0 min 02 s" in home and "1 of 13" in home
 
 
 def test_link_checker_catches_a_broken_link(course):
@@ -134,13 +139,13 @@ def test_approved_example_has_nothing_waiting(course):
     home = (preview(course) / "index.html").read_text()
     assert "Nothing is waiting for review." in home
     assert "Python List Comprehensions and Generators" in home
-    assert home.count('<a href="lecture-') == 6  # status rows link to lecture pages
+    assert home.count('<a href="lecture-') == 13  # status rows link to lecture pages
 
 
 def test_broken_outline_still_builds_and_says_where(course):
     course.outline_path.write_text("sections:\n  - id: bad id\n    title: x\n")
     message = build(course)
-    assert "3 files" in message  # index, outline, css; the lecture pages cannot exist
+    assert "4 files" in message  # index, outline, css, terms; no lecture page can exist
     outline = (preview(course) / "outline.html").read_text()
     assert "outline.yaml" in outline and 'class="error"' in outline
 

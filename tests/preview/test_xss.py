@@ -258,7 +258,7 @@ def test_page_loads_everything_it_needs_under_the_policy(site, browser, served, 
         widths = v.tab.evaluate(
             "[...document.querySelectorAll('.slide img')].map(i => i.naturalWidth)"
         )
-        assert widths == [640] * 7
+        assert widths == [640] * 8
         assert (
             v.tab.evaluate("getComputedStyle(document.body).backgroundColor")
             == "rgb(244, 246, 250)"

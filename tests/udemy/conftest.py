@@ -28,8 +28,10 @@ def make_mp4(
     size: str = "1280x720",
     layout: str = "stereo",
     vcodec: str = "libx264",
+    still: bool = False,
 ) -> Path:
-    """A real MP4: a still colour at 1 fps (cheap to encode) with silent AAC audio."""
+    """A real MP4 at 1 fps (cheap to encode) with silent AAC audio: a test pattern whose
+    clock changes every second, or (`still`) one colour throughout."""
     path.parent.mkdir(parents=True, exist_ok=True)
     subprocess.run(
         [
@@ -40,7 +42,7 @@ def make_mp4(
             "-f",
             "lavfi",
             "-i",
-            f"color=c=0x224466:s={size}:r=1",
+            f"color=c=0x224466:s={size}:r=1" if still else f"testsrc2=s={size}:r=1",
             "-f",
             "lavfi",
             "-i",

@@ -96,11 +96,11 @@ def test_full_course_is_ready_and_cli_reports(built, media):
     media.place(built, ids[-1], LONG)
     proc = run_cli(built.root, "udemy", "mini")
     assert proc.returncode == 0, proc.stderr
-    assert "READY for Udemy: all 13 rules pass." in proc.stdout
+    assert "READY for Udemy: all 17 rules pass." in proc.stdout
     assert "FAIL" not in proc.stdout and udemy.STAGE.target(built).exists()
     built.video_path(ids[0]).unlink()  # a draft: one video not rendered yet
     proc = run_cli(built.root, "check-udemy", "mini")
     assert proc.returncode == 0
-    assert "NOT READY for Udemy: 2 of 13 rules fail" in proc.stdout
+    assert "NOT READY for Udemy: 2 of 17 rules fail" in proc.stdout
     assert "FAIL  every lecture has a video: missing: 01-01-first-page" in proc.stdout
     assert "FAIL  at least 30 minutes of video: 24:12 in 4 videos" in proc.stdout

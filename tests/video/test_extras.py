@@ -78,7 +78,8 @@ def test_intro_outro_music_and_watermark(project):
 def test_burned_captions_at_720p(project):
     synth.set_video(project, captions="burn", resolution=720)
     synth.write_frames(project, 1)
-    doc = synth.write_narration(project, [[1.0, 0.8]], text="Caption number {n} is here.")
+    # 25 characters in 1.3 s: readable as spoken, so no cue runs on into the pause
+    doc = synth.write_narration(project, [[1.3, 1.3]], text="Caption number {n} is here.")
     proc = run_cli(project, "video", "example", "--lecture", synth.LECTURE)
     assert proc.returncode == 0, proc.stderr
     mp4 = project / VIDEO

@@ -74,7 +74,9 @@ def test_zero_length_narration_gets_the_minimum_slide_time(project):
     assert np.allclose(changes, [1.1, 3.1], atol=0.5 / 30)  # slide 2 shown for exactly 2 s
     assert all(ok for _, ok, _ in check(mp4, project / AUDIO / "narration.json"))
     cues = (project / VIDEO).with_suffix(".vtt").read_text()
-    assert "00:00:03.100 --> 00:00:03.800" in cues  # slide 3's caption moved with it
+    assert (
+        "\n00:00:03.100 --> " in cues
+    )  # slide 3's caption moved with it (and may stay on to be read)
 
 
 def test_broken_narration_json_is_a_clear_error(project):

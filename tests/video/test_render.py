@@ -125,9 +125,9 @@ def test_captions_are_valid_webvtt_inside_the_video(rendered):
     assert vtt.startswith("WEBVTT\n\n")
     assert problems(cues, doc["duration"]) == []
     assert all(len(c.lines) <= 2 and all(len(x) <= MAX_CHARS for x in c.lines) for c in cues)
-    assert len(cues) > 5  # the long sentence was split into several cues
     second = (doc["slides"][1]["start"], doc["slides"][2]["start"])
     long_cues = [c for c in cues if second[0] <= c.start < second[1]]
+    assert len(long_cues) > 1  # the long sentence was split into several cues
     assert " ".join(" ".join(c.lines) for c in long_cues) == LONG
     srt = mp4.with_suffix(".srt").read_text(encoding="utf-8")
     assert srt.count(" --> ") == len(cues) and srt.startswith("1\n00:00:00,000 --> ")
