@@ -195,8 +195,10 @@ def forget(course_dir: Path, path: Path) -> None:
 
 
 def set_source(course_dir: Path, path: Path, key: Key) -> None:
-    """Mark the person's existing file as the version for inputs `key` (no rewrite)."""
+    """Mark the person's existing file as the version for inputs `key` (no rewrite), and
+    touch it: it is current now, and Make must not keep remaking it and what follows."""
     m = Manifest(course_dir)
     with m.locked() as data:
         entry = data.get(m.rel(path), {"written": None})
         data[m.rel(path)] = {**entry, **_source(key)}
+    stamps.touch(path)
