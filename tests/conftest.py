@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -53,6 +54,45 @@ def run_cli(root: Path, *args: str, env: dict | None = None) -> subprocess.Compl
         text=True,
         timeout=600,
     )
+
+
+# The example is a 30-minute course. These lectures (the introduction, one from each of the
+# first two sections) exercise every stage in a fifth of the time: tests that build the
+# whole course for one fact build this cut, so `make test` stays inside its budget.
+EXAMPLE_CUT = ("01-00-welcome", "01-01-why-comprehensions", "02-01-dict-and-set-comprehensions")
+
+
+def cut_example(root: Path, keep: tuple[str, ...] = EXAMPLE_CUT) -> None:
+    """Cut the project's example down to these lectures (their sections, quizzes and
+    questions), and approve the cut outline and drafts as a person would."""
+    course = root / "courses" / "example"
+    outline = yaml.safe_load((course / "outline.yaml").read_text())
+    for section in outline["sections"]:
+        section["lectures"] = [lec for lec in section["lectures"] if lec["id"] in keep]
+    outline["sections"] = [s for s in outline["sections"] if s["lectures"]]
+    (course / "outline.yaml").write_text(yaml.safe_dump(outline, sort_keys=False))
+    for kind in ("lectures", "slides"):
+        for path in (course / kind).glob("*.md"):
+            if path.stem not in keep:
+                path.unlink()
+    sections = {s["id"] for s in outline["sections"]}
+    for path in (course / "quizzes").glob("*.yaml"):
+        quiz = yaml.safe_load(path.read_text())
+        quiz["questions"] = [q for q in quiz["questions"] if q["lecture"] in keep]
+        if quiz["section"] not in sections or not quiz["questions"]:
+            path.unlink()
+        else:
+            path.write_text(yaml.safe_dump(quiz, sort_keys=False, allow_unicode=True))
+    for stage in ("outline", "drafts"):
+        done = run_cli(root, "approve", "example", stage)
+        assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.fixture
+def small_project(project) -> Path:
+    """`project` with its example cut to EXAMPLE_CUT."""
+    cut_example(project)
+    return project
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from PIL import Image
 from pipeline.book import a11y
 from pipeline.stages import book
 from tests.book.helpers import NS, Epub, load
-from tests.conftest import make_project
+from tests.conftest import cut_example, make_project
 
 LECTURE = "courses/example/lectures/01-01-why-comprehensions.md"
 ALT = "A bar chart: the comprehension runs faster than the loop"
@@ -38,8 +38,10 @@ SSV = set(
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    """The example book, built and EPUBChecked once for this module."""
-    course = load(make_project(tmp_path_factory.mktemp("sem") / "proj"), "example")
+    """The (cut) example book, built and EPUBChecked once for this module."""
+    root = make_project(tmp_path_factory.mktemp("sem") / "proj")
+    cut_example(root)
+    course = load(root, "example")
     book.run(course)
     return course
 
@@ -48,6 +50,7 @@ def built(tmp_path_factory):
 def pictured(tmp_path_factory):
     """The example book with one described image in its first lecture."""
     root = make_project(tmp_path_factory.mktemp("pic") / "proj")
+    cut_example(root)
     chart = root / "courses/example/images/chart.png"
     chart.parent.mkdir(parents=True, exist_ok=True)
     Image.new("RGB", (400, 240), "teal").save(chart)

@@ -13,8 +13,16 @@ from pipeline.errors import ConfigError, InputError
 from pipeline.fsutil import sha256_bytes
 from pipeline.stages import book
 from tests.book.helpers import NS, Epub, load
+from tests.conftest import cut_example
 
 LECTURE = "courses/example/lectures/01-01-why-comprehensions.md"
+
+
+@pytest.fixture
+def project(project):
+    """The example cut to three lectures: these tests need a course, not all of it."""
+    cut_example(project)
+    return project
 
 
 def _diagram_with_digit_hash(path) -> str:

@@ -8,11 +8,18 @@ import pytest
 from pipeline.secretguard import SecretInBundle
 from pipeline.stages import book, kdp
 from tests.book.helpers import load
-from tests.conftest import run_cli
+from tests.conftest import cut_example, run_cli
 
 KEY = "lct-test-0123456789abcdefXYZ"
 LECTURE = "courses/example/lectures/01-01-why-comprehensions.md"
 EPUB = "output/example/book/example.epub"
+
+
+@pytest.fixture
+def project(project):
+    """The example cut to three lectures: these tests need a course, not all of it."""
+    cut_example(project)
+    return project
 
 
 def _paste_key(project) -> int:

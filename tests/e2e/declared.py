@@ -14,12 +14,14 @@ from pipeline.stages import REGISTRY, Stage
 from tests.conftest import run_cli
 
 # Not inputs but bookkeeping every course carries: its settings and outline (every stage
-# loads them to know its items), the edit-protection manifest, and the caches of paid calls.
+# loads them to know its items), the edit-protection manifest, the caches of paid calls,
+# and the Udemy check's measurements of each video (keyed by the video's hash).
 ALWAYS = (
     "courses/example/topic.yaml",
     "courses/example/outline.yaml",
     "courses/example/.lectern",
     "output/.cache",
+    "output/example/checks",
 )
 
 

@@ -5,17 +5,15 @@ from __future__ import annotations
 
 import re
 import zipfile
-from pathlib import Path
 
 import pytest
-import yaml
 
-from tests.conftest import make
+from tests.conftest import cut_example, make
 from tests.e2e.declared import check_every_stage
 
-# The example is a 30-minute course; three of its lectures (the introduction among them)
-# exercise every stage in a third of the time, so `make test` stays inside its budget.
-KEEP = ("01-00-welcome", "01-01-why-comprehensions", "02-01-dict-and-set-comprehensions")
+# The example is a 30-minute course; a lecture from each of its first two sections
+# exercises every stage (lecture and section grain) in a sixth of the time.
+KEEP = ("01-01-why-comprehensions", "02-01-dict-and-set-comprehensions")
 
 STAGE_CALL = re.compile(r"-m pipeline (\w+) example(?: --(?:lecture|section) ([\w-]+))?")
 
@@ -29,35 +27,9 @@ def stage_calls(output: str) -> list[tuple[str, str]]:
     ]
 
 
-def keep_only(root: Path, keep: tuple[str, ...]) -> None:
-    """Cut the example down to these lectures (their sections, quizzes and questions), and
-    approve the cut outline and drafts as a person would."""
-    course = root / "courses" / "example"
-    outline = yaml.safe_load((course / "outline.yaml").read_text())
-    for section in outline["sections"]:
-        section["lectures"] = [lec for lec in section["lectures"] if lec["id"] in keep]
-    outline["sections"] = [s for s in outline["sections"] if s["lectures"]]
-    (course / "outline.yaml").write_text(yaml.safe_dump(outline, sort_keys=False))
-    for kind in ("lectures", "slides"):
-        for path in (course / kind).glob("*.md"):
-            if path.stem not in keep:
-                path.unlink()
-    sections = {s["id"] for s in outline["sections"]}
-    for path in (course / "quizzes").glob("*.yaml"):
-        quiz = yaml.safe_load(path.read_text())
-        quiz["questions"] = [q for q in quiz["questions"] if q["lecture"] in keep]
-        if quiz["section"] not in sections or not quiz["questions"]:
-            path.unlink()
-        else:
-            path.write_text(yaml.safe_dump(quiz, sort_keys=False, allow_unicode=True))
-    for stage in ("outline", "drafts"):
-        done = make(root, "approve", "TOPIC=example", f"STAGE={stage}")
-        assert done.returncode == 0, done.stdout + done.stderr
-
-
 @pytest.mark.slow
 def test_course_builds_everything_offline_then_reruns_only_what_changed(mk_project, tmp_path):
-    keep_only(mk_project, KEEP)
+    cut_example(mk_project, KEEP)
     first = make(mk_project, "-j2", "course", "TOPIC=example", timeout=1200)
     assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
     out = mk_project / "output" / "example"
@@ -70,8 +42,9 @@ def test_course_builds_everything_offline_then_reruns_only_what_changed(mk_proje
         assert sum(n.endswith(".mp4") for n in z.namelist()) == len(lectures)
     report = first.stdout + first.stderr
     fails = [line for line in report.splitlines() if line.strip().startswith("FAIL")]
-    assert len(fails) == 2, fails  # three lectures: short of Udemy's minimum on purpose
-    assert "at least 5 lectures" in fails[0] and "30 minutes" in fails[1]
+    assert len(fails) == 3, fails  # two lectures, no introduction: not publishable, on purpose
+    assert "at least 5 lectures" in fails[0] and "introduction" in fails[1]
+    assert "30 minutes" in fails[2]
 
     again = make(mk_project, "course", "TOPIC=example")
     assert again.returncode == 0, again.stderr

@@ -51,6 +51,7 @@ def make_mp4(
             str(seconds),
             "-c:v",
             vcodec,
+            *(["-preset", "ultrafast"] if vcodec == "libx264" else []),
             "-pix_fmt",
             "yuv420p",
             "-c:a",
