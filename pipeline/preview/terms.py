@@ -42,7 +42,11 @@ def render(course, page_dir: Path) -> str:
     reviewed = set(course.topic.narration.reviewed_terms)
     rows = [_row(course, provider, t, t.text in reviewed, page_dir) for t in terms]
     head = ["Term", "Where", "How the voice says it", "Listen", "Reviewed", "Lexicon line"]
-    body = table(head, rows, f"{len(terms)} terms") if terms else "<p>No terms found.</p>"
+    body = (
+        f'<div class="terms">{table(head, rows, f"{len(terms)} terms")}</div>'
+        if terms
+        else "<p>No terms found.</p>"
+    )
     return page(course, "Terms", f"<h1>Terms</h1>{_intro(course, provider)}{body}", PAGE)
 
 

@@ -13,9 +13,22 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from pipeline.video import annexb, segments
+
 RATE = 48000
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 LECTURE = "01-01-why-comprehensions"
+
+
+def colour_segments(work: Path, enc: segments.Encoding) -> list[list]:
+    """A red and a blue picture, each encoded as one segment: its access units."""
+    segs = []
+    for n, colour in enumerate([(200, 30, 30), (20, 90, 200)]):
+        png, seg = work / f"p{n}.png", work / f"p{n}.h264"
+        Image.new("RGB", (enc.width, enc.height), colour).save(png)
+        segments.encode(png, seg, enc)
+        segs.append(annexb.access_units(seg.read_bytes()))
+    return segs
 
 
 def frame(path: Path, n: int, size: tuple[int, int] = (1920, 1080)) -> None:

@@ -6,11 +6,11 @@ import subprocess
 
 import numpy as np
 import pytest
-from PIL import Image
 
 from pipeline.errors import LecternError
 from pipeline.tools import ffmpeg
 from pipeline.video import annexb, audio, mp4, probe, segments
+from tests.video import synth
 
 ENC = segments.Encoding(640, 360, unit=10)
 
@@ -19,12 +19,7 @@ ENC = segments.Encoding(640, 360, unit=10)
 def streams(tmp_path_factory):
     """Two pictures' segments (25 frames) and 1.5 s of AAC, as the renderer holds them."""
     work = tmp_path_factory.mktemp("mp4")
-    segs = []
-    for n, colour in enumerate([(200, 30, 30), (20, 90, 200)]):
-        png, seg = work / f"p{n}.png", work / f"p{n}.h264"
-        Image.new("RGB", (640, 360), colour).save(png)
-        segments.encode(png, seg, ENC)
-        segs.append(annexb.access_units(seg.read_bytes()))
+    segs = synth.colour_segments(work, ENC)
     frames = segs[0] + segs[1] + segs[0][:5]  # the last picture cut short, as slides are
     t = np.arange(72000) / 48000
     aac = work / "a.aac"

@@ -102,13 +102,7 @@ def test_back_to_back_idr_frames_differ_in_idr_pic_id(rendered):
 
 
 def test_renumbered_idr_frames_decode_to_the_same_pictures(tmp_path):
-    enc = segments.Encoding(320, 192, unit=10)
-    segs = []
-    for n, colour in enumerate([(200, 30, 30), (20, 90, 200)]):
-        png, seg = tmp_path / f"p{n}.png", tmp_path / f"p{n}.h264"
-        Image.new("RGB", (320, 192), colour).save(png)
-        segments.encode(png, seg, enc)
-        segs.append(annexb.access_units(seg.read_bytes()))
+    segs = synth.colour_segments(tmp_path, segments.Encoding(320, 192, unit=10))
     # three IDR frames in a row, then a whole segment and a one-frame tail
     frames = segments.frames_for([(segs[0], 1), (segs[1], 1), (segs[0], 11)], 10, [])
     plain = segs[0][:1] + segs[1][:1] + segs[0][:10] + segs[0][:1]
