@@ -57,7 +57,7 @@ def run_cli(root: Path, *args: str, env: dict | None = None) -> subprocess.Compl
 
 
 # The example is a 30-minute course. These lectures (the introduction, one from each of the
-# first two sections) exercise every stage in a fifth of the time: tests that build the
+# first two sections) exercise every stage in a quarter of the time: tests that build the
 # whole course for one fact build this cut, so `make test` stays inside its budget.
 EXAMPLE_CUT = ("01-00-welcome", "01-01-why-comprehensions", "02-01-dict-and-set-comprehensions")
 
