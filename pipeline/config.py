@@ -654,6 +654,31 @@ class UdemyConfig(Strict):
     )
 
 
+class CodeConfig(Strict):
+    """How the course's code examples are run and checked (`make check-code`)."""
+
+    check: bool = Field(
+        default=True,
+        description=(
+            "Run every fenced code block of the lectures and slide scripts in a sandbox "
+            "and compare what it prints with what the text says (docs/formats.md, Code "
+            "that runs). `false`: no block runs, and the report says so."
+        ),
+    )
+    time_s: float = Field(
+        default=10.0,
+        gt=0,
+        le=600,
+        description="The longest one block may run, in seconds, before it is stopped.",
+    )
+    memory_mb: int = Field(
+        default=1024,
+        ge=64,
+        le=65536,
+        description="The most memory one session of blocks may take, in MB.",
+    )
+
+
 class Topic(Strict):
     """The top level of `courses/<slug>/topic.yaml`: what the course is, how big, and the
     blocks below."""
@@ -763,6 +788,10 @@ class Topic(Strict):
     )
     udemy: UdemyConfig = Field(
         default_factory=UdemyConfig, description=("Udemy landing page facts.")
+    )
+    code: CodeConfig = Field(
+        default_factory=CodeConfig,
+        description=("How the code examples are run and checked: limits per block."),
     )
     theme: str = Field(
         default="default",
