@@ -26,8 +26,8 @@ override $1 := $$(RAW_$1)
 endef
 $(foreach V,TOPIC STAGE LECTURE,$(eval $(call check_name,$V)))
 # Flags are passed to Python as text (exported), never expanded by Make.
-$(foreach V,FORCE AUTO_APPROVE LECTERN_DEBUG,$(eval override $V := $$(value $V)))
-export AUTO_APPROVE LECTERN_DEBUG
+$(foreach V,FORCE AUTO_APPROVE LECTERN_DEBUG UNSAFE_LOCAL,$(eval override $V := $$(value $V)))
+export AUTO_APPROVE LECTERN_DEBUG UNSAFE_LOCAL
 # One run per course: every stage process this make starts belongs to its run, named by
 # the process id of the make the person started (see pipeline/locks.py).
 ifndef LECTERN_RUN
@@ -58,15 +58,15 @@ force_flag = $(if $(call forced,$1),$(SPACE)--force)
 # Goals that need no course; every other goal (a stage, course, status…) needs TOPIC.
 NO_TOPIC_GOALS := help setup test test-fast bench lint golden docs new
 # Goals that need no per-lecture rules (course runs its stages in sub-makes).
-NO_RULES_GOALS := $(NO_TOPIC_GOALS) course outline approve status why check-script clean \
+NO_RULES_GOALS := $(NO_TOPIC_GOALS) course outline approve status why check-script check-code clean \
 	revise estimate costs preview serve
 .PHONY: help setup test test-fast bench lint golden docs new course bundles approve status \
-	why check-script clean revise estimate costs preview serve
+	why check-script check-code clean revise estimate costs preview serve
 
 help:
 	@echo "make course TOPIC=example   build every stage, stopping at review checkpoints"
 	@echo "make test                   run the test suite"
-	@echo "make new TOPIC=x | status | why | check-script | approve STAGE=outline|drafts|scripts"
+	@echo "make new TOPIC=x | status | why | check-script | check-code | approve STAGE=outline|drafts|scripts"
 	@echo "make clean TOPIC=x | <stage> TOPIC=x"
 	@echo "make test-fast | lint | docs | golden | bench   for developing Lectern"
 
@@ -137,6 +137,10 @@ why: setup
 
 check-script: setup
 	@$(LECTERN) check-script $(TOPIC)$(if $(LECTURE), --lecture $(LECTURE))
+
+# Runs every code example in a sandbox (bubblewrap); UNSAFE_LOCAL=1 runs it without one.
+check-code: setup
+	@$(LECTERN) check-code $(TOPIC)$(if $(LECTURE), --lecture $(LECTURE))
 
 clean: setup
 	@$(LECTERN) clean $(TOPIC)

@@ -173,6 +173,17 @@ def check_script(topic: str, lecture: str | None) -> None:
     click.echo(_call("pipeline.checks.script:report", Course.load(topic), lecture))
 
 
+@cli.command("check-code")
+@click.argument("topic")
+@click.option("--lecture", "lectures", multiple=True, help="Only this lecture id.")
+@click.option(
+    "--unsafe-local", is_flag=True, help="Run without a sandbox: only for code you trust."
+)
+def check_code(topic: str, lectures: tuple, unsafe_local: bool) -> None:
+    """Run every code block in a sandbox; report where it differs from what the text says."""
+    _call("pipeline.stages.code:check_course", Course.load(topic), list(lectures), unsafe_local)
+
+
 @cli.command("check-udemy")
 @click.argument("topic")
 def check_udemy(topic: str) -> None:

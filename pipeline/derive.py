@@ -148,7 +148,16 @@ def _visual(heading: str, b: Block, lead: list[str], after: list[str]) -> Slide:
     if b.kind == "list":
         return Slide("bullets", heading, 0, note=note, bullets=b.items)
     if b.kind == "code":
-        return Slide("code", heading, 0, note=note, code=b.text, language=b.language)
+        return Slide(
+            "code",
+            heading,
+            0,
+            note=note,
+            code=b.text,
+            language=b.language,
+            run=b.run,
+            output=b.fill,
+        )
     if b.kind == "table":
         return Slide("table", heading, 0, note=note, rows=b.rows)
     if b.kind == "quote":

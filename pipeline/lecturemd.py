@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import markdown
 from lxml import html
 from markdown import Extension
 from markdown.preprocessors import Preprocessor
 
+from pipeline.code import blocks as code_blocks
 from pipeline.slides import Bullet
 
 ITEM = re.compile(r"^( *)([-*+]|\d+[.)])( +|$)")
@@ -79,12 +81,39 @@ class _NestLists(Preprocessor):
         return nest_lists(lines)
 
 
+class _CodeMarks(Preprocessor):
+    """Drops the code check's directives (`@run: no` above a fence, `run=no` in its info
+    string): they tell Lectern how to run a block, and no reader should see them."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        out: list[str] = []
+        for n, line in enumerate(lines):
+            fence = code_blocks.FENCE.match(line)
+            if fence and fence["info"]:
+                language = code_blocks.split_info(fence["info"])[0]
+                line = f"{fence['indent']}{fence['fence']}{language}"
+            elif code_blocks.MARK.match(line) and _fence_follows(lines, n + 1):
+                continue
+            out.append(line)
+        return out
+
+
+def _fence_follows(lines: list[str], start: int) -> bool:
+    """Whether the next line that is not blank or another directive opens a fence."""
+    for line in lines[start:]:
+        if line.strip() and not code_blocks.MARK.match(line):
+            return bool(code_blocks.FENCE.match(line))
+    return False
+
+
 class NestLists(Extension):
     """Python-Markdown extension: CommonMark-style list nesting (see the module docstring)."""
 
     def extendMarkdown(self, md) -> None:  # noqa: N802 (Python-Markdown's name)
         # After fenced_code (25) has set code blocks aside, so code is never re-indented.
         md.preprocessors.register(_NestLists(md), "nest_lists", 22)
+        # Before fenced_code (25), which would not see a fence whose info string has flags.
+        md.preprocessors.register(_CodeMarks(md), "code_marks", 28)
 
 
 def extensions(*more: str) -> list:
@@ -104,6 +133,8 @@ class Block:
     src: str = ""
     by: str = ""  # a quote's attribution
     label: str = ""  # a callout's kind: Note, Tip, Warning…
+    run: str = "yes"  # code: how the code check runs it (`@run: no`, `fresh`)
+    fill: bool = False  # code: `@output: run`
 
 
 def blocks(md_text: str) -> list[Block]:
@@ -114,7 +145,20 @@ def blocks(md_text: str) -> list[Block]:
     for el in root:
         if isinstance(el.tag, str):  # comments and processing instructions are not
             out += _block(el)
+    _code_marks(md_text, out)
     return out
+
+
+def _code_marks(md_text: str, found: list[Block]) -> None:
+    """Give each code block the run directives the markdown reader dropped."""
+    marked = iter(
+        b for b in code_blocks.find(Path("lecture.md"), md_text) if b.run != "yes" or b.fill
+    )
+    mark = next(marked, None)
+    for b in found:
+        if mark is not None and b.kind == "code" and b.text == mark.code.rstrip("\n"):
+            b.run, b.fill = mark.run, mark.fill
+            mark = next(marked, None)
 
 
 def _block(el) -> list[Block]:

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 import yaml
 
 from pipeline import placeholders, yamlsrc
-from pipeline.errors import CheckpointPending, InputError
+from pipeline.code import check
+from pipeline.errors import CheckpointPending, InputError, LecternError
 from pipeline.fsutil import atomic_write_text, sha256_file
 
 if TYPE_CHECKING:  # the stage registry reads approvals, and a course loads the registry
@@ -56,6 +57,7 @@ def approve(course: Course, stage: str, force: bool = False) -> str:
         )
     if not force:
         _refuse_placeholders(course, stage, files)
+        _refuse_failing_code(course, stage, files)
     data = load(course)
     data[stage] = {
         "approved_by": os.environ.get("LECTERN_USER") or _user(),
@@ -76,6 +78,26 @@ def _refuse_placeholders(course: Course, stage: str, files: list[Path]) -> None:
             f"{placeholders.FIX}, then approve again; to publish them as they are: "
             f"`make approve TOPIC={course.slug} STAGE={stage} FORCE=1`"
         )
+
+
+def _refuse_failing_code(course: Course, stage: str, files: list[Path]) -> None:
+    """An approved lecture or slide script is one whose code runs as it says."""
+    report = code_problems(course, stage, files)
+    if report:
+        raise InputError(
+            f"not approved: code in the {stage} does not run as the text says.\n{report}\n"
+            "Fix the lines above (or mark a block `@run: no`), then approve again; to "
+            f"approve them as they are: `make approve TOPIC={course.slug} STAGE={stage} FORCE=1`"
+        )
+
+
+def code_problems(course: Course, stage: str, files: list[Path]) -> str:
+    """The code check's report of these files when a block fails, else ''."""
+    if stage == "outline" or not course.topic.code.check:
+        return ""
+    unsafe = os.environ.get("UNSAFE_LOCAL", "") not in ("", "0")
+    report = check.check_files(course, files, unsafe)
+    return report.text(passed_files=False) if report.failed else ""
 
 
 def accepted(course: Course, path: Path) -> bool:
@@ -131,6 +153,16 @@ def needs_review(course: Course, stage: str) -> bool:
     return stage in course.topic.review
 
 
+def _code_report(course: Course, stage: str) -> str:
+    """What the code check finds in the files waiting for review ('' when all run)."""
+    try:
+        return code_problems(
+            course, stage, [f for f in reviewed_files(course, stage) if f.exists()]
+        )
+    except LecternError as exc:  # no sandbox: say so here, approve refuses with the fix
+        return f"  (not checked: {exc.format_message()})"
+
+
 def checkpoint(course: Course, stage: str) -> None:
     """Raise CheckpointPending (a normal stop) when the person has not approved yet; an
     outline with mistakes is an error (exit 1), never a normal stop."""
@@ -145,6 +177,10 @@ def checkpoint(course: Course, stage: str) -> None:
     lines += [f"  courses/{course.slug}/{rel}" for rel in changed[:20]]
     if len(changed) > 20:
         lines.append(f"  … and {len(changed) - 20} more")
+    problems = _code_report(course, stage)
+    if problems:
+        lines += ["Their code does not all run as the text says (fix it before approving):"]
+        lines += [problems]
     slug = course.slug
     lines += [
         "When they read right, approve and continue with:",

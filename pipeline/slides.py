@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import builds
+from pipeline.code import blocks as code_blocks
 from pipeline.errors import InputError
 from pipeline.fsutil import read_text
 from pipeline.paths import SearchPath, check_image, find
@@ -18,7 +19,7 @@ KINDS = ("title", "bullets", "code", "image", "columns", "quote", "table", "summ
 DIRECTIVES = {
     "title": {"subtitle"},
     "bullets": {"build"},
-    "code": {"line-numbers", "caption", "highlight", "build"},
+    "code": {"line-numbers", "caption", "highlight", "build", "run", "output"},
     "image": {"image", "caption"},
     "columns": {"left", "right", "build"},
     "quote": {"by"},
@@ -68,6 +69,8 @@ class Slide:
     build: bool = True  # `@build: off`: the slide is shown whole from the start
     highlight: list[list[int]] = field(default_factory=list)  # code: lines of each step
     marks: list[int] = field(default_factory=list)  # where `[>]` markers were in the note
+    output: bool = False  # code: `@output: run` shows what the code printed under it
+    run: str = "yes"  # code: `@run: no` or `fresh` (pipeline/code/blocks.py)
 
 
 @dataclass
@@ -215,7 +218,7 @@ def _parse_body(
                         "a `code` slide holds one code block; put the second "
                         "one on its own `## [code]` slide",
                     )
-                fence, slide.language = [], stripped[3:].strip()
+                fence, slide.language = [], code_blocks.split_info(stripped[3:])[0]
             else:
                 slide.code, fence = "\n".join(fence), None
             continue
@@ -267,6 +270,14 @@ def _directive(
         slide.build = _switch(value, key, no, cur)
     elif key == "highlight":
         slide.highlight = [_lines(part, no, cur) for part in value.split(",")]
+    elif key == "run":
+        if value.lower() not in code_blocks.RUN_VALUES:
+            raise cur.fail(no, f"@run is `yes`, `no` or `fresh`, not '{value}'")
+        slide.run = value.lower()
+    elif key == "output":
+        if value.lower() != "run":
+            raise cur.fail(no, "@output takes `run` (show what the code printed)")
+        slide.output = True
     elif key in ("left", "right"):
         setattr(slide, f"{key}_title", value)
         return key
@@ -394,6 +405,8 @@ def _render_slide(s: Slide, course_dir: Path | None) -> str:
         out += ["@line-numbers: on"] if s.line_numbers else []
         if s.highlight and not s.marks:
             out.append("@highlight: " + ", ".join(map(_lines_text, s.highlight)))
+        out += [f"@run: {s.run}"] if s.run != "yes" else []
+        out += ["@output: run"] if s.output else []
         out += [f"```{s.language}", s.code, "```"]
     if s.image is not None:
         img = Path(s.image)

@@ -6,7 +6,9 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline import stages
 from pipeline.book.images import ImageRef, scan
+from pipeline.code import fill
 from pipeline.course import Course
 from pipeline.errors import ConfigError, InputError
 from pipeline.fsutil import atomic_write_text, hash_json, read_text, sha256_file
@@ -50,7 +52,7 @@ def load(course: Course) -> Sources:
                 f"{shown(course, path)}: lecture draft missing; run "
                 f"`make drafts TOPIC={course.slug}` or write it by hand"
             )
-        text = read_text(path)
+        text = fill.lecture_text(path, read_text(path), stages.stage("code").target(course, lec.id))
         lectures[lec.id], files[shown(course, path)] = text, text
         images[lec.id] = scan(path, text, course.image_dirs, shown(course, path))
     quizzes = {}

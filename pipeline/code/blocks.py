@@ -51,6 +51,7 @@ class CodeBlock:
     fill: bool = False  # `@output: run`: the book and the slide show what it printed
     expected: Expected | None = None
     placeholder: int = 0  # the line of a `<!-- output -->` to fill, if any
+    end: int = 0  # the closing fence
 
     @property
     def first_code_line(self) -> int:
@@ -92,7 +93,7 @@ def find(path: Path, text: str) -> list[CodeBlock]:
         elif fence:
             end = _closing(lines, i, fence["fence"])
             language, flags = split_info(fence["info"])
-            block = CodeBlock(path, i + 1, language, "\n".join(lines[i + 1 : end]))
+            block = CodeBlock(path, i + 1, language, "\n".join(lines[i + 1 : end]), end=end + 1)
             previous = found[-1] if found else None
             if previous and _is_output(language, intro, previous, lines, i):
                 previous.expected = Expected(block.code, i + 2)

@@ -81,7 +81,7 @@ class Report:
         total = sum(counts.values())
         tally = ", ".join(f"{n} {k}" for k, n in counts.items() if n or k in ("passed", "failed"))
         lines.append(
-            f"{total} code blocks in {len(self.outcomes)} files: {tally}; {self.sessions} "
+            f"{total} code blocks in {_plural(len(self.outcomes), 'file')}: {tally}; {self.sessions} "
             f"sessions ({self.cached} from the cache) in {self.seconds:.1f} s"
         )
         return "\n".join(lines)
@@ -91,6 +91,10 @@ class Report:
             return path.resolve().relative_to(self.root.resolve()).as_posix()
         except ValueError:
             return str(path)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' * (n != 1)}"
 
 
 def _count(outcomes: list[Outcome]) -> str:
@@ -220,6 +224,14 @@ def _run(course, sessions: list[Session], limits: sandbox.Limits, where) -> None
             s.results = results
             if not any(r.get("killed") or r.get("timeout") for r in results):
                 atomic_write_text(path, json.dumps(results))
+
+
+def runner_facts(_course, _item: str | None) -> dict:
+    """A part of the code stage's key: the runners' code and the languages' versions."""
+    return {
+        "runners": [sha256_file(sandbox.HERE / name) for name in RUNNER_FILES],
+        "python": languages.version("python"),
+    }
 
 
 def _cache_path(course, s: Session, limits: sandbox.Limits, where) -> Path:

@@ -111,9 +111,9 @@ def _binds() -> list[str]:
             args += ["--symlink", os.readlink(path), str(path)]
         elif path.exists():
             args += ["--ro-bind", str(path), str(path)]
+    made: set[str] = {"/", "/usr", "/tmp"}
     for name in ETC:
-        args += ["--ro-bind-try", f"/etc/{name}", f"/etc/{name}"]
-    made: set[str] = {"/", "/usr", "/etc", "/tmp"}
+        args += _parents(f"/etc/{name}", made) + ["--ro-bind-try", f"/etc/{name}", f"/etc/{name}"]
     for prefix in _interpreter_dirs():
         args += _parents(prefix, made) + ["--ro-bind", prefix, prefix]
     args += ["--ro-bind", str(HERE), "/lectern"]

@@ -203,6 +203,21 @@ REGISTRY: tuple[Stage, ...] = (
         review="drafts",
     ),
     Stage(
+        "code",
+        "lecture",
+        ("{O}/code/{ID}.json",),
+        (
+            File("{C}/lectures/{ID}.md", "the lecture"),
+            File("{C}/slides/{ID}.md", "the slide script"),
+            Setting("code"),
+            Derived("the code runners and languages", "pipeline.code.check:runner_facts"),
+        ),
+        1,
+        "every code block of the lecture and its slides run in a sandbox and checked",
+        review="drafts",
+        batch=True,
+    ),
+    Stage(
         "decks",
         "lecture",
         ("{O}/decks/{ID}.pptx", "{O}/decks/{ID}.json", "{O}/decks/{ID}.states.pptx"),
@@ -214,6 +229,11 @@ REGISTRY: tuple[Stage, ...] = (
                 ("{C}/images/*", "{R}/assets/images/*"),
             ),
             Derived("the theme", "pipeline.stages.decks:theme_facts", ("{R}/assets/themes/*/*",)),
+            Derived(
+                "what its code printed",
+                "pipeline.stages.decks:printed",
+                ("{O}/code/{ID}.json",),
+            ),
             *TITLES,
             Setting("language"),
             Setting("theme"),
@@ -288,6 +308,7 @@ REGISTRY: tuple[Stage, ...] = (
                 "pipeline.stages.book:source_facts",
                 (
                     "{C}/lectures/{EACH_ID}.md",
+                    "{O}/code/{EACH_ID}.json",
                     "{C}/quizzes/{EACH_SID}.yaml",
                     "{C}/images/*",
                     "{C}/outline.yaml",

@@ -11,6 +11,7 @@ from collections import Counter
 from pathlib import Path
 
 from pipeline import log, slides, stages
+from pipeline.code import fill
 from pipeline.course import Course
 from pipeline.deck.build import build
 from pipeline.deck.draw import Info
@@ -52,6 +53,17 @@ def theme_facts(course: Course, _item: str | None) -> dict:
     }
 
 
+def printed(course: Course, lecture_id: str) -> dict[int, str]:
+    """A part of the key: what the code of each `@output: run` slide printed."""
+    if not course.slides_path(lecture_id).exists():
+        return {}
+    return fill.slide_outputs(code_results(course, lecture_id), parse(course, lecture_id))
+
+
+def code_results(course: Course, lecture_id: str) -> Path:
+    return stages.stage("code").target(course, lecture_id)
+
+
 def _titles(course: Course, lecture_id: str) -> dict[str, str]:
     return {
         "section": course.outline.section_of(lecture_id).title,
@@ -75,6 +87,10 @@ def make_deck(course: Course, lecture_id: str) -> int:
     titles = _titles(course, lecture_id)
     info = Info(t.title, titles["section"], titles["lecture"], t.language)
     script = parse(course, lecture_id)
+    shown = fill.slide_outputs(code_results(course, lecture_id), script)
+    for slide in script:
+        if slide.line in shown:
+            slide.code = fill.with_output(slide.code, slide.language, shown[slide.line])
     deck = build(script, course.theme, info, course.topic.video.builds)
     target, mapping_file, states = STAGE.outputs(course, lecture_id)
     atomic_write_bytes(states, deck.states)

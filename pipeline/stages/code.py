@@ -1,0 +1,95 @@
+"""code stage: every code block of a lecture and its slide script run in a sandbox and
+compared with what the text says it prints (pipeline/code). It writes
+output/T/code/ID.json, what each block printed, only for a lecture whose code passes:
+the decks and the book wait for it, and show that output where the text asks."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from pipeline import log, stages
+from pipeline.code import check, fill
+from pipeline.code.check import Report
+from pipeline.course import Course
+from pipeline.errors import InputError
+from pipeline.formats import jsonfile
+from pipeline.formats.code import BlockRun, CodeResults
+
+STAGE = stages.stage("code")
+FIX = (
+    "fix the lines above; mark a block that is not meant to run with `@run: no` on the "
+    "line above its fence (docs/formats.md, Code that runs)"
+)
+
+
+def unsafe_local() -> bool:
+    """UNSAFE_LOCAL=1 (make) runs code without a sandbox, for code the person trusts."""
+    return os.environ.get("UNSAFE_LOCAL", "") not in ("", "0")
+
+
+def files(course: Course, lecture_id: str) -> list[Path]:
+    return [course.lecture_path(lecture_id), course.slides_path(lecture_id)]
+
+
+def run(course: Course, only: list[str] | None = None, force: bool = False) -> None:
+    """Check every lecture whose code, or the check's settings, changed."""
+    todo = list(STAGE.pending(course, course.lecture_ids(only), force))
+    if not todo:
+        return
+    if not course.topic.code.check:
+        for lecture_id, key in todo:
+            save(course, lecture_id, Report(course.root, "code.check is off", {}))
+            STAGE.record(course, lecture_id, key)
+        log.info(f"code: not run (code.check is off in courses/{course.slug}/topic.yaml)")
+        return
+    paths = [p for lecture_id, _ in todo for p in files(course, lecture_id)]
+    report = check.check_files(course, paths, unsafe_local())
+    failed = []
+    for lecture_id, key in todo:
+        if any(
+            o.status == "failed"
+            for p in files(course, lecture_id)
+            for o in report.outcomes.get(p, [])
+        ):
+            failed.append(lecture_id)
+            continue
+        save(course, lecture_id, report)
+        STAGE.record(course, lecture_id, key)
+    log.info(report.text(passed_files=False).splitlines()[-1])
+    if failed:
+        raise InputError(f"{report.text(passed_files=False)}\n{FIX}")
+
+
+def check_course(course: Course, only: list[str], unsafe: bool = False) -> None:
+    """`make check-code`: the whole report, every file listed; an error when any fails."""
+    paths = [p for lecture_id in course.lecture_ids(only) for p in files(course, lecture_id)]
+    if not course.topic.code.check:
+        log.info(f"code check: off (code.check in courses/{course.slug}/topic.yaml)")
+        return
+    report = check.check_files(course, paths, unsafe or unsafe_local())
+    click.echo(report.text())
+    if report.failed:
+        raise InputError(f"code check failed: {FIX}")
+
+
+def save(course: Course, lecture_id: str, report: Report) -> None:
+    """Write what each block of the lecture did, for decks and the book."""
+    runs = []
+    for kind, path in zip(("lecture", "slides"), files(course, lecture_id), strict=True):
+        for o in report.outcomes.get(path, []):
+            runs.append(
+                BlockRun(
+                    file=kind,
+                    line=o.block.line,
+                    language=o.block.language,
+                    status=o.status,
+                    code_sha=fill.code_sha(o.block.code),
+                    stdout=o.stdout,
+                )
+            )
+    jsonfile.write(
+        STAGE.target(course, lecture_id), CodeResults(isolation=report.isolation, blocks=runs)
+    )
