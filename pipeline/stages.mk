@@ -44,7 +44,7 @@ $(foreach L,$(SECTIONS),$(eval $(call quizzes_rule,$(L))))
 
 code: setup $(code_OUT)
 ifneq ($(LECTURES),)
-$(code_OUT) &: $(C)/lectures/.md $(C)/slides/.md $(C)/topic.yaml $(CODE) $(call force_dep,code)
+$(code_OUT) &: $(foreach X,$(LECTURES),$(C)/lectures/$(X).md) $(foreach X,$(LECTURES),$(C)/slides/$(X).md) $(C)/topic.yaml $(CODE) $(call force_dep,code)
 	$(LECTERN) code $(TOPIC)$(call force_flag,code)
 endif
 

@@ -66,7 +66,7 @@ class Report:
         lines = [f"code check ({self.isolation})"] if self.isolation else ["code check"]
         counts = {"passed": 0, "parsed": 0, "failed": 0, "skipped": 0}
         for path, outcomes in self.outcomes.items():
-            rel = self._rel(path)
+            rel = self.rel(path)
             for o in outcomes:
                 counts[o.status] += 1
             bad = [o for o in outcomes if o.status in ("failed", "skipped")]
@@ -80,13 +80,14 @@ class Report:
                     lines.append(f"  {rel}:{o.block.line}: skipped: {o.note}")
         total = sum(counts.values())
         tally = ", ".join(f"{n} {k}" for k, n in counts.items() if n or k in ("passed", "failed"))
+        where = _plural(len(self.outcomes), "file")
         lines.append(
-            f"{total} code blocks in {_plural(len(self.outcomes), 'file')}: {tally}; {self.sessions} "
-            f"sessions ({self.cached} from the cache) in {self.seconds:.1f} s"
+            f"{total} code blocks in {where}: {tally}; {self.sessions} sessions "
+            f"({self.cached} from the cache) in {self.seconds:.1f} s"
         )
         return "\n".join(lines)
 
-    def _rel(self, path: Path) -> str:
+    def rel(self, path: Path) -> str:
         try:
             return path.resolve().relative_to(self.root.resolve()).as_posix()
         except ValueError:

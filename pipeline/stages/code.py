@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from pipeline import log, stages
-from pipeline.code import check, fill
+from pipeline.code import check, fill, fix
 from pipeline.code.check import Report
 from pipeline.course import Course
 from pipeline.errors import InputError
@@ -60,7 +60,7 @@ def run(course: Course, only: list[str] | None = None, force: bool = False) -> N
         STAGE.record(course, lecture_id, key)
     log.info(report.text(passed_files=False).splitlines()[-1])
     if failed:
-        raise InputError(f"{report.text(passed_files=False)}\n{FIX}")
+        raise InputError("\n".join([report.text(passed_files=False), *_fixes(course, report), FIX]))
 
 
 def check_course(course: Course, only: list[str], unsafe: bool = False) -> None:
@@ -72,7 +72,12 @@ def check_course(course: Course, only: list[str], unsafe: bool = False) -> None:
     report = check.check_files(course, paths, unsafe or unsafe_local())
     click.echo(report.text())
     if report.failed:
-        raise InputError(f"code check failed: {FIX}")
+        raise InputError("\n".join(["code check failed", *_fixes(course, report, unsafe), FIX]))
+
+
+def _fixes(course: Course, report: Report, unsafe: bool = False) -> list[str]:
+    """When an LLM writes this course: its proposed fixes (see pipeline/code/fix.py)."""
+    return fix.propose(course, report, unsafe or unsafe_local()) if course.topic.uses_llm else []
 
 
 def save(course: Course, lecture_id: str, report: Report) -> None:
