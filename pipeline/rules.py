@@ -104,8 +104,7 @@ def _prerequisites(stage: Stage, item: str) -> str:
 
 def _make_prerequisite(template: str, item: str, stage: Stage) -> str:
     """A read template as Make prerequisites: {EACH_ID} / {EACH_SID} become a foreach over
-    the section's (or course's) lectures or the sections (so does {ID} for a batch
-    stage), a glob becomes $(wildcard)."""
+    the section's (or course's) lectures or the sections, a glob becomes $(wildcard)."""
     each = re.search(r"\{EACH_(S?ID)\}", template)
     if each:
         ids = (
@@ -115,8 +114,6 @@ def _make_prerequisite(template: str, item: str, stage: Stage) -> str:
         )
         inner = _make_path(template.replace(each[0], "{ID}"), "$(X)")
         return f"$(foreach X,$({ids}),{inner})"
-    if stage.batch and "{ID}" in template:  # one process makes every lecture's output
-        return f"$(foreach X,$(LECTURES),{_make_path(template, '$(X)')})"
     path = _make_path(template, item)
     return f"$(wildcard {path})" if "*" in path else path
 

@@ -43,14 +43,15 @@ endef
 $(foreach L,$(SECTIONS),$(eval $(call quizzes_rule,$(L))))
 
 code: setup $(code_OUT)
-ifneq ($(LECTURES),)
-$(code_OUT) &: $(foreach X,$(LECTURES),$(C)/lectures/$(X).md) $(foreach X,$(LECTURES),$(C)/slides/$(X).md) $(C)/topic.yaml $(CODE) $(call force_dep,code)
-	$(LECTERN) code $(TOPIC)$(call force_flag,code)
-endif
+define code_rule
+$(O)/code/$(1).json &: $(C)/lectures/$(1).md $(C)/topic.yaml $(CODE) $(call force_dep,code)
+	$$(LECTERN) code $$(TOPIC) --lecture $(1)$$(call force_flag,code)
+endef
+$(foreach L,$(LECTURES),$(eval $(call code_rule,$(L))))
 
 decks: setup $(decks_OUT)
 define decks_rule
-$(O)/decks/$(1).pptx $(O)/decks/$(1).json $(O)/decks/$(1).states.pptx &: $(C)/slides/$(1).md $(wildcard $(C)/images/*) $(wildcard assets/images/*) $(wildcard assets/themes/*/*) $(O)/code/$(1).json $(C)/topic.yaml $(C)/outline.yaml $(CODE) $(call force_dep,decks)
+$(O)/decks/$(1).pptx $(O)/decks/$(1).json $(O)/decks/$(1).states.pptx &: $(C)/slides/$(1).md $(wildcard $(C)/images/*) $(wildcard assets/images/*) $(wildcard assets/themes/*/*) $(C)/topic.yaml $(C)/outline.yaml $(CODE) $(call force_dep,decks)
 	$$(LECTERN) decks $$(TOPIC) --lecture $(1)$$(call force_flag,decks)
 endef
 $(foreach L,$(LECTURES),$(eval $(call decks_rule,$(L))))

@@ -201,7 +201,8 @@ def _payload(rel: str, block: CodeBlock, k: str) -> dict:
 
 def transcript(code: str) -> tuple[str, str]:
     """A console transcript as (the commands after `$ `, what the rest says they print)."""
-    commands, shown = [], []
+    commands: list[str] = []
+    shown: list[str] = []
     for line in code.splitlines():
         (commands if line.startswith("$ ") else shown).append(line.removeprefix("$ "))
     return "\n".join(commands), "\n".join(shown)
@@ -269,7 +270,7 @@ def _judge(block: CodeBlock, result: dict, limits: sandbox.Limits) -> Outcome:
     _, shown = compare.split_traceback(block.expected.text if block.expected else "")
     if error and not compare.raised_as_shown(shown, error):
         findings.append(_error_finding(block, error, limits))
-    elif shown and not error:
+    elif shown and block.expected and not error:
         findings.append(Finding(block.expected.line, f"expected {shown}, but nothing was raised"))
     findings += compare.check_output(block, result)
     return Outcome(

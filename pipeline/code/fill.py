@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.code.blocks import CodeBlock, find
+from pipeline.code.check import Report
 from pipeline.errors import InputError
 from pipeline.formats import jsonfile
 from pipeline.formats.code import BlockRun, CodeResults
@@ -22,12 +23,11 @@ def wanted(path: Path, text: str) -> list[CodeBlock]:
     return [b for b in find(path, text) if b.fill or b.placeholder]
 
 
-def outputs(results_path: Path, file: str, blocks: list[CodeBlock]) -> dict[int, str]:
+def outputs(results_path: Path, blocks: list[CodeBlock]) -> dict[int, str]:
     """What each of these blocks printed, by its fence line, from the code stage's file."""
     if not blocks:
         return {}
-    results = jsonfile.read(CodeResults, results_path, "code")
-    runs = [r for r in results.blocks if r.file == file]
+    runs = jsonfile.read(CodeResults, results_path, "code").blocks
     found = {}
     for block in blocks:
         run = _match(runs, block)
@@ -44,7 +44,8 @@ def outputs(results_path: Path, file: str, blocks: list[CodeBlock]) -> dict[int,
 def _match(runs: list[BlockRun], block: CodeBlock) -> BlockRun | None:
     sha = code_sha(block.code)
     same_line = [r for r in runs if r.code_sha == sha and r.line == block.line]
-    return (same_line or [r for r in runs if r.code_sha == sha] or [None])[0]
+    found = same_line or [r for r in runs if r.code_sha == sha]
+    return found[0] if found else None
 
 
 def lecture_text(path: Path, text: str, results_path: Path) -> str:
@@ -52,7 +53,7 @@ def lecture_text(path: Path, text: str, results_path: Path) -> str:
     blocks = wanted(path, text)
     if not blocks:
         return text
-    printed = outputs(results_path, "lecture", blocks)
+    printed = outputs(results_path, blocks)
     lines = text.splitlines()
     # from the end, so earlier line numbers stay right
     for block in sorted(blocks, key=lambda b: b.line, reverse=True):
@@ -67,20 +68,19 @@ def lecture_text(path: Path, text: str, results_path: Path) -> str:
 COMMENT = {"sql": "--", "sqlite": "--", "javascript": "//", "js": "//", "node": "//"}
 
 
-def slide_outputs(results_path: Path, slides: list) -> dict[int, str]:
-    """What each code slide marked `@output: run` printed, by its heading line."""
-    marked = [s for s in slides if s.kind == "code" and s.output]
-    if not marked:
-        return {}
-    results = jsonfile.read(CodeResults, results_path, "code")
-    runs = {r.code_sha: r for r in results.blocks if r.file == "slides" and r.status == "passed"}
+def slide_outputs(report: Report, path: Path, slides: list) -> dict[int, str]:
+    """What each code slide marked `@output: run` printed (from the slide script's code
+    check), by the slide's heading line."""
+    runs = {
+        code_sha(o.block.code): o for o in report.outcomes.get(path, []) if o.status == "passed"
+    }
     found = {}
-    for s in marked:
+    for s in (s for s in slides if s.kind == "code" and s.output):
         run = runs.get(code_sha(s.code))
         if run is None:
             raise InputError(
-                f"{results_path}: slide '{s.title}' (line {s.line}) asks for `@output: run`, "
-                "but its code was not run: run `make check-code`"
+                f"{path}:{s.line}: slide '{s.title}' asks for `@output: run`, but its code "
+                "does not run (it is `@run: no`, or its language is not run)"
             )
         found[s.line] = run.stdout
     return found
@@ -90,4 +90,4 @@ def with_output(code: str, language: str, printed: str) -> str:
     """A slide's code with what it printed under it, as comments of its language."""
     mark = COMMENT.get(language, "#")
     shown = [f"{mark} {line}".rstrip() for line in printed.rstrip("\n").splitlines()]
-    return "\n".join([code.rstrip("\n"), "", f"{mark} Output:", *shown])
+    return "\n".join([code.rstrip("\n"), "", f"{mark} Output:", *(shown or [f"{mark} (nothing)"])])

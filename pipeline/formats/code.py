@@ -1,5 +1,5 @@
-"""output/T/code/ID.json: what each code block of a lecture and its slide script did
-(written by the code stage, read by decks and the book for `@output: run`)."""
+"""output/T/code/ID.json: what each code block of a lecture did (written by the code
+stage, read by the book and the preview for `@output: run`)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from pipeline.config import Strict
 class BlockRun(Strict):
     """One block: where it is, how it went, and what it printed."""
 
-    file: Literal["lecture", "slides"]
     line: int  # its opening fence
     language: str
     status: Literal["passed", "parsed", "skipped"]  # a failing lecture has no results file
@@ -20,7 +19,7 @@ class BlockRun(Strict):
 
 
 class CodeResults(Strict):
-    """Every block of one lecture and its slide script, in file order."""
+    """Every block of one lecture, in file order."""
 
     isolation: str
     blocks: list[BlockRun] = []

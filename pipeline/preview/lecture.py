@@ -9,10 +9,11 @@ from urllib.parse import quote
 import markdown
 from markdown.extensions.toc import slugify
 
-from pipeline import lecturemd
+from pipeline import lecturemd, stages
 from pipeline import slides as slide_format
 from pipeline.book import sanitize
-from pipeline.errors import LecternError
+from pipeline.code import fill
+from pipeline.errors import InputError, LecternError
 from pipeline.preview.html import bullets, esc, href, lecture_page, page, table
 from pipeline.preview.media import LectureMedia, lecture_media
 from pipeline.preview.sources import mark
@@ -110,6 +111,15 @@ def _full_audio(media: LectureMedia, page_dir: Path) -> str:
     )
 
 
+def _with_outputs(course, lecture_id: str, path: Path) -> str:
+    """The draft with the real output of its `@output: run` blocks, once they have run."""
+    text = path.read_text(encoding="utf-8")
+    try:
+        return fill.lecture_text(path, text, stages.stage("code").target(course, lecture_id))
+    except InputError:  # not checked yet: the draft as written
+        return text
+
+
 def _draft(course, lecture_id: str, page_dir: Path) -> str:
     """The draft as HTML cleaned by the book's allowlist, images pointed at the course folder."""
     path = course.lecture_path(lecture_id)
@@ -118,7 +128,7 @@ def _draft(course, lecture_id: str, page_dir: Path) -> str:
             f'<p class="notice">No draft yet: run <code>make drafts TOPIC={course.slug}</code>.</p>'
         )
     body = markdown.markdown(
-        path.read_text(encoding="utf-8"),
+        _with_outputs(course, lecture_id, path),
         extensions=lecturemd.extensions("footnotes", "codehilite", "toc"),
         extension_configs={
             "codehilite": {"guess_lang": False},

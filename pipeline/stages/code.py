@@ -1,7 +1,8 @@
-"""code stage: every code block of a lecture and its slide script run in a sandbox and
-compared with what the text says it prints (pipeline/code). It writes
-output/T/code/ID.json, what each block printed, only for a lecture whose code passes:
-the decks and the book wait for it, and show that output where the text asks."""
+"""code stage: every code block of a lecture run in a sandbox and compared with what the
+text says it prints (pipeline/code). It writes output/T/code/ID.json, what each block
+printed, only for a lecture whose code passes: the book waits for it, and shows that
+output where the text asks. The decks stage checks the slide scripts the same way
+(`check_slides`), so an edited slide never remakes the book."""
 
 from __future__ import annotations
 
@@ -34,6 +35,17 @@ def files(course: Course, lecture_id: str) -> list[Path]:
     return [course.lecture_path(lecture_id), course.slides_path(lecture_id)]
 
 
+def check_slides(course: Course, lecture_id: str) -> Report:
+    """The check of one slide script (the decks stage's first step); an error on failure."""
+    path = course.slides_path(lecture_id)
+    if not course.topic.code.check:
+        return Report(course.root, "code.check is off", {})
+    report = check.check_files(course, [path], unsafe_local())
+    if report.failed:
+        raise InputError("\n".join([report.text(passed_files=False), *_fixes(course, report), FIX]))
+    return report
+
+
 def run(course: Course, only: list[str] | None = None, force: bool = False) -> None:
     """Check every lecture whose code, or the check's settings, changed."""
     todo = list(STAGE.pending(course, course.lecture_ids(only), force))
@@ -45,14 +57,12 @@ def run(course: Course, only: list[str] | None = None, force: bool = False) -> N
             STAGE.record(course, lecture_id, key)
         log.info(f"code: not run (code.check is off in courses/{course.slug}/topic.yaml)")
         return
-    paths = [p for lecture_id, _ in todo for p in files(course, lecture_id)]
+    paths = [course.lecture_path(lecture_id) for lecture_id, _ in todo]
     report = check.check_files(course, paths, unsafe_local())
     failed = []
     for lecture_id, key in todo:
         if any(
-            o.status == "failed"
-            for p in files(course, lecture_id)
-            for o in report.outcomes.get(p, [])
+            o.status == "failed" for o in report.outcomes.get(course.lecture_path(lecture_id), [])
         ):
             failed.append(lecture_id)
             continue
@@ -81,20 +91,16 @@ def _fixes(course: Course, report: Report, unsafe: bool = False) -> list[str]:
 
 
 def save(course: Course, lecture_id: str, report: Report) -> None:
-    """Write what each block of the lecture did, for decks and the book."""
-    runs = []
-    for kind, path in zip(("lecture", "slides"), files(course, lecture_id), strict=True):
-        for o in report.outcomes.get(path, []):
-            runs.append(
-                BlockRun(
-                    file=kind,
-                    line=o.block.line,
-                    language=o.block.language,
-                    status=o.status,
-                    code_sha=fill.code_sha(o.block.code),
-                    stdout=o.stdout,
-                )
-            )
-    jsonfile.write(
-        STAGE.target(course, lecture_id), CodeResults(isolation=report.isolation, blocks=runs)
-    )
+    """Write what each block of the lecture did, for the book."""
+    runs = [
+        BlockRun(
+            line=o.block.line,
+            language=o.block.language,
+            status=o.status,  # type: ignore[arg-type]  # a failing lecture is not saved
+            code_sha=fill.code_sha(o.block.code),
+            stdout=o.stdout,
+        )
+        for o in report.outcomes.get(course.lecture_path(lecture_id), [])
+    ]
+    results = CodeResults(isolation=report.isolation, blocks=runs)
+    jsonfile.write(STAGE.target(course, lecture_id), results)

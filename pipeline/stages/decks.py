@@ -19,6 +19,7 @@ from pipeline.estimate import speaking_seconds
 from pipeline.formats import jsonfile
 from pipeline.formats.frames import DeckMap
 from pipeline.fsutil import atomic_write_bytes, sha256_file
+from pipeline.stages import code
 
 STAGE = stages.stage("decks")
 
@@ -53,17 +54,6 @@ def theme_facts(course: Course, _item: str | None) -> dict:
     }
 
 
-def printed(course: Course, lecture_id: str) -> dict[int, str]:
-    """A part of the key: what the code of each `@output: run` slide printed."""
-    if not course.slides_path(lecture_id).exists():
-        return {}
-    return fill.slide_outputs(code_results(course, lecture_id), parse(course, lecture_id))
-
-
-def code_results(course: Course, lecture_id: str) -> Path:
-    return stages.stage("code").target(course, lecture_id)
-
-
 def _titles(course: Course, lecture_id: str) -> dict[str, str]:
     return {
         "section": course.outline.section_of(lecture_id).title,
@@ -87,7 +77,8 @@ def make_deck(course: Course, lecture_id: str) -> int:
     titles = _titles(course, lecture_id)
     info = Info(t.title, titles["section"], titles["lecture"], t.language)
     script = parse(course, lecture_id)
-    shown = fill.slide_outputs(code_results(course, lecture_id), script)
+    report = code.check_slides(course, lecture_id)  # the code a slide shows runs as shown
+    shown = fill.slide_outputs(report, course.slides_path(lecture_id), script)
     for slide in script:
         if slide.line in shown:
             slide.code = fill.with_output(slide.code, slide.language, shown[slide.line])
