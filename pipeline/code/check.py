@@ -269,7 +269,7 @@ def _judge(block: CodeBlock, result: dict, limits: sandbox.Limits) -> Outcome:
     error = result.get("error")
     _, shown = compare.split_traceback(block.expected.text if block.expected else "")
     if error and not compare.raised_as_shown(shown, error):
-        findings.append(_error_finding(block, error, limits))
+        findings.append(_error_finding(block, error, limits, result.get("stderr", "")))
     elif shown and block.expected and not error:
         findings.append(Finding(block.expected.line, f"expected {shown}, but nothing was raised"))
     findings += compare.check_output(block, result)
@@ -278,10 +278,12 @@ def _judge(block: CodeBlock, result: dict, limits: sandbox.Limits) -> Outcome:
     )
 
 
-def _error_finding(block: CodeBlock, error: dict, limits: sandbox.Limits) -> Finding:
+def _error_finding(block: CodeBlock, error: dict, limits: sandbox.Limits, stderr: str) -> Finding:
     message = f"{error['type']}: {error['message']}".rstrip(": ")
     if error["type"] == "MemoryError":
         message += f" (the block went over its {limits.memory_mb} MB memory limit)"
+    if error["type"] in ("ExitStatus", "ShellExit"):  # a shell says why on stderr
+        return Finding(error["line"], message, "\n".join(stderr.strip().splitlines()[-5:]))
     detail = error.get("traceback", "")
     if detail.strip() == message or "\n" not in detail.strip():
         detail = ""

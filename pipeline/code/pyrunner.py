@@ -345,7 +345,7 @@ class ShellSession:
             result["error"] = {
                 "type": "ShellExit",
                 "mro": [],
-                "message": "bash exited",
+                "message": f"the block ended the shell (exit status {self.bash.wait()})",
                 "line": block["offset"] + 1,
                 "traceback": "bash exited\n",
             }
