@@ -6,12 +6,19 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 import yaml
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+# The code check's results are keyed by the code itself, so every project of one test run
+# shares them: the example's 119 blocks run once per run, not once per test that builds
+# decks or approves drafts. (Workers of one run share a parent: the pytest they serve.)
+CODE_CACHE = Path(tempfile.gettempdir()) / f"lectern-test-code-cache-{os.getppid()}"
 
 
 def make_project(dest: Path, courses: tuple[str, ...] = ("example",)) -> Path:
@@ -21,7 +28,9 @@ def make_project(dest: Path, courses: tuple[str, ...] = ("example",)) -> Path:
         shutil.copytree(REPO / "courses" / slug, dest / "courses" / slug)
     if (REPO / "assets").exists():
         shutil.copytree(REPO / "assets", dest / "assets")
-    (dest / "output").mkdir(exist_ok=True)
+    (dest / "output" / ".cache").mkdir(parents=True, exist_ok=True)
+    CODE_CACHE.mkdir(exist_ok=True)
+    (dest / "output" / ".cache" / "code").symlink_to(CODE_CACHE)
     return dest
 
 
