@@ -78,5 +78,6 @@ def parse_error(k: str, code: str) -> tuple[int, str] | None:
         return (mark.line + 1 if mark else 1), f"invalid YAML: {problem}"
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"\(at line (\d+)", str(exc))
-        return (int(m[1]) if m else 1), f"invalid TOML: {str(exc).split(' (at')[0]}"
+        last = len(code.rstrip("\n").splitlines()) or 1  # "(at end of document)"
+        return (int(m[1]) if m else last), f"invalid TOML: {str(exc).split(' (at')[0]}"
     return None

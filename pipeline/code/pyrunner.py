@@ -376,10 +376,12 @@ def main():
     sys.stdin.close()
     os.close(0)
     os.open(os.devnull, os.O_RDONLY)  # fd 0: input() gets EOF, never the session's JSON
+    sys.stdin = open(0, encoding="utf-8", closefd=False)
     channel = Channel()
     workdir = os.getcwd()
     capture = Capture(workdir)
     language, blocks = session_input["language"], session_input["blocks"]
+    _limits(session_input, blocks)  # before bash starts, so a shell session has them too
     limit = float(session_input["time_s"])
     if language == "python":
         session = PythonSession()
@@ -387,7 +389,6 @@ def main():
         session = SqlSession()
     else:
         session = ShellSession(workdir)
-    _limits(session_input, blocks)
     signal.signal(signal.SIGALRM, _on_alarm)
     for k, block in enumerate(blocks):
         channel.send({"start": k})
