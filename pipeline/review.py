@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import yaml
 
 from pipeline import placeholders, yamlsrc
-from pipeline.code import check
+from pipeline.code import check, sandbox
 from pipeline.errors import CheckpointPending, InputError, LecternError
 from pipeline.fsutil import atomic_write_text, sha256_file
 
@@ -95,8 +95,7 @@ def code_problems(course: Course, stage: str, files: list[Path]) -> str:
     """The code check's report of these files when a block fails, else ''."""
     if stage == "outline" or not course.topic.code.check:
         return ""
-    unsafe = os.environ.get("UNSAFE_LOCAL", "") not in ("", "0")
-    report = check.check_files(course, files, unsafe)
+    report = check.check_files(course, files, sandbox.unsafe_local())
     return report.text(passed_files=False) if report.failed else ""
 
 

@@ -228,10 +228,14 @@ def _run(course, sessions: list[Session], limits: sandbox.Limits, where) -> None
                 atomic_write_text(path, json.dumps(results))
 
 
+def _runner_hashes() -> list[str]:
+    return [sha256_file(sandbox.HERE / name) for name in RUNNER_FILES]
+
+
 def runner_facts(_course, _item: str | None) -> dict:
     """A part of the code stage's key: the runners' code and the languages' versions."""
     return {
-        "runners": [sha256_file(sandbox.HERE / name) for name in RUNNER_FILES],
+        "runners": _runner_hashes(),
         "python": languages.version("python"),
     }
 
@@ -239,7 +243,7 @@ def runner_facts(_course, _item: str | None) -> dict:
 def _cache_path(course, s: Session, limits: sandbox.Limits, where) -> Path:
     key = hash_json(
         {
-            "runner": [sha256_file(sandbox.HERE / name) for name in RUNNER_FILES],
+            "runner": _runner_hashes(),
             "language": s.kind,
             "version": languages.version(s.kind),
             "limits": [limits.time_s, limits.memory_mb],

@@ -24,15 +24,15 @@ def propose(course, report: Report, unsafe_local: bool = False) -> list[str]:
         if not any(o.status == "failed" for o in outcomes):
             continue
         try:
-            fixed = _ask(course, path, _problems(report, path), unsafe_local)
+            fixed = _ask(course, path, report, unsafe_local)
         except LecternError as exc:  # no usable fix: the report above still says what to do
-            log.warn(f"no fix proposed for {_rel(course, path)}: {exc.format_message()}")
+            log.warn(f"no fix proposed for {report.rel(path)}: {exc.format_message()}")
             continue
         proposal = protect.proposed_path(path)
         atomic_write_text(proposal, fixed)
         said.append(
-            f"a fix passes the code check: {_rel(course, proposal)}; take it with "
-            f"`python -m pipeline resolve --take-proposed {_rel(course, path)}`"
+            f"a fix passes the code check: {report.rel(proposal)}; take it with "
+            f"`python -m pipeline resolve --take-proposed {report.rel(path)}`"
         )
     return said
 
@@ -47,7 +47,7 @@ def _problems(report: Report, path: Path) -> str:
     return "\n".join(lines)[:MAX_PROBLEMS]
 
 
-def _ask(course, path: Path, problems: str, unsafe_local: bool) -> str:
+def _ask(course, path: Path, report: Report, unsafe_local: bool) -> str:
     text = read_text(path)
     title = text.splitlines()[0] if text.strip() else ""
 
@@ -60,7 +60,8 @@ def _ask(course, path: Path, problems: str, unsafe_local: bool) -> str:
             )
         return fixed
 
-    messages = calls.prompt("code_fix", problems=problems, path=_rel(course, path), text=text)
+    problems = _problems(report, path)
+    messages = calls.prompt("code_fix", problems=problems, path=report.rel(path), text=text)
     return calls.session(course).ask(
         "code", path.stem, messages, parse=parse, expect_out=estimate.tokens(text) + 200
     )
@@ -75,7 +76,3 @@ def _clean(answer: str, title: str) -> str:
     if title and not text.startswith(title.split()[0]):
         raise calls.Unusable(f"answer with the whole file, starting with its first line: {title}")
     return text + "\n"
-
-
-def _rel(course, path: Path) -> str:
-    return Path(path).resolve().relative_to(course.root.resolve()).as_posix()

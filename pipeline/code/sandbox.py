@@ -62,6 +62,11 @@ class Isolation:
         return f"{self.detail}, {per_block}"
 
 
+def unsafe_local() -> bool:
+    """UNSAFE_LOCAL=1 (make) runs code without a sandbox, for code the person trusts."""
+    return os.environ.get("UNSAFE_LOCAL", "") not in ("", "0")
+
+
 def isolation(unsafe_local: bool = False) -> Isolation:
     """The sandbox in force, or ToolMissing saying how to get one."""
     if unsafe_local:

@@ -6,13 +6,12 @@ output where the text asks. The decks stage checks the slide scripts the same wa
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
 
 from pipeline import log, stages
-from pipeline.code import check, fill, fix
+from pipeline.code import check, fill, fix, sandbox
 from pipeline.code.check import Report
 from pipeline.course import Course
 from pipeline.errors import InputError
@@ -26,11 +25,6 @@ FIX = (
 )
 
 
-def unsafe_local() -> bool:
-    """UNSAFE_LOCAL=1 (make) runs code without a sandbox, for code the person trusts."""
-    return os.environ.get("UNSAFE_LOCAL", "") not in ("", "0")
-
-
 def files(course: Course, lecture_id: str) -> list[Path]:
     return [course.lecture_path(lecture_id), course.slides_path(lecture_id)]
 
@@ -40,7 +34,7 @@ def check_slides(course: Course, lecture_id: str) -> Report:
     path = course.slides_path(lecture_id)
     if not course.topic.code.check:
         return Report(course.root, "code.check is off", {})
-    report = check.check_files(course, [path], unsafe_local())
+    report = check.check_files(course, [path], sandbox.unsafe_local())
     if report.failed:
         raise InputError("\n".join([report.text(passed_files=False), *_fixes(course, report), FIX]))
     return report
@@ -58,7 +52,7 @@ def run(course: Course, only: list[str] | None = None, force: bool = False) -> N
         log.info(f"code: not run (code.check is off in courses/{course.slug}/topic.yaml)")
         return
     paths = [course.lecture_path(lecture_id) for lecture_id, _ in todo]
-    report = check.check_files(course, paths, unsafe_local())
+    report = check.check_files(course, paths, sandbox.unsafe_local())
     failed = []
     for lecture_id, key in todo:
         if any(
@@ -79,7 +73,7 @@ def check_course(course: Course, only: list[str], unsafe: bool = False) -> None:
     if not course.topic.code.check:
         log.info(f"code check: off (code.check in courses/{course.slug}/topic.yaml)")
         return
-    report = check.check_files(course, paths, unsafe or unsafe_local())
+    report = check.check_files(course, paths, unsafe or sandbox.unsafe_local())
     click.echo(report.text())
     if report.failed:
         raise InputError("\n".join(["code check failed", *_fixes(course, report, unsafe), FIX]))
@@ -87,7 +81,11 @@ def check_course(course: Course, only: list[str], unsafe: bool = False) -> None:
 
 def _fixes(course: Course, report: Report, unsafe: bool = False) -> list[str]:
     """When an LLM writes this course: its proposed fixes (see pipeline/code/fix.py)."""
-    return fix.propose(course, report, unsafe or unsafe_local()) if course.topic.uses_llm else []
+    return (
+        fix.propose(course, report, unsafe or sandbox.unsafe_local())
+        if course.topic.uses_llm
+        else []
+    )
 
 
 def save(course: Course, lecture_id: str, report: Report) -> None:
