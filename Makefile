@@ -112,12 +112,15 @@ include pipeline/stages.mk
 
 # --- the whole course. Order matters: each review checkpoint stops the run (a normal
 # stop, exit 0) until the person approves; only then do the next stages start. --------
+# The stages after the checkpoints run JOBS at a time (one per core by default): the
+# narration, which waits only for the slide scripts, runs beside the decks and frames.
+JOBS ?= $(shell nproc 2>/dev/null || echo 1)
 course: setup
 	@$(MAKE) --no-print-directory outline && \
 	$(LECTERN) checkpoint $(TOPIC) outline && \
 	$(MAKE) --no-print-directory drafts && \
 	$(LECTERN) checkpoint $(TOPIC) drafts && \
-	$(MAKE) --no-print-directory bundles; \
+	$(MAKE) --no-print-directory -j$(JOBS) bundles; \
 	rc=$$?; if [ $$rc -eq 75 ]; then exit 0; else exit $$rc; fi
 
 bundles: video book udemy kdp

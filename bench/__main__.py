@@ -1,7 +1,11 @@
-"""`python -m bench`: run every benchmark and print its lines."""
+"""`python -m bench [NAME...]`: run the benchmarks (all, or those named) and print their lines."""
 
-from bench import render, stills
+import sys
+
+from bench import course, render, stills
+
+BENCHES = {"render": render.main, "stills": stills.main, "course": course.main}
 
 if __name__ == "__main__":
-    render.main()
-    stills.main()
+    for name in sys.argv[1:] or BENCHES:
+        BENCHES[name]()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 import time
 
 import click
@@ -43,9 +44,14 @@ class Progress:
     def __init__(self, label: str, total: int):
         self.label, self.total, self.done, self.start = label, total, 0, time.monotonic()
         self.tty = sys.stderr.isatty()
+        self._lock = threading.Lock()  # stages step it from worker threads
 
     def step(self, extra: str = "") -> None:
         """Count one item done and redraw."""
+        with self._lock:
+            self._step(extra)
+
+    def _step(self, extra: str) -> None:
         self.done += 1
         width = 20
         fill = int(width * self.done / max(self.total, 1))

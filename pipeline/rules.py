@@ -5,7 +5,9 @@
   functions; a test checks it is current.
 - `output/T/rules.mk` (per course, from its outline): the data those rules run over,
   the lecture and section ids, so an edit to one lecture rebuilds only what depends on it
-  and `make -j` runs lectures in parallel.
+  and `make -j` runs lectures in parallel. A batch stage has one rule for all its items
+  instead: one process (its start-up paid once) that skips the items whose key is
+  current and works on the rest side by side.
 """
 
 from __future__ import annotations
@@ -82,7 +84,7 @@ def _stage_rules(stage: Stage) -> str:
 def _course_rule(stage: Stage) -> str:
     """One rule for the whole course (a batch stage writes every item in one process)."""
     rule = (
-        f"$({stage.name}_OUT) &: {_prerequisites(stage, '')}\n"
+        f"$({stage.name}_OUT) &: {_prerequisites(stage, '$(X)' if stage.batch else '')}\n"
         f"\t$(LECTERN) {stage.name} $(TOPIC)$(call force_flag,{stage.name})\n"
     )
     if stage.grain == "course":
@@ -115,7 +117,11 @@ def _make_prerequisite(template: str, item: str, stage: Stage) -> str:
         inner = _make_path(template.replace(each[0], "{ID}"), "$(X)")
         return f"$(foreach X,$({ids}),{inner})"
     path = _make_path(template, item)
-    return f"$(wildcard {path})" if "*" in path else path
+    path = f"$(wildcard {path})" if "*" in path else path
+    if stage.batch and "$(X)" in path:  # a batch stage reads this file of every item
+        each = "LECTURES" if stage.grain == "lecture" else "SECTIONS"
+        return f"$(foreach X,$({each}),{path})"
+    return path
 
 
 def _make_path(template: str, item: str) -> str:

@@ -43,39 +43,34 @@ endef
 $(foreach L,$(SECTIONS),$(eval $(call quizzes_rule,$(L))))
 
 code: setup $(code_OUT)
-define code_rule
-$(O)/code/$(1).json &: $(C)/lectures/$(1).md $(C)/topic.yaml $(CODE) $(call force_dep,code)
-	$$(LECTERN) code $$(TOPIC) --lecture $(1)$$(call force_flag,code)
-endef
-$(foreach L,$(LECTURES),$(eval $(call code_rule,$(L))))
+ifneq ($(LECTURES),)
+$(code_OUT) &: $(foreach X,$(LECTURES),$(C)/lectures/$(X).md) $(C)/topic.yaml $(CODE) $(call force_dep,code)
+	$(LECTERN) code $(TOPIC)$(call force_flag,code)
+endif
 
 decks: setup $(decks_OUT)
-define decks_rule
-$(O)/decks/$(1).pptx $(O)/decks/$(1).json $(O)/decks/$(1).states.pptx &: $(C)/slides/$(1).md $(wildcard $(C)/images/*) $(wildcard assets/images/*) $(wildcard assets/themes/*/*) $(C)/topic.yaml $(C)/outline.yaml $(CODE) $(call force_dep,decks)
-	$$(LECTERN) decks $$(TOPIC) --lecture $(1)$$(call force_flag,decks)
-endef
-$(foreach L,$(LECTURES),$(eval $(call decks_rule,$(L))))
+ifneq ($(LECTURES),)
+$(decks_OUT) &: $(foreach X,$(LECTURES),$(C)/slides/$(X).md) $(wildcard $(C)/images/*) $(wildcard assets/images/*) $(wildcard assets/themes/*/*) $(C)/topic.yaml $(C)/outline.yaml $(CODE) $(call force_dep,decks)
+	$(LECTERN) decks $(TOPIC)$(call force_flag,decks)
+endif
 
 frames: setup $(frames_OUT)
-define frames_rule
-$(O)/frames/$(1)/frames.json $(O)/frames/$(1)/deck.pdf &: $(O)/decks/$(1).pptx $(O)/decks/$(1).json $(O)/decks/$(1).states.pptx $(CODE) $(call force_dep,frames)
-	$$(LECTERN) frames $$(TOPIC) --lecture $(1)$$(call force_flag,frames)
-endef
-$(foreach L,$(LECTURES),$(eval $(call frames_rule,$(L))))
+ifneq ($(LECTURES),)
+$(frames_OUT) &: $(foreach X,$(LECTURES),$(O)/decks/$(X).pptx) $(foreach X,$(LECTURES),$(O)/decks/$(X).json) $(foreach X,$(LECTURES),$(O)/decks/$(X).states.pptx) $(CODE) $(call force_dep,frames)
+	$(LECTERN) frames $(TOPIC)$(call force_flag,frames)
+endif
 
 narration: setup $(narration_OUT)
-define narration_rule
-$(O)/audio/$(1)/narration.json $(O)/audio/$(1)/narration.wav $(O)/audio/$(1)/narration.txt &: $(C)/slides/$(1).md $(C)/topic.yaml $(CODE) $(call force_dep,narration)
-	$$(LECTERN) narration $$(TOPIC) --lecture $(1)$$(call force_flag,narration)
-endef
-$(foreach L,$(LECTURES),$(eval $(call narration_rule,$(L))))
+ifneq ($(LECTURES),)
+$(narration_OUT) &: $(foreach X,$(LECTURES),$(C)/slides/$(X).md) $(C)/topic.yaml $(CODE) $(call force_dep,narration)
+	$(LECTERN) narration $(TOPIC)$(call force_flag,narration)
+endif
 
 video: setup $(video_OUT)
-define video_rule
-$(O)/video/$(1).mp4 $(O)/video/$(1).vtt $(O)/video/$(1).srt &: $(O)/frames/$(1)/frames.json $(wildcard $(O)/frames/$(1)/slide-*.png) $(O)/audio/$(1)/narration.json $(O)/audio/$(1)/narration.wav $(wildcard assets/music/*) $(wildcard assets/watermarks/*) $(C)/topic.yaml $(CODE) $(call force_dep,video)
-	$$(LECTERN) video $$(TOPIC) --lecture $(1)$$(call force_flag,video)
-endef
-$(foreach L,$(LECTURES),$(eval $(call video_rule,$(L))))
+ifneq ($(LECTURES),)
+$(video_OUT) &: $(foreach X,$(LECTURES),$(O)/frames/$(X)/frames.json) $(foreach X,$(LECTURES),$(wildcard $(O)/frames/$(X)/slide-*.png)) $(foreach X,$(LECTURES),$(O)/audio/$(X)/narration.json) $(foreach X,$(LECTURES),$(O)/audio/$(X)/narration.wav) $(wildcard assets/music/*) $(wildcard assets/watermarks/*) $(C)/topic.yaml $(CODE) $(call force_dep,video)
+	$(LECTERN) video $(TOPIC)$(call force_flag,video)
+endif
 
 book: setup $(book_OUT)
 $(book_OUT) &: $(foreach X,$(LECTURES),$(C)/lectures/$(X).md) $(foreach X,$(LECTURES),$(O)/code/$(X).json) $(foreach X,$(SECTIONS),$(C)/quizzes/$(X).yaml) $(wildcard $(C)/images/*) $(C)/outline.yaml $(C)/topic.yaml $(CODE) $(call force_dep,book)

@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 
 NAME = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)(?:\.[a-z][\w-]*)?\.tmp(?:\.\w+)?$")
@@ -25,9 +26,13 @@ def prefix(name: str) -> str:
 
 
 def path_for(path: Path, tag: str = "") -> Path:
-    """A temp file name beside `path`, keeping its extension (tools pick formats by it)."""
+    """A temp file name beside `path`, keeping its extension (tools pick formats by it);
+    a worker thread's carries its thread id too, since two workers of one stage may make
+    the same file at once (two lectures showing the same picture)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    if threading.current_thread() is not threading.main_thread():
+        tag = f"{tag or 't'}-{threading.get_native_id()}"
     tag = f".{tag}" if tag else ""
     return path.with_name(f".{path.stem}.{os.getpid()}{tag}.tmp{path.suffix}")
 

@@ -44,6 +44,11 @@ def java() -> str:
     return _which("java", "default-jre-headless")
 
 
+def cores() -> int:
+    """CPUs this process may run on."""
+    return max(1, len(os.sched_getaffinity(0)))
+
+
 def on_core(cmd: list[str], n: int) -> list[str]:
     """`cmd` kept on one CPU, when taskset is there: n = 0, 1, ... get different CPUs
     (and other Lectern processes, by their process id, most likely others again).

@@ -7,8 +7,8 @@ from __future__ import annotations
 from pipeline.checks.rule import Rule
 from pipeline.course import Course
 from pipeline.errors import LecternError
+from pipeline.providers.tts import for_course
 from pipeline.speech.terms import Term, find_terms
-from pipeline.stages.narration import provider_for
 
 NAME = "technical terms pronounced right"
 SHOWN = 3  # unreviewed terms named in the detail
@@ -22,7 +22,7 @@ def pronunciation_rule(course: Course) -> Rule:
         f"`narration.reviewed_terms` when it sounds right, in courses/{course.slug}/topic.yaml"
     )
     try:
-        terms = find_terms(course, provider_for(course))
+        terms = find_terms(course, for_course(course))
     except LecternError as e:  # a broken script or voice: say so, do not crash the check
         return Rule(NAME, False, f"the notes could not be read: {e.message}", fix)
     todo = unreviewed(course, terms)

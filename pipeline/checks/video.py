@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from pipeline.errors import LecternError
-from pipeline.video import annexb, probe, slices, timeline
+from pipeline.video import annexb, probe, slices, stills, timeline
 from pipeline.video.audio import read_wav
 from pipeline.video.mp4 import AAC_PRIMING
 from pipeline.video.timeline import AAC_FRAME, FPS, RATE
@@ -46,10 +46,15 @@ class VideoCheckFailed(LecternError):
 
 
 def check(
-    path: Path, narration_json: Path | None = None, layout: dict | None = None
+    path: Path,
+    narration_json: Path | None = None,
+    layout: dict | None = None,
+    exact_stills: bool = True,
 ) -> list[tuple[str, bool, str]]:
     """Every rule as (rule, ok, detail). `layout`: the intro, outro and min_slide the
-    renderer used, when it is the caller (else they are read from the file's comment)."""
+    renderer used, when it is the caller (else they are read from the file's comment).
+    `exact_stills=False`: some pictures are full x264 segments, whose P-frames refine
+    the picture a little, so their GOPs are counted but not failed."""
     path = Path(path)
     narration_json = Path(narration_json) if narration_json else None
     wav = narration_json.with_name("narration.wav") if narration_json else None
@@ -64,10 +69,12 @@ def check(
     with ThreadPoolExecutor(1) as pool:  # two ffmpeg processes side by side, a core each
         reading = pool.submit(probe.packets, path, "v:0", 0)
         keyframes = pool.submit(probe.keyframes_h264, path)  # after the packets, same core
+        segments = pool.submit(stills.still_segments, path)
         pcm, sound, meta = probe.audio_packets(path, keep, 1)
         video = reading.result()
     rows = _format_rules(meta) + [_faststart(path)] + _timing_rules(video, sound, tail)
     rows += [_idr_rule(video, keyframes.result()), _priming_rule(path)]
+    rows.append(_still_rule(*segments.result(), exact_stills))
     if layout is not None:
         rows.append(
             (
@@ -94,6 +101,17 @@ def _plan(
     tail = max(duration - TAIL, 0.0)
     starts = [(t, t + 2 * SEARCH + WINDOW) for t in _starts(_slides(spans) if sync else [])]
     return spans, tail, _windows(starts + [(tail, 1e9)])
+
+
+def _still_rule(gops: int, still: int, exact: bool) -> tuple[str, bool, str]:
+    """Every segment holds its picture: each GOP's P-frames change nothing on screen."""
+    return (
+        "still segments decode as their picture",
+        gops > 0 and (still == gops or not exact),
+        f"{still} of {gops} GOPs shown to repeat their keyframe exactly (one GOP of each "
+        "set of identical P-frames decoded in full)"
+        + ("" if exact else "; the others are full x264 segments, refined as they play"),
+    )
 
 
 def _slides(spans: list) -> list:

@@ -7,6 +7,8 @@ from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE, PP_PLACEHOLDER
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
+from pptx.oxml.xmlchemy import OxmlElement
+from pptx.text.text import _Run
 from pptx.util import Emu, Pt
 
 from pipeline.deck.layout import Box
@@ -91,22 +93,24 @@ def run(
     italic: bool = False,
     ea_family: str | None = None,
 ):
-    """Add a run with an explicit font for Latin, East Asian and complex scripts."""
-    r = p.add_run()
-    r.text = text
-    f = r.font
-    f.size, f.bold, f.italic = Pt(size), bold, italic
-    if color:  # None keeps the colour a template's placeholder inherits
-        f.color.rgb = RGBColor.from_string(color)
-    f.name = family
-    rpr = r._r.get_or_add_rPr()
+    """Add a run with an explicit font for Latin, East Asian and complex scripts.
+
+    Its properties are written as XML in one go, the elements python-pptx's setters
+    would make: those setters cost ~0.35 ms a run, and code slides have thousands."""
+    r = p._p.add_r()
+    r.text = text  # python-pptx escapes control characters
+    rpr = OxmlElement("a:rPr")
+    rpr.set("sz", str(Pt(size).centipoints))
+    rpr.set("b", "1" if bold else "0")
+    rpr.set("i", "1" if italic else "0")
     rpr.set("lang", lang)
-    latin = rpr.find(qn("a:latin"))
-    cs = etree.Element(qn("a:cs"), typeface=family)
-    ea = etree.Element(qn("a:ea"), typeface=ea_family or family)
-    latin.addnext(ea)
-    ea.addnext(cs)
-    return r
+    if color:  # None keeps the colour a template's placeholder inherits
+        fill = etree.SubElement(rpr, qn("a:solidFill"))
+        etree.SubElement(fill, qn("a:srgbClr"), val=str(RGBColor.from_string(color)))
+    for tag, face in (("a:latin", family), ("a:ea", ea_family or family), ("a:cs", family)):
+        etree.SubElement(rpr, qn(tag), typeface=face)
+    r.insert(0, rpr)
+    return _Run(r, p)
 
 
 def transparent(r) -> None:

@@ -22,10 +22,10 @@ from pipeline import locks
 from pipeline.errors import LecternError
 from pipeline.fsutil import atomic_write_bytes
 from pipeline.preview.html import esc, page, state, table
-from pipeline.providers.tts import TTSProvider
+from pipeline.providers.tts import TTSProvider, for_course
 from pipeline.speech import master
 from pipeline.speech.terms import Term, find_terms
-from pipeline.stages.narration import clip_path, provider_for
+from pipeline.stages.narration import clip_path
 
 PAGE = "terms.html"
 ASK = "LECTERN_TERM_AUDIO"
@@ -35,7 +35,7 @@ PLAIN_KEY = re.compile(r"[A-Za-z_][\w.\-']*")  # a YAML key that needs no quotes
 def render(course, page_dir: Path) -> str:
     """The table of terms, or what stops it from being made."""
     try:
-        provider = provider_for(course)
+        provider = for_course(course)
         terms = find_terms(course, provider)
     except LecternError as e:
         return page(course, "Terms", f'<h1>Terms</h1><p class="error">{esc(e.message)}</p>', PAGE)

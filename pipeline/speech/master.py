@@ -1,8 +1,8 @@
 """Mastering: trim clips, resample to 48 kHz, hit the loudness target under a true-peak ceiling.
 
 Speech clips arrive at the provider's rate, peak-normalised by the voice. The lecture is
-assembled at 48 kHz, brought to the target integrated loudness (ITU-R BS.1770 via
-pyloudnorm), any peak above the ceiling is caught by a look-ahead limiter that works on
+assembled at 48 kHz, brought to the target integrated loudness (ITU-R BS.1770, with
+pyloudnorm's filters), any peak above the ceiling is caught by a look-ahead limiter that works on
 the 4×-oversampled signal (true peak, not sample peak), and a faint room tone runs
 underneath so pauses are not digital silence.
 """
@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import math
 import wave
+from functools import cache
 from math import gcd
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from scipy.signal import lfilter, resample_poly
 from pipeline.providers.tts import Clip
 
 RATE = 48000
+GATE_S, ABSOLUTE_GATE = 0.4, -70.0  # BS.1770 gating blocks (s) and absolute gate (LUFS)
 OVERSAMPLE = 4
 LOOKAHEAD_S = 0.005  # the limiter's attack: short enough to keep consonants crisp
 BLOCK, MARGIN = 4800, 64  # oversampling works on 0.1 s blocks with filter run-in either side
@@ -76,10 +78,39 @@ def room_tone(n: int, level_db: float, seed: int = 7) -> np.ndarray:
 
 
 def loudness(x: np.ndarray, rate: int = RATE) -> float:
-    """Integrated loudness in LUFS (−inf for silence or under 0.4 s)."""
-    if len(x) < int(0.4 * rate) or not np.any(x):
+    """Integrated loudness in LUFS (−inf for silence or under 0.4 s): BS.1770-4 as
+    pyloudnorm measures it, with its gating done on whole arrays (its own loop over
+    400 ms blocks cost more than the filtering)."""
+    if len(x) < int(GATE_S * rate) or not np.any(x):
         return -math.inf
-    return float(pyloudnorm.Meter(rate).integrated_loudness(x.astype(np.float64)))
+    y = x.astype(np.float64)
+    for b, a in _k_weighting(rate):
+        y = lfilter(b, a, y)
+    power = _block_power(y, rate)
+    with np.errstate(divide="ignore"):
+        block = -0.691 + 10 * np.log10(power)
+        gated = power[block >= ABSOLUTE_GATE]
+        relative = -0.691 + 10 * np.log10(gated.mean()) - 10 if gated.size else math.inf
+        kept = power[(block > relative) & (block > ABSOLUTE_GATE)]
+        return float(-0.691 + 10 * np.log10(kept.mean())) if kept.size else -math.inf
+
+
+@cache
+def _k_weighting(rate: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """BS.1770's K-weighting (high shelf, then high pass) as pyloudnorm designs it."""
+    shelf = pyloudnorm.IIRfilter(4.0, 1 / np.sqrt(2), 1500.0, rate, "high_shelf")
+    high_pass = pyloudnorm.IIRfilter(0.0, 0.5, 38.0, rate, "high_pass")
+    return [(f.b, f.a) for f in (shelf, high_pass)]
+
+
+def _block_power(y: np.ndarray, rate: int) -> np.ndarray:
+    """Mean square of each 400 ms block, blocks 100 ms apart (pyloudnorm's bounds)."""
+    count = int(np.round((len(y) / rate - GATE_S) / (GATE_S * 0.25))) + 1
+    j = np.arange(count)
+    lo = (GATE_S * (j * 0.25) * rate).astype(np.int64)
+    hi = np.minimum((GATE_S * (j * 0.25 + 1) * rate).astype(np.int64), len(y))
+    sums = np.concatenate(([0.0], np.cumsum(y * y)))
+    return (sums[hi] - sums[lo]) / (GATE_S * rate)
 
 
 def _oversampled_peaks(x: np.ndarray, floor: float = 0.0) -> np.ndarray:
@@ -87,16 +118,24 @@ def _oversampled_peaks(x: np.ndarray, floor: float = 0.0) -> np.ndarray:
 
     Oversampling a whole lecture is slow, and only loud passages can have a true peak
     near the ceiling: blocks whose sample peak is under `floor` keep their sample values.
+    The loud blocks, each with MARGIN samples of run-in either side, are oversampled
+    in one call (one filter design, one pass) rather than one call per block.
     """
     peaks = np.abs(x).astype(np.float64)
-    for start in range(0, len(x), BLOCK):
-        if peaks[start : start + BLOCK].max() < floor:
-            continue
-        lo, hi = max(0, start - MARGIN), min(len(x), start + BLOCK + MARGIN)
-        up = np.abs(resample_poly(x[lo:hi].astype(np.float64), OVERSAMPLE, 1))
-        up = up[: (hi - lo) * OVERSAMPLE].reshape(hi - lo, OVERSAMPLE).max(axis=1)
-        end = min(len(x), start + BLOCK)
-        peaks[start:end] = np.maximum(peaks[start:end], up[start - lo : end - lo])
+    n = -(-len(x) // BLOCK)  # blocks, the last one zero-padded
+    padded = np.zeros(n * BLOCK + 2 * MARGIN)
+    padded[MARGIN : MARGIN + len(x)] = x
+    block_max = np.abs(padded[MARGIN : MARGIN + n * BLOCK]).reshape(n, BLOCK).max(axis=1)
+    loud = np.flatnonzero(block_max >= floor).tolist()
+    if not loud:
+        return peaks
+    width = BLOCK + 2 * MARGIN
+    blocks = np.stack([padded[b * BLOCK : b * BLOCK + width] for b in loud])
+    up = np.abs(resample_poly(blocks, OVERSAMPLE, 1, axis=1))
+    up = up.reshape(len(loud), width, OVERSAMPLE).max(axis=2)[:, MARGIN : MARGIN + BLOCK]
+    for row, b in zip(up, loud, strict=True):
+        end = min(len(x), (b + 1) * BLOCK)
+        peaks[b * BLOCK : end] = np.maximum(peaks[b * BLOCK : end], row[: end - b * BLOCK])
     return peaks
 
 
@@ -129,15 +168,17 @@ def limit(
 
 def master(
     x: np.ndarray, target_lufs: float, ceiling_db: float, room_db: float, seed: int = 7
-) -> tuple[np.ndarray, float, float]:
-    """Loudness-normalise, limit, add room tone; return the audio, its LUFS and dBTP."""
+) -> tuple[np.ndarray, float]:
+    """Loudness-normalise, limit, add room tone; return the audio and its true peak (dBTP)."""
     y, now = x.astype(np.float32), loudness(x)
     if math.isfinite(now):
         y = _normalise(x, now, target_lufs, ceiling_db - 0.5)  # room for intersample peaks
     y = y + room_tone(len(y), room_db, seed)
-    if true_peak_db(y) > ceiling_db - 0.05:  # an intersample peak got through: catch it
+    peak = true_peak_db(y)
+    if peak > ceiling_db - 0.05:  # an intersample peak got through: catch it
         y = limit(y, ceiling_db - 0.2, true_peak=True)
-    return y, loudness(y), true_peak_db(y)
+        peak = true_peak_db(y)
+    return y, peak
 
 
 def _normalise(x: np.ndarray, now: float, target: float, ceiling_db: float) -> np.ndarray:

@@ -37,7 +37,9 @@ class Stage:
     version: int  # bump when the same inputs must give a different output
     summary: str  # one line for the docs
     review: str | None = None  # the checkpoint whose approval it waits for
-    batch: bool = False  # one process for every item (LLM calls then run side by side)
+    # one process for every item: LLM calls run side by side, and a stage with costly
+    # start-up (imports, LibreOffice, the video template) pays it once per run
+    batch: bool = False
 
     @property
     def source(self) -> bool:
@@ -213,6 +215,7 @@ REGISTRY: tuple[Stage, ...] = (
         ),
         1,
         "every code block of the lecture run in a sandbox and checked (decks check the slides')",
+        batch=True,
         review="drafts",
     ),
     Stage(
@@ -237,6 +240,7 @@ REGISTRY: tuple[Stage, ...] = (
         6,
         "a PowerPoint deck per lecture, fitted to the theme, its slides building with the voice "
         "(once the code on them runs as shown)",
+        batch=True,
     ),
     Stage(
         "frames",
@@ -249,6 +253,7 @@ REGISTRY: tuple[Stage, ...] = (
         ),
         2,
         "LibreOffice's 1920×1080 picture of each slide's build states, and the PDF",
+        batch=True,
     ),
     Stage(
         "narration",
@@ -266,6 +271,7 @@ REGISTRY: tuple[Stage, ...] = (
         ),
         5,
         "each slide's note spoken and mastered to -16 LUFS",
+        batch=True,
     ),
     Stage(
         "video",
@@ -293,6 +299,7 @@ REGISTRY: tuple[Stage, ...] = (
         ),
         4,
         "the MP4 with captions, checked before it replaces the old one",
+        batch=True,
     ),
     Stage(
         "book",

@@ -1,9 +1,12 @@
 """frames stage: output/T/decks/ID.pptx → output/T/frames/ID/ (PDF, PNG frames, index).
 
 LibreOffice renders the deck to PDF (kept: the Udemy bundle offers it as a download)
-and pdftoppm rasterises each page to exactly 1920x1080, so the video shows the deck
-exactly as a viewer would. Each conversion runs its own soffice with its own profile
-directory, so parallel `make -j` runs never share (and lock) one profile.
+and poppler rasterises each page to exactly 1920x1080, so the video shows the deck
+exactly as a viewer would. One run converts every changed deck: LibreOffice starts
+once per core (not once per deck), each with its own profile directory, so parallel
+`make -j` runs never share (and lock) one profile; one that crashes is started again
+for the decks it left. Pages are rasterised side by side, as raw pixels that Pillow
+writes as PNG (poppler's own PNG writer takes twice as long).
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image
@@ -21,52 +26,82 @@ from pipeline.course import Course
 from pipeline.errors import LecternError, remake
 from pipeline.formats import jsonfile
 from pipeline.formats.frames import DeckMap, FrameIndex
+from pipeline.keys import Key
 
 SIZE = (1920, 1080)
-SOFFICE_TIMEOUT = 300
+SOFFICE_TIMEOUT = 300  # s per deck
+ATTEMPTS = 2  # a LibreOffice that dies is started once more for the decks it left
+PAGES_PER_JOB = 6  # pages one poppler process rasterises (jobs run one per core)
 FRAME = re.compile(r"^slide-(\d+)\.png$")
 
 
 STAGE = stages.stage("frames")
 
 
+@dataclass
+class Job:
+    """One lecture's conversion: its deck (for the PDF) and the deck the frames come from."""
+
+    lecture_id: str
+    key: Key
+    decks: list[Path]  # copies in the run's work folder, named after the lecture
+    count: int  # slides in the deck
+    source: Path  # the deck the frames come from: its build states, when it has steps
+    slides: int  # slides in that deck
+
+    @property
+    def pdf(self) -> Path:
+        return self.decks[0].with_suffix(".pdf")
+
+    @property
+    def frames_pdf(self) -> Path:
+        return self.decks[-1].with_suffix(".pdf")
+
+
 def run(course: Course, only: list[str] | None = None, force: bool = False) -> None:
-    """Render the frames of every lecture whose deck changed."""
+    """Render the frames of every lecture whose deck changed, all in one conversion."""
     ids = course.lecture_ids(only)
     progress = log.Progress("frames", len(ids))
-    profile = tempfiles.folder(None, "lo-profile")
+    todo = list(STAGE.pending(course, ids, force, progress))
+    if not todo:
+        return
+    work = tempfiles.folder(course.out / "frames", "run")
     try:
-        for lecture_id, k in STAGE.pending(course, ids, force, progress):
-            n = make_frames(course, lecture_id, profile)
-            STAGE.record(course, lecture_id, k)
-            progress.step(f"{lecture_id} ({n} frames)")
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
-
-
-def make_frames(course: Course, lecture_id: str, profile: Path) -> int:
-    """Convert the deck (for its PDF) and its build states (for the frames) in one
-    LibreOffice run; move PDF and PNGs into place; write frames.json last."""
-    deck, mapping, states = stages.stage("decks").outputs(course, lecture_id)
-    dest = course.frames_dir(lecture_id)
-    dest.mkdir(parents=True, exist_ok=True)
-    work = tempfiles.folder(dest.parent, lecture_id)
-    frames, count = _deck_frames(mapping), len(Presentation(str(deck)).slides)
-    stepped = states.exists() and len(frames) > count
-    try:
-        shutil.copyfile(deck, work / "deck.pptx")
-        if stepped:
-            shutil.copyfile(states, work / "states.pptx")
-        decks = [work / "deck.pptx", *([work / "states.pptx"] if stepped else [])]
-        pdfs = to_pdf(decks, profile)
-        pngs = to_png(pdfs[-1], work)
-        check_frames(states if stepped else deck, pngs)
-        names = install(pngs, pdfs[0], dest)
+        jobs = [_job(course, lecture_id, k, work) for lecture_id, k in todo]
+        to_pdf([d for job in jobs for d in job.decks], work)
+        pages = rasterise(jobs, work)
+        for job in jobs:
+            n = make_frames(course, job, pages[job.lecture_id])
+            STAGE.record(course, job.lecture_id, job.key)
+            progress.step(f"{job.lecture_id} ({n} frames)")
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    frames = frames if stepped or len(frames) == count else []
-    pages = [p for p, _ in frames] or list(range(1, count + 1))
-    slides = script_slides(course, lecture_id, count)
+
+
+def _job(course: Course, lecture_id: str, k: Key, work: Path) -> Job:
+    """Copy a lecture's deck (and its build states, when it has steps) into `work`."""
+    deck, mapping, states = stages.stage("decks").outputs(course, lecture_id)
+    count = len(Presentation(str(deck)).slides)
+    stepped = states.exists() and len(_deck_frames(mapping)) > count
+    source = states if stepped else deck
+    decks = [work / f"{lecture_id}.pptx", *([work / f"{lecture_id}.states.pptx"] * stepped)]
+    for src, copy in zip((deck, states), decks, strict=False):
+        shutil.copyfile(src, copy)
+    slides = len(Presentation(str(states)).slides) if stepped else count
+    return Job(lecture_id, k, decks, count, source, slides)
+
+
+def make_frames(course: Course, job: Job, pngs: list[Path]) -> int:
+    """Check the lecture's PNGs, move them and its PDF into place; frames.json last."""
+    check_frames(job.source, job.slides, pngs)
+    dest = course.frames_dir(job.lecture_id)
+    dest.mkdir(parents=True, exist_ok=True)
+    names = install(pngs, job.pdf, dest)
+    mapping = stages.stage("decks").outputs(course, job.lecture_id)[1]
+    frames = _deck_frames(mapping)
+    frames = frames if len(job.decks) > 1 or len(frames) == job.count else []
+    pages = [p for p, _ in frames] or list(range(1, job.count + 1))
+    slides = script_slides(course, job.lecture_id, job.count)
     index = FrameIndex(
         size=SIZE,
         frames=names,
@@ -75,7 +110,7 @@ def make_frames(course: Course, lecture_id: str, profile: Path) -> int:
         page=pages if frames else None,
         at=[a for _, a in frames] if frames else None,
     )
-    jsonfile.write(STAGE.target(course, lecture_id), index)
+    jsonfile.write(STAGE.target(course, job.lecture_id), index)
     return len(names)
 
 
@@ -84,8 +119,33 @@ def _deck_frames(mapping: Path) -> list[tuple[int, int]]:
     return jsonfile.read(DeckMap, mapping, "decks").frames if mapping.exists() else []
 
 
-def to_pdf(decks: list[Path], profile: Path) -> list[Path]:
-    """LibreOffice headless: each PPTX → a PDF beside it, in one run, private profile."""
+def to_pdf(decks: list[Path], work: Path) -> None:
+    """Each PPTX → a PDF beside it: one LibreOffice per core, each converting its share
+    of the decks in one run; decks a crashed LibreOffice left are tried once more."""
+    left = list(decks)
+    for attempt in range(ATTEMPTS):
+        shares = [left[n :: tools.cores()] for n in range(min(tools.cores(), len(left)))]
+        with ThreadPoolExecutor(len(shares)) as pool:
+            tries = [
+                pool.submit(_soffice, share, work, attempt, n) for n, share in enumerate(shares)
+            ]
+            errors = [t.result() for t in tries]
+        left = [d for d in left if not d.with_suffix(".pdf").exists()]
+        if not left:
+            return
+        if attempt == ATTEMPTS - 1:
+            why = next((e for e in errors if e), "it gave no reason")
+            deck = work.parent.parent / "decks" / left[0].name  # the deck it was copied from
+            raise LecternError(
+                f"LibreOffice made no PDF from {deck}: {why}; open the deck in Impress "
+                f"to see whether it is damaged, then run {remake(deck, 'decks frames')}"
+            )
+        log.warn(f"LibreOffice stopped before {len(left)} deck(s); starting it again")
+
+
+def _soffice(decks: list[Path], work: Path, attempt: int, n: int) -> str:
+    """Convert `decks` in one headless LibreOffice with a private profile; '' or the error."""
+    profile = work / f"lo-profile-{attempt}-{n}"
     cmd = [
         tools.soffice(),
         f"-env:UserInstallation={profile.as_uri()}",
@@ -95,44 +155,58 @@ def to_pdf(decks: list[Path], profile: Path) -> list[Path]:
         "--convert-to",
         "pdf",
         "--outdir",
-        str(decks[0].parent),
+        str(work),
         *map(str, decks),
     ]
-    names = " and ".join(d.name for d in decks)
-    tools.run(cmd, f"converting {names} to PDF", timeout=SOFFICE_TIMEOUT * len(decks))
-    for pptx in decks:
-        if not pptx.with_suffix(".pdf").exists():
-            raise LecternError(
-                f"LibreOffice made no PDF from {pptx.name}; open the deck in Impress "
-                f"to see whether it is damaged, then run {remake(pptx, 'decks frames')}"
-            )
-    return [d.with_suffix(".pdf") for d in decks]
+    try:
+        tools.run(cmd, f"converting {len(decks)} deck(s) to PDF", SOFFICE_TIMEOUT * len(decks))
+    except LecternError as e:  # a crash: the decks it finished are kept, the rest retried
+        return str(e)
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    return ""
 
 
-def to_png(pdf: Path, work: Path) -> list[Path]:
-    """pdftoppm: one PNG per page at exactly SIZE, in page order."""
-    w, h = SIZE
-    tools.run(
-        [
-            tools.pdftoppm(),
-            "-png",
-            "-scale-to-x",
-            str(w),
-            "-scale-to-y",
-            str(h),
-            str(pdf),
-            str(work / "page"),
-        ],
-        f"rasterising {pdf.name}",
-        timeout=300,
-    )
-    pages = sorted(work.glob("page-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+def rasterise(jobs: list[Job], work: Path) -> dict[str, list[Path]]:
+    """Every frames PDF's pages as SIZE PNGs, rasterised side by side; by lecture."""
+    chunks = [
+        (job, first, min(first + PAGES_PER_JOB - 1, job.slides))
+        for job in jobs
+        for first in range(1, job.slides + 1, PAGES_PER_JOB)
+    ]
+    with ThreadPoolExecutor(tools.cores()) as pool:
+        done = list(pool.map(lambda c: to_png(c[0].frames_pdf, c[1], c[2], work), chunks))
+    pages: dict[str, list[Path]] = {job.lecture_id: [] for job in jobs}
+    for (job, _, _), pngs in zip(chunks, done, strict=True):
+        pages[job.lecture_id] += pngs
     return pages
 
 
-def check_frames(deck: Path, pngs: list[Path]) -> None:
+def to_png(pdf: Path, first: int, last: int, work: Path) -> list[Path]:
+    """Pages first..last of `pdf` as PNGs of exactly SIZE (fewer if the PDF is short)."""
+    w, h = SIZE
+    stem = work / f"{pdf.stem}-{first}"
+    cmd = [tools.pdftoppm(), "-scale-to-x", str(w), "-scale-to-y", str(h)]
+    cmd += ["-f", str(first), "-l", str(last), str(pdf), str(stem)]
+    try:
+        tools.run(cmd, f"rasterising {pdf.name}", timeout=300)
+    except LecternError as e:
+        if "Wrong page range" not in str(e):
+            raise
+        return []  # fewer pages than slides: check_frames names the deck
+    raw = sorted(work.glob(f"{stem.name}-*.ppm"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+    pngs = []
+    for ppm in raw:
+        png = ppm.with_suffix(".png")
+        with Image.open(ppm) as im:
+            im.save(png, compress_level=1)  # flat slides: level 1 is 3x faster, 1.4x larger
+        ppm.unlink()
+        pngs.append(png)
+    return pngs
+
+
+def check_frames(deck: Path, slides: int, pngs: list[Path]) -> None:
     """Every slide became exactly one frame of the right size."""
-    slides = len(Presentation(str(deck)).slides)
     if len(pngs) != slides:
         raise LecternError(
             f"{deck}: LibreOffice rendered {len(pngs)} pages for {slides} "

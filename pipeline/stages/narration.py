@@ -9,6 +9,7 @@ sentences that changed, in any lecture, and a paid voice is never paid twice.
 from __future__ import annotations
 
 import json
+import math
 import os
 import time
 import zipfile
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline import locks, stages
+from pipeline import locks, stages, tools
 from pipeline.config import VoiceConfig
 from pipeline.course import Course
 from pipeline.errors import InputError
@@ -27,7 +28,7 @@ from pipeline.formats.narration import Narration
 from pipeline.fsutil import atomic_write_bytes, hash_json
 from pipeline.keys import Key
 from pipeline.log import Progress, info
-from pipeline.providers.tts import TTSProvider, create
+from pipeline.providers.tts import TTSProvider, create, for_course
 from pipeline.slides import parse_file
 from pipeline.speech import master as m
 from pipeline.speech.normalize import normalize
@@ -67,11 +68,6 @@ STAGE = stages.stage("narration")
 def target(course: Course, lecture_id: str) -> Path:
     """narration.json, the file Make tracks for a lecture's narration."""
     return STAGE.target(course, lecture_id)
-
-
-def provider_for(course: Course) -> TTSProvider:
-    """The course's TTS provider (nothing is loaded or contacted yet)."""
-    return create(course.topic.voice, course.image_dirs, str(course.topic_path))
 
 
 def clip_path(course: Course, clip: str) -> Path:
@@ -284,7 +280,7 @@ def mastered_path(course: Course, lecture_id: str, slide: SlidePlan) -> tuple[Pa
 
 
 def mastered_slide(course: Course, slide: SlidePlan, cached: tuple[Path, str], memo: dict):
-    """A slide's mastered audio, cached by its content.
+    """A slide's mastered audio, its sentences and its true peak, cached by its content.
 
     Each slide is mastered on its own (same loudness target, room tone seeded by the
     slide), so editing one slide leaves every other slide's samples bit-identical and
@@ -294,33 +290,36 @@ def mastered_slide(course: Course, slide: SlidePlan, cached: tuple[Path, str], m
     if path.exists():
         try:
             data = np.load(path, allow_pickle=False)
-            return data["audio"], json.loads(str(data["sentences"]))
+            return data["audio"], json.loads(str(data["sentences"])), float(data["peak"])
         except (OSError, ValueError, KeyError, zipfile.BadZipFile):
-            pass  # damaged (a crash, a full disk): master it again
+            pass  # damaged (a crash, a full disk), or from before peaks were kept: again
     raw, sentences = slide_audio(course, slide, memo)
-    audio, _, _ = m.master(
+    audio, peak = m.master(
         raw, cfg.loudness_lufs, cfg.true_peak_db, cfg.room_tone_db, seed=int(k[:8], 16)
     )
-    _save_npz(path, audio, sentences)
-    return audio, sentences
+    _save_npz(path, audio, sentences, peak)
+    return audio, sentences, peak
 
 
-def _save_npz(path: Path, audio: np.ndarray, sentences: list) -> None:
+def _save_npz(path: Path, audio: np.ndarray, sentences: list, peak: float) -> None:
     """Cache a mastered slide atomically."""
     import io
 
     buf = io.BytesIO()
-    np.savez(buf, audio=audio.astype(np.float32), sentences=json.dumps(sentences))
+    np.savez(buf, audio=audio.astype(np.float32), sentences=json.dumps(sentences), peak=peak)
     atomic_write_bytes(path, buf.getvalue())
 
 
 def assemble(course: Course, lecture_id: str, plan: list[SlidePlan]):
-    """The lecture: mastered slides end to end; slide timings that tile it."""
-    memo, parts, slides, pos, used = {}, [], [], 0, set()
+    """The lecture: mastered slides end to end; slide timings that tile it; its true
+    peak (the loudest slide's: slides start and end in quiet room tone, so joining them
+    makes no new peak)."""
+    memo, parts, slides, pos, used, peak = {}, [], [], 0, set(), -math.inf
     for slide in plan:
         cached = mastered_path(course, lecture_id, slide)
         used.add(cached[0].name)
-        audio, sentences = mastered_slide(course, slide, cached, memo)
+        audio, sentences, slide_peak = mastered_slide(course, slide, cached, memo)
+        peak = max(peak, slide_peak)
         slides.append(
             {
                 "index": slide.index,
@@ -335,7 +334,8 @@ def assemble(course: Course, lecture_id: str, plan: list[SlidePlan]):
         parts.append(audio)
         pos += len(audio)
     _prune(course.audio_dir(lecture_id) / "slides", used)
-    return (np.concatenate(parts) if parts else np.zeros(0, np.float32)), slides
+    audio = np.concatenate(parts) if parts else np.zeros(0, np.float32)
+    return audio, slides, peak
 
 
 def _prune(folder: Path, keep: set[str]) -> None:
@@ -366,8 +366,8 @@ def spoken_text(plan: list[SlidePlan]) -> str:
 
 def write_lecture(course: Course, lecture_id: str, plan: list[SlidePlan], key: Key) -> dict:
     """Master one lecture and write its WAV, timings and spoken text, atomically."""
-    audio, slides = assemble(course, lecture_id, plan)
-    lufs, peak = m.loudness(audio), m.true_peak_db(audio)
+    audio, slides, peak = assemble(course, lecture_id, plan)
+    lufs = m.loudness(audio)
     duration = _s(len(audio))
     if slides:
         slides[-1]["end"] = duration
@@ -395,7 +395,7 @@ def write_lecture(course: Course, lecture_id: str, plan: list[SlidePlan], key: K
 
 def run(course: Course, only: list[str] | None = None, force: bool = False) -> dict:
     """Narrate lectures whose inputs changed; return what was done (for tests and bench)."""
-    provider = provider_for(course)
+    provider = for_course(course)
     todo = []
     for lecture_id, k in STAGE.pending(course, course.lecture_ids(only), force):
         plan = plan_lecture(course, lecture_id, provider)
@@ -405,7 +405,10 @@ def run(course: Course, only: list[str] | None = None, force: bool = False) -> d
         info("narration: up to date")
         return {"synthesized": 0, "seconds": 0.0, "lectures": {}}
     report = synthesize(course, provider, [plan for _, plan, _ in todo])
-    report["lectures"] = {i: write_lecture(course, i, p, k) for i, p, k in todo}
+    # lectures are mastered side by side: numpy and scipy let go of the GIL in the filters
+    with ThreadPoolExecutor(tools.cores()) as pool:
+        docs = pool.map(lambda job: write_lecture(course, *job), todo)
+        report["lectures"] = dict(zip([i for i, _, _ in todo], docs, strict=True))
     info(
         f"narration: {report['synthesized']} sentences synthesised "
         f"({report['seconds']:.0f} s of audio in {report['wall']:.0f} s)"

@@ -16,6 +16,15 @@ from tests.e2e.declared import check_every_stage
 KEEP = ("01-01-why-comprehensions", "02-01-dict-and-set-comprehensions")
 
 STAGE_CALL = re.compile(r"-m pipeline (\w+) example(?: --(?:lecture|section) ([\w-]+))?")
+# what a batch stage says for each lecture: a progress step, "(up to date)" when skipped
+STEP = re.compile(r"^(decks|frames|video) +\[[#-]+\] \d+/\d+ ([\w-]+)(.*)$", re.M)
+MASTERED = re.compile(r"^narration ([\w-]+): [\d.]+ s, ", re.M)
+
+
+def rebuilt(output: str) -> set[tuple[str, str]]:
+    """(stage, lecture) for every lecture a per-lecture batch stage worked on."""
+    steps = {(m[1], m[2]) for m in STEP.finditer(output) if "(up to date)" not in m[3]}
+    return steps | {("narration", m[1]) for m in MASTERED.finditer(output)}
 
 
 def stage_calls(output: str) -> list[tuple[str, str]]:
@@ -58,10 +67,10 @@ def test_course_builds_everything_offline_then_reruns_only_what_changed(mk_proje
     third = make(mk_project, "-j2", "course", "TOPIC=example", timeout=1200)
     assert third.returncode == 0, third.stdout[-3000:] + third.stderr[-3000:]
     calls = stage_calls(third.stdout + third.stderr)
-    per_lecture = {
-        lec for stage, lec in calls if stage in ("decks", "frames", "narration", "video")
-    }
-    assert per_lecture == {edited}
+    assert ("video", "") in calls  # one process for every lecture, which skips the others
+    per_lecture = rebuilt(third.stdout + third.stderr)
+    assert {lec for _, lec in per_lecture} == {edited}, per_lecture
+    assert {stage for stage, _ in per_lecture} == {"decks", "frames", "narration", "video"}
     assert ("book", "") not in calls  # the book is made from the lectures, not the slides
     assert "narration: 1 sentences synthesised" in third.stderr
 

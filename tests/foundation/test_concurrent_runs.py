@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 from pipeline.course import Course
+from pipeline.providers.tts import for_course
 from pipeline.stages import narration
 from tests.conftest import REPO, person_env, run_cli
 from tests.llm.conftest import SLUG, write_topic
@@ -59,6 +60,6 @@ def test_two_courses_speaking_the_same_sentences_pay_for_each_once(project):
         errs = [run.communicate(timeout=300)[1] for run in runs]
         assert [run.returncode for run in runs] == [0, 0], errs
         course = Course.load("example", project)
-        plan = narration.plan_lecture(course, LECTURE, narration.provider_for(course))
+        plan = narration.plan_lecture(course, LECTURE, for_course(course))
         unique = {line.text for slide in plan for line in slide.lines}
         assert sorted(tts.texts()) == sorted(unique)  # each sentence spoken once, for both

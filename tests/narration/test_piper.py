@@ -79,7 +79,8 @@ def test_limiter_keeps_a_peaky_signal_under_the_ceiling():
     t = np.arange(48000 * 4) / 48000
     x = (0.05 * np.sin(2 * np.pi * 220 * t)).astype(np.float32)
     x[::4800] = 0.9  # sharp clicks far above the speech: they would clip after gain
-    y, lufs, peak = master.master(x, -16, -1.5, -66)
+    y, peak = master.master(x, -16, -1.5, -66)
+    lufs = master.loudness(y)
     assert abs(lufs - -16) <= 1 and peak <= -1.5
     assert abs(pyloudnorm.Meter(48000).integrated_loudness(y.astype(np.float64)) + 16) <= 1
     assert true_peak_db(y.astype(np.float64)) <= -1.5

@@ -7,6 +7,7 @@ import pytest
 
 from pipeline.course import Course
 from pipeline.providers import retry
+from pipeline.providers.tts import for_course
 from pipeline.stages import narration
 from tests.narration.fakes import FakeTTS
 from tests.narration.helpers import set_topic, write_slides
@@ -33,7 +34,7 @@ def cloud(project, monkeypatch):
 
 
 def _lines(course):
-    provider = narration.provider_for(course)
+    provider = for_course(course)
     return [
         line
         for lec in course.outline.lectures
@@ -110,9 +111,7 @@ def test_piper_pieces_of_a_long_note_stay_under_its_limit(project):
     note = "Generators are lazy, " * 1000  # 21,000 characters, one sentence
     write_slides(project, "01-01-why-comprehensions", [note.strip()])
     course = Course.load("example")
-    plan = narration.plan_lecture(
-        course, "01-01-why-comprehensions", narration.provider_for(course)
-    )
+    plan = narration.plan_lecture(course, "01-01-why-comprehensions", for_course(course))
     lines = plan[0].lines
     assert len(lines) > 50 and all(len(line.text) <= 400 for line in lines)
     assert " ".join(line.caption for line in lines).split() == note.split()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pipeline.checks.pronunciation import pronunciation_rule
 from pipeline.course import Course
+from pipeline.providers.tts import for_course
 from pipeline.speech import terms
-from pipeline.stages.narration import provider_for
 from tests.narration.helpers import LECTURE, set_topic, write_slides
 
 FIVE = ["kubectl", "PostgreSQL", "JSON", "np.array", "GPT-4o"]
@@ -34,7 +34,7 @@ def _line(project, text: str) -> str:
 
 def test_terms_are_listed_once_with_every_place(project):
     course = _only_our_lecture(project)
-    found = {t.text: t for t in terms.find_terms(course, provider_for(course))}
+    found = {t.text: t for t in terms.find_terms(course, for_course(course))}
     assert set(FIVE) <= set(found)
     assert found["kubectl"].places == [_line(project, "kubectl")]
     assert found["np.array"].places == [_line(project, "np.array")]
@@ -46,7 +46,7 @@ def test_terms_are_listed_once_with_every_place(project):
 def test_a_term_used_twice_keeps_both_places(project):
     course = _only_our_lecture(project)
     write_slides(project, LECTURE, ["Use JSON here.", "And JSON there."])
-    (json,) = [t for t in terms.find_terms(course, provider_for(course)) if t.text == "JSON"]
+    (json,) = [t for t in terms.find_terms(course, for_course(course)) if t.text == "JSON"]
     assert json.places == [_line(project, "JSON here"), _line(project, "JSON there")]
 
 
@@ -65,7 +65,7 @@ def test_lexicon_words_are_not_terms():
 
 def test_piper_phonemes_are_what_piper_itself_makes(project):
     course = _only_our_lecture(project)
-    provider = provider_for(course)
+    provider = for_course(course)
     found = {t.text: t for t in terms.find_terms(course, provider)}
     piper = "".join("".join(s) for s in provider._piper.phonemize("kubectl"))
     assert found["kubectl"].says == f"/{piper}/"
@@ -76,7 +76,7 @@ def test_cloud_voice_says_spelled_as_written(project):
     course = _only_our_lecture(project)
     set_topic(project, voice={"provider": "openai"})
     course = Course.load("example", project)
-    found = {t.text: t for t in terms.find_terms(course, provider_for(course))}
+    found = {t.text: t for t in terms.find_terms(course, for_course(course))}
     assert found["np.array"].says == "spelled as written: np dot array"
 
 

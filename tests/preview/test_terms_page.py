@@ -8,8 +8,9 @@ from pipeline.course import Course
 from pipeline.preview import build
 from pipeline.preview import terms as page
 from pipeline.preview.site import preview_dir
+from pipeline.providers.tts import for_course
 from pipeline.speech.terms import Term, find_terms
-from pipeline.stages.narration import clip_path, provider_for
+from pipeline.stages.narration import clip_path
 from tests.narration.helpers import LECTURE, set_topic, write_slides
 
 HOSTILE = "<img src=x onerror=alert(1)> calls O'Reilly\"s kubectl."
@@ -28,7 +29,7 @@ def test_page_lists_terms_with_audio_and_is_linked(project):
     course = _course(project, ["Send JSON to np.array.", "Then run kubectl."])
     build(course)
     html = (preview_dir(course) / "terms.html").read_text()
-    found = find_terms(course, provider_for(course))
+    found = find_terms(course, for_course(course))
     assert {t.text for t in found} == {"JSON", "np.array", "kubectl"}
     assert html.count("<audio ") == len(found)
     for src in re.findall(r'<audio [^>]*src="([^"]+)"', html):
@@ -49,7 +50,7 @@ def test_hostile_note_and_term_are_escaped(project):
     assert "<img" not in html and "onerror=" not in html
     assert "O&#x27;Reilly" in html  # an unknown name, its quote escaped
     evil = Term('<script>alert("x")</script>', "acronym", "x", '"><b>', "0" * 64)
-    row = "".join(page._row(course, provider_for(course), evil, False, preview_dir(course)))
+    row = "".join(page._row(course, for_course(course), evil, False, preview_dir(course)))
     assert "<script>" not in row and "<b>" not in row
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in row
     assert 'aria-label="How the voice says &lt;script&gt;' in row
@@ -60,7 +61,7 @@ def test_paid_voice_plays_only_cached_terms(project, monkeypatch):
     set_topic(project, voice={"provider": "openai"})
     course = Course.load("example", project)
     monkeypatch.delenv(page.ASK, raising=False)
-    (json,) = find_terms(course, provider_for(course))
-    assert page.term_clip(course, provider_for(course), json) is None  # no call, no cost
+    (json,) = find_terms(course, for_course(course))
+    assert page.term_clip(course, for_course(course), json) is None  # no call, no cost
     html = page.render(course, preview_dir(course))
     assert "<audio" not in html and "not synthesised (paid voice)" in html

@@ -13,6 +13,7 @@ from PIL import Image
 
 from pipeline import preview
 from pipeline.course import Course
+from pipeline.providers.tts import for_course
 from pipeline.stages import decks, frames, narration, video
 from pipeline.video.stills import still_runs
 from tests.conftest import make_project
@@ -83,6 +84,14 @@ def test_each_state_is_a_frame_that_keeps_what_is_already_shown(built):
     # the code's two states differ only inside the code panel, where lines are dimmed
     diff = np.argwhere(np.any(pics[4] != pics[5], axis=2))
     assert diff[:, 0].min() > 150 and diff[:, 0].max() < 900
+
+
+def test_every_libreoffice_frame_takes_the_one_idr_still_path(built):
+    """Real slides (pdftoppm's PNGs, not Pillow's) fit the all-skip template: no picture
+    is encoded as a full 60-frame segment."""
+    _, stats = built
+    assert stats.pictures == 6  # title, three bullet steps, two code states
+    assert stats.still == stats.pictures
 
 
 def test_the_picture_changes_at_each_step_and_nowhere_else(built):
@@ -176,5 +185,5 @@ def test_build_off_gives_one_frame_per_slide_and_the_deck_itself(built):
     states = decks.STAGE.outputs(course, LEC)[2]
     assert states.read_bytes() == decks.STAGE.target(course, LEC).read_bytes()
     assert len(_index(course)["frames"]) == 3
-    plan = narration.plan_lecture(course, LEC, narration.provider_for(course))
+    plan = narration.plan_lecture(course, LEC, for_course(course))
     assert not any(line.joined for s in plan for line in s.lines)

@@ -59,3 +59,19 @@ def _idr_params(png: Path, enc: segments.Encoding, work: Path) -> tuple:
     idr = work / "idr.h264"
     segments.encode(png, idr, enc, frames=1)
     return annexb.access_units(idr.read_bytes())[0].params()
+
+
+def test_without_a_usable_template_every_picture_is_a_full_segment_and_still_passes(
+    project, monkeypatch, capsys
+):
+    """The fallback is slower, not broken: the render warns, counts no picture on the
+    still path, and its conformance check passes (x264's P-frames refine the picture, so
+    those GOPs are counted, not failed)."""
+    synth.write_frames(project, 2)
+    synth.write_narration(project, [[1.2], [1.0]])
+    monkeypatch.setattr(segments, "load_template", lambda *a: [])
+    stats = video.run(Course.load("example"), [synth.LECTURE])[synth.LECTURE]
+    assert (stats.still, stats.pictures) == (0, 2)
+    assert all(len(seg) == segments.Encoding(1920, 1080).unit for seg in _segments(project))
+    assert "did not fit the still-segment template" in capsys.readouterr().err
+    assert video.target(Course.load("example"), synth.LECTURE).exists()

@@ -81,6 +81,11 @@ def create(
     return get(voice.provider, where)(voice, dirs)
 
 
+def for_course(course) -> TTSProvider:
+    """The provider a course's topic.yaml names (nothing is loaded or contacted yet)."""
+    return create(course.topic.voice, course.image_dirs, str(course.topic_path))
+
+
 def decode_audio(data: bytes, what: str) -> Clip:
     """Decode any audio file's bytes (mp3, wav, …) to 48 kHz mono with ffmpeg."""
     cmd = [
