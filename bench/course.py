@@ -1,12 +1,12 @@
-"""Whole-course benchmark: the example built from an empty output/, stage by stage.
+"""Whole-course benchmark: `make course TOPIC=example` from an empty output/.
 
-Three builds, each `make course` in its own project under output/bench-course/ (the
-course copied, Lectern's code and assets linked), each stage's processes timed by
-bench/timed:
+Each build runs in its own project under output/bench-course/ (the course copied,
+Lectern's code and assets linked), each stage's processes timed by bench/timed. First
+Piper alone speaks the example (`make narration` and nothing else), then:
 
 1. cold: no TTS cache either, so Piper speaks every sentence; compared with the time
-   Piper alone takes for the same audio (`make narration` in a project of its own, as
-   the narration stage reports it), the goal being within 1.3x;
+   Piper alone took for the same audio (as the narration stage reports it), the goal
+   being within 1.3x;
 2. warm: the TTS cache the cold build filled, everything else made again; seconds of
    video per second of wall time, the goal being 25x or more;
 3. 4x: a synthetic course of the same slides four times over (52 lectures), TTS warm:
@@ -62,8 +62,8 @@ def main() -> None:
         f"course growth: {warm['lectures']} lectures {per:.2f} s each, {big['lectures']} "
         f"lectures {per_big:.2f} s each: {per_big / per:.2f}x per lecture (goal ~1.0, linear)"
     )
-    if any(b["still"] < b["pictures"] for b in (cold, warm, big)):
-        print("FAIL: pictures of real slides fell back to full x264 segments (see above)")
+    if any(b["still"] < b["pictures"] or not b["pictures"] for b in (cold, warm, big)):
+        print("FAIL: pictures of real slides fell back to full x264 segments, or none was counted")
         sys.exit(1)
 
 

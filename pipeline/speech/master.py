@@ -1,10 +1,10 @@
 """Mastering: trim clips, resample to 48 kHz, hit the loudness target under a true-peak ceiling.
 
-Speech clips arrive at the provider's rate, peak-normalised by the voice. The lecture is
+Speech clips arrive at the provider's rate, peak-normalised by the voice. Each slide is
 assembled at 48 kHz, brought to the target integrated loudness (ITU-R BS.1770, with
-pyloudnorm's filters), any peak above the ceiling is caught by a look-ahead limiter that works on
-the 4×-oversampled signal (true peak, not sample peak), and a faint room tone runs
-underneath so pauses are not digital silence.
+pyloudnorm's filters), any peak above the ceiling is caught by a look-ahead limiter
+that works on the 4×-oversampled signal (true peak, not sample peak), and a faint room
+tone runs underneath so pauses are not digital silence.
 """
 
 from __future__ import annotations

@@ -83,12 +83,14 @@ def _job(course: Course, lecture_id: str, k: Key, work: Path) -> Job:
     deck, mapping, states = stages.stage("decks").outputs(course, lecture_id)
     count = len(Presentation(str(deck)).slides)
     stepped = states.exists() and len(_deck_frames(mapping)) > count
-    source = states if stepped else deck
-    decks = [work / f"{lecture_id}.pptx", *([work / f"{lecture_id}.states.pptx"] * stepped)]
-    for src, copy in zip((deck, states), decks, strict=False):
+    copies = {deck: work / f"{lecture_id}.pptx"}
+    if stepped:
+        copies[states] = work / f"{lecture_id}.states.pptx"
+    for src, copy in copies.items():
         shutil.copyfile(src, copy)
+    source = states if stepped else deck
     slides = len(Presentation(str(states)).slides) if stepped else count
-    return Job(lecture_id, k, decks, count, source, slides)
+    return Job(lecture_id, k, list(copies.values()), count, source, slides)
 
 
 def make_frames(course: Course, job: Job, pngs: list[Path]) -> int:
