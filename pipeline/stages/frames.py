@@ -48,6 +48,7 @@ class Job:
     count: int  # slides in the deck
     source: Path  # the deck the frames come from: its build states, when it has steps
     slides: int  # slides in that deck
+    states: list[tuple[int, int]]  # (deck slide, narration offset) per frame; [] one each
 
     @property
     def pdf(self) -> Path:
@@ -81,8 +82,8 @@ def run(course: Course, only: list[str] | None = None, force: bool = False) -> N
 def _job(course: Course, lecture_id: str, k: Key, work: Path) -> Job:
     """Copy a lecture's deck (and its build states, when it has steps) into `work`."""
     deck, mapping, states = stages.stage("decks").outputs(course, lecture_id)
-    count = len(Presentation(str(deck)).slides)
-    stepped = states.exists() and len(_deck_frames(mapping)) > count
+    count, frames = len(Presentation(str(deck)).slides), _deck_frames(mapping)
+    stepped = states.exists() and len(frames) > count
     copies = {deck: work / f"{lecture_id}.pptx"}
     if stepped:
         copies[states] = work / f"{lecture_id}.states.pptx"
@@ -90,7 +91,8 @@ def _job(course: Course, lecture_id: str, k: Key, work: Path) -> Job:
         shutil.copyfile(src, copy)
     source = states if stepped else deck
     slides = len(Presentation(str(states)).slides) if stepped else count
-    return Job(lecture_id, k, list(copies.values()), count, source, slides)
+    frames = frames if stepped or len(frames) == count else []
+    return Job(lecture_id, k, list(copies.values()), count, source, slides, frames)
 
 
 def make_frames(course: Course, job: Job, pngs: list[Path]) -> int:
@@ -99,9 +101,7 @@ def make_frames(course: Course, job: Job, pngs: list[Path]) -> int:
     dest = course.frames_dir(job.lecture_id)
     dest.mkdir(parents=True, exist_ok=True)
     names = install(pngs, job.pdf, dest)
-    mapping = stages.stage("decks").outputs(course, job.lecture_id)[1]
-    frames = _deck_frames(mapping)
-    frames = frames if len(job.decks) > 1 or len(frames) == job.count else []
+    frames = job.states
     pages = [p for p, _ in frames] or list(range(1, job.count + 1))
     slides = script_slides(course, job.lecture_id, job.count)
     index = FrameIndex(
